@@ -1,0 +1,51 @@
+//! The command-line surface (clap). Parsing only: `app` turns these into a run.
+
+mod check;
+mod rules;
+mod target;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use check::CheckArgs;
+pub use rules::RulesArgs;
+pub use target::{CollectArgs, TargetArgs};
+
+/// Audit AWS CloudTrail set-up against declarative YAML rules.
+#[derive(Debug, Parser)]
+#[command(name = "trailguard", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print only findings and errors, no progress.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more about what trailguard is doing (on stderr).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read CloudTrail set-up from live AWS and write the inventory (JSON evidence).
+    Collect(CollectArgs),
+    /// Evaluate the rules against saved inventories, offline.
+    Check(CheckArgs),
+    /// List, explain, validate and test rules.
+    Rules(RulesArgs),
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}

@@ -1,0 +1,7 @@
+//! `trailguard rules` options (owned by the rules work).
+
+use clap::Args;
+
+/// `trailguard rules`.
+#[derive(Debug, Clone, Args)]
+pub struct RulesArgs {}

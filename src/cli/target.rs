@@ -1,0 +1,92 @@
+//! Options that say which AWS accounts and regions a live command reads.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// Which account and regions to read, and how hard to push.
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
+    /// Named profile from the AWS config files (default: the standard credential chain).
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// Region to audit; repeatable (default: every enabled region). Trails are still discovered
+    /// in every enabled region, so a multi-region trail homed elsewhere is found.
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Maximum AWS calls in flight at once.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=512))]
+    pub concurrency: u16,
+    /// Timeout for each AWS call attempt, e.g. `30s`, `2m`.
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+}
+
+/// `trailguard collect`.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:
+  trailguard collect -o inventory.json
+  trailguard collect --profile audit --region us-east-1 --region eu-west-1
+  AWS_ENDPOINT_URL=http://127.0.0.1:5000 trailguard collect   # an emulator")]
+pub struct CollectArgs {
+    /// Which account and regions.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Write the inventory to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Parses `250ms`, `30s`, `5m`, `1h` (a bare number is seconds).
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (examples: 500ms, 30s, 5m)"))?;
+    let secs = |m: u64| std::time::Duration::from_secs(n.saturating_mul(m));
+    match unit {
+        "ms" => Ok(std::time::Duration::from_millis(n)),
+        "" | "s" => Ok(secs(1)),
+        "m" => Ok(secs(60)),
+        "h" => Ok(secs(3600)),
+        _ => Err(format!(
+            "`{text}` has an unknown unit `{unit}` (use ms, s, m or h)"
+        )),
+    }
+    .and_then(|d| {
+        if d.is_zero() {
+            Err("a duration must be greater than zero".to_owned())
+        } else {
+            Ok(d)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(
+            parse_duration("30s"),
+            Ok(std::time::Duration::from_secs(30))
+        );
+        assert_eq!(
+            parse_duration("2m"),
+            Ok(std::time::Duration::from_secs(120))
+        );
+        assert_eq!(
+            parse_duration("250ms"),
+            Ok(std::time::Duration::from_millis(250))
+        );
+        assert_eq!(parse_duration("7"), Ok(std::time::Duration::from_secs(7)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5d").is_err());
+        assert!(parse_duration("0s").is_err());
+    }
+}

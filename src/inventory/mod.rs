@@ -1,0 +1,303 @@
+//! The inventory: everything trailguard read from AWS, as plain, versioned, sorted data.
+//!
+//! `trailguard collect -o FILE` writes it and `trailguard check --inventory FILE` evaluates it
+//! offline, so it is a product in its own right: auditors archive it as evidence. It never names
+//! an AWS SDK type. Joins that rules need (which regions a trail applies to, which trails use a
+//! bucket or key) are computed here once by [`Inventory::normalize`].
+
+mod bucket;
+mod collected;
+mod ids;
+mod kms;
+mod selectors;
+mod trail;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use bucket::{
+    AccessLogging, AclGrant, Bucket, BucketPolicy, DefaultEncryption, DefaultRetention, ObjectLock,
+    PublicAccessBlock, Versioning,
+};
+pub use collected::{CollectError, Collected, ErrorKind};
+pub use ids::{AccountId, Arn, Partition, Region, Timestamp};
+pub use kms::{KeyMetadata, KmsKey};
+pub use selectors::{
+    AdvancedSelector, ClassicSelector, DataCoverage, DataResource, DirectionCoverage,
+    EventSelectors, FieldSelector, ManagementCoverage, ReadWriteType, SelectorKind,
+};
+pub use trail::{Trail, TrailStatus};
+
+/// The inventory format version this build writes. Readers accept any minor version of the
+/// same major version and refuse other majors.
+pub const SCHEMA_VERSION: &str = "1.0";
+
+/// Everything collected in one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inventory {
+    /// `MAJOR.MINOR` of the inventory format.
+    pub schema_version: String,
+    /// Who collected it, when, and with what scope.
+    pub collection: CollectionMeta,
+    /// The audited accounts, sorted by account id.
+    pub accounts: Vec<Account>,
+}
+
+/// How and when the inventory was collected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionMeta {
+    /// Always `trailguard`.
+    pub tool: String,
+    /// The trailguard version that collected it.
+    pub tool_version: String,
+    /// When collection started.
+    pub started_at: Timestamp,
+    /// When collection finished.
+    pub finished_at: Timestamp,
+    /// The regions the user asked for (`--region`); empty means every enabled region.
+    pub requested_regions: Vec<Region>,
+}
+
+/// One audited account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// The account id.
+    pub account_id: AccountId,
+    /// The partition (`aws`, `aws-cn`, `aws-us-gov`).
+    pub partition: Partition,
+    /// The identity the account was read as (`GetCallerIdentity`).
+    pub caller_arn: Arn,
+    /// Organization facts (`DescribeOrganization`); `null` when the account is in no organization.
+    pub organization: Collected<Option<Organization>>,
+    /// The regions enabled for the account in its partition (opt-in regions only when opted in).
+    pub enabled_regions: Collected<Vec<Region>>,
+    /// Every region trails were discovered in, with what applies there.
+    pub regions: Vec<RegionState>,
+    /// Every trail seen, deduplicated by ARN, sorted by ARN.
+    pub trails: Vec<Trail>,
+    /// Every distinct bucket the trails deliver to, sorted by name.
+    pub buckets: Vec<Bucket>,
+    /// Every distinct KMS key the trails encrypt with, sorted by key id.
+    pub kms_keys: Vec<KmsKey>,
+}
+
+/// Organization facts as one account sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Organization {
+    /// The organization id (`o-…`).
+    pub id: String,
+    /// The organization ARN.
+    pub arn: Arn,
+    /// The management account id.
+    pub management_account_id: AccountId,
+    /// Whether the audited account is the management account.
+    pub is_management_account: bool,
+    /// `FeatureSet`: `ALL` or `CONSOLIDATED_BILLING`.
+    pub feature_set: String,
+}
+
+/// One region of an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegionState {
+    /// The region.
+    pub region: Region,
+    /// Whether the region is in the scan's scope (`--region`, or every enabled region). Trails
+    /// are discovered in every enabled region either way, so a multi-region trail homed
+    /// outside the scope is still found.
+    pub in_scope: bool,
+    /// `DescribeTrails` in this region: the ARNs it returned (shadow copies included).
+    pub discovered_trails: Collected<Vec<Arn>>,
+    /// The trails that record this region's events (multi-region trails, and trails homed
+    /// here), sorted by ARN.
+    pub applicable_trails: Vec<Arn>,
+}
+
+/// Why an inventory file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read inventory {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not a valid inventory.
+    #[error("{path}:{line}:{column}: invalid inventory: {message}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// Line of the problem (1-based).
+        line: usize,
+        /// Column of the problem (1-based).
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file was written by an incompatible version.
+    #[error(
+        "{path}: inventory schema_version {found} is not supported (this trailguard reads {supported}.x)"
+    )]
+    Version {
+        /// The file.
+        path: String,
+        /// The version found in the file.
+        found: String,
+        /// The major version this build reads.
+        supported: String,
+    },
+}
+
+impl Inventory {
+    /// Reads and checks an inventory file.
+    pub fn load(path: &Path) -> Result<Inventory, LoadError> {
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_json(&text, &path.display().to_string())
+    }
+
+    /// Parses an inventory from JSON text; `origin` names it in errors.
+    pub fn from_json(text: &str, origin: &str) -> Result<Inventory, LoadError> {
+        // Check the version before the shape, so a future format gets the clear message.
+        #[derive(Deserialize)]
+        struct VersionOnly {
+            schema_version: Option<String>,
+        }
+        if let Ok(VersionOnly {
+            schema_version: Some(found),
+        }) = serde_json::from_str(text)
+        {
+            let major = |v: &str| v.split('.').next().unwrap_or_default().to_owned();
+            if major(&found) != major(SCHEMA_VERSION) {
+                return Err(LoadError::Version {
+                    path: origin.to_owned(),
+                    found,
+                    supported: major(SCHEMA_VERSION),
+                });
+            }
+        }
+        let mut inventory: Inventory =
+            serde_json::from_str(text).map_err(|e| LoadError::Parse {
+                path: origin.to_owned(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?;
+        inventory.normalize();
+        Ok(inventory)
+    }
+
+    /// The inventory as pretty JSON with a trailing newline: byte-for-byte reproducible.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        text.push('\n');
+        text
+    }
+
+    /// Sorts everything and recomputes the joins, so equal content gives equal bytes.
+    pub fn normalize(&mut self) {
+        for account in &mut self.accounts {
+            account.normalize();
+        }
+        self.accounts
+            .sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    }
+}
+
+impl Account {
+    /// Sorts every list and computes which regions each trail applies to, and which trails
+    /// use each bucket and key.
+    pub fn normalize(&mut self) {
+        let enabled: Vec<Region> = match &self.enabled_regions {
+            Collected::Ok(list) => list.clone(),
+            // Unknown enabled regions: fall back to the regions trails were looked for in.
+            Collected::Failed { .. } => self.regions.iter().map(|r| r.region.clone()).collect(),
+        };
+        let enabled: BTreeSet<Region> = enabled.into_iter().collect();
+
+        for trail in &mut self.trails {
+            trail.seen_from_regions.sort();
+            trail.seen_from_regions.dedup();
+            trail.applies_to_regions = if trail.is_multi_region {
+                enabled.iter().cloned().collect()
+            } else {
+                vec![trail.home_region.clone()]
+            };
+        }
+        self.trails.sort_by(|a, b| a.arn.cmp(&b.arn));
+
+        for state in &mut self.regions {
+            if let Collected::Ok(list) = &mut state.discovered_trails {
+                list.sort();
+                list.dedup();
+            }
+            state.applicable_trails = self
+                .trails
+                .iter()
+                .filter(|t| t.applies_to_regions.contains(&state.region))
+                .map(|t| t.arn.clone())
+                .collect();
+        }
+        self.regions.sort_by(|a, b| a.region.cmp(&b.region));
+
+        let mut bucket_users: BTreeMap<&str, Vec<Arn>> = BTreeMap::new();
+        let mut key_users: BTreeMap<&str, Vec<Arn>> = BTreeMap::new();
+        for trail in &self.trails {
+            if let Some(b) = &trail.s3_bucket_name {
+                bucket_users.entry(b).or_default().push(trail.arn.clone());
+            }
+            if let Some(k) = &trail.kms_key_id {
+                key_users.entry(k).or_default().push(trail.arn.clone());
+            }
+        }
+        for bucket in &mut self.buckets {
+            bucket.referenced_by = bucket_users
+                .get(bucket.name.as_str())
+                .cloned()
+                .unwrap_or_default();
+        }
+        for key in &mut self.kms_keys {
+            key.referenced_by = key_users
+                .get(key.key_id.as_str())
+                .cloned()
+                .unwrap_or_default();
+        }
+        self.buckets.sort_by(|a, b| a.name.cmp(&b.name));
+        self.kms_keys.sort_by(|a, b| a.key_id.cmp(&b.key_id));
+    }
+
+    /// The trail with this ARN.
+    pub fn trail(&self, arn: &Arn) -> Option<&Trail> {
+        self.trails.iter().find(|t| &t.arn == arn)
+    }
+
+    /// The bucket with this name.
+    pub fn bucket(&self, name: &str) -> Option<&Bucket> {
+        self.buckets.iter().find(|b| b.name == name)
+    }
+
+    /// The KMS key with this key id (as trails name it).
+    pub fn kms_key(&self, key_id: &str) -> Option<&KmsKey> {
+        self.kms_keys.iter().find(|k| k.key_id == key_id)
+    }
+}
+
+/// The JSON Schema of the inventory format, generated from these types.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Inventory)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

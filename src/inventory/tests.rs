@@ -1,0 +1,164 @@
+use super::*;
+
+fn ok<T>(v: T) -> Collected<T> {
+    Collected::Ok(v)
+}
+
+fn trail(name: &str, home: &str, multi: bool, bucket: &str) -> Trail {
+    Trail {
+        name: name.into(),
+        arn: Arn(format!(
+            "arn:aws:cloudtrail:{home}:111111111111:trail/{name}"
+        )),
+        home_region: Region::from(home),
+        owner_account: AccountId::from("111111111111"),
+        owned_by_audited_account: true,
+        is_multi_region: multi,
+        is_organization_trail: false,
+        include_global_service_events: true,
+        log_file_validation_enabled: true,
+        kms_key_id: Some("arn:aws:kms:us-east-1:111111111111:key/k1".into()),
+        cloudwatch_logs_log_group_arn: None,
+        cloudwatch_logs_role_arn: None,
+        sns_topic_arn: None,
+        s3_bucket_name: Some(bucket.into()),
+        s3_key_prefix: None,
+        seen_from_regions: vec![Region::from("eu-west-1"), Region::from(home)],
+        applies_to_regions: vec![],
+        tags: ok(Default::default()),
+        status: ok(TrailStatus {
+            is_logging: true,
+            ..Default::default()
+        }),
+        event_selectors: ok(EventSelectors::from_raw(vec![], vec![])),
+        insight_selectors: ok(vec![]),
+    }
+}
+
+fn sample() -> Inventory {
+    let regions = ["eu-west-1", "us-east-1", "us-west-2"];
+    let t1 = trail("org", "us-east-1", true, "logs");
+    let t2 = trail("local", "eu-west-1", false, "logs");
+    Inventory {
+        schema_version: SCHEMA_VERSION.into(),
+        collection: CollectionMeta {
+            tool: "trailguard".into(),
+            tool_version: "0.1.0".into(),
+            started_at: Timestamp::from_unix_seconds(1_700_000_000).expect("ts"),
+            finished_at: Timestamp::from_unix_seconds(1_700_000_005).expect("ts"),
+            requested_regions: vec![],
+        },
+        accounts: vec![Account {
+            account_id: AccountId::from("111111111111"),
+            partition: Partition::from("aws"),
+            caller_arn: Arn::from("arn:aws:iam::111111111111:user/auditor"),
+            organization: ok(None),
+            enabled_regions: ok(regions.iter().map(|r| Region::from(*r)).collect()),
+            regions: regions
+                .iter()
+                .rev()
+                .map(|r| RegionState {
+                    region: Region::from(*r),
+                    in_scope: true,
+                    discovered_trails: ok(vec![t2.arn.clone(), t1.arn.clone(), t1.arn.clone()]),
+                    applicable_trails: vec![],
+                })
+                .collect(),
+            trails: vec![t1, t2],
+            buckets: vec![Bucket {
+                name: "logs".into(),
+                referenced_by: vec![],
+                exists: ok(true),
+                region: ok(Region::from("us-east-1")),
+                object_lock: ok(ObjectLock::default()),
+                versioning: ok(Versioning {
+                    status: "Enabled".into(),
+                    mfa_delete: false,
+                }),
+                public_access_block: ok(None),
+                policy_is_public: ok(false),
+                policy: ok(None),
+                acl_public_grants: ok(vec![]),
+                object_ownership: ok(None),
+                access_logging: ok(None),
+                default_encryption: ok(None),
+            }],
+            kms_keys: vec![],
+        }],
+    }
+}
+
+#[test]
+fn normalize_computes_region_applicability() {
+    let mut inv = sample();
+    inv.normalize();
+    let acct = &inv.accounts[0];
+    let regions: Vec<&str> = acct.regions.iter().map(|r| r.region.as_str()).collect();
+    assert_eq!(regions, ["eu-west-1", "us-east-1", "us-west-2"]);
+    let multi = acct
+        .trails
+        .iter()
+        .find(|t| t.name == "org")
+        .expect("org trail");
+    assert_eq!(multi.applies_to_regions.len(), 3);
+    let single = acct
+        .trails
+        .iter()
+        .find(|t| t.name == "local")
+        .expect("local trail");
+    assert_eq!(single.applies_to_regions, vec![Region::from("eu-west-1")]);
+    let eu = &acct.regions[0];
+    assert_eq!(eu.applicable_trails.len(), 2);
+    let us_west = &acct.regions[2];
+    assert_eq!(us_west.applicable_trails, vec![multi.arn.clone()]);
+    assert_eq!(eu.discovered_trails.ok().map(Vec::len), Some(2), "dedup");
+    assert_eq!(acct.buckets[0].referenced_by.len(), 2);
+}
+
+#[test]
+fn json_round_trip_is_byte_stable() {
+    let mut inv = sample();
+    inv.normalize();
+    let text = inv.to_json();
+    let back = Inventory::from_json(&text, "mem").expect("parses");
+    assert_eq!(back, inv);
+    assert_eq!(back.to_json(), text);
+}
+
+#[test]
+fn unknown_major_version_refused_with_clear_message() {
+    let mut inv = sample();
+    inv.schema_version = "2.0".into();
+    let err = Inventory::from_json(&inv.to_json(), "old.json").expect_err("refused");
+    assert_eq!(
+        err.to_string(),
+        "old.json: inventory schema_version 2.0 is not supported (this trailguard reads 1.x)"
+    );
+    inv.schema_version = "1.7".into();
+    assert!(Inventory::from_json(&inv.to_json(), "newer-minor.json").is_ok());
+}
+
+#[test]
+fn malformed_inventory_names_file_line_and_column() {
+    let err = Inventory::from_json(
+        "{\n  \"schema_version\": \"1.0\",\n  \"bogus\": 1\n}",
+        "x.json",
+    )
+    .expect_err("invalid");
+    let msg = err.to_string();
+    assert!(msg.starts_with("x.json:3:"), "{msg}");
+}
+
+#[test]
+fn schema_is_generated_from_types() {
+    let schema = json_schema();
+    let text = schema.to_string();
+    for field in [
+        "schema_version",
+        "applies_to_regions",
+        "complete_in_one_selector",
+        "mfa_delete",
+    ] {
+        assert!(text.contains(field), "schema lacks {field}");
+    }
+}

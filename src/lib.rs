@@ -1,0 +1,13 @@
+//! trailguard audits AWS CloudTrail set-up against declarative rules.
+//!
+//! The pipeline, in the order data flows:
+//!
+//! 1. [`cli`] parses the command line; [`app`] wires the stages together.
+//! 2. `collect` (feature `aws`) — the only code that talks to AWS; builds an [`inventory::Inventory`].
+//! 3. [`inventory`] — plain, versioned data; saved and re-read for offline checks.
+
+pub mod app;
+pub mod cli;
+#[cfg(feature = "aws")]
+pub mod collect;
+pub mod inventory;
