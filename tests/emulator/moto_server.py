@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""Start moto server on 127.0.0.1 with a few small behaviour fixes, for trailguard's tests.
+
+Usage: moto_server.py [--port N] [--recording-file PATH] [--verbose]
+
+* Binds 127.0.0.1 only (port 0 = any free port) and prints exactly one line
+  ``PORT=<n>`` on stdout once the socket is listening.
+* Exits as soon as stdin reaches EOF: the test process that started us holds the
+  pipe, so when it exits (even by a crash) the server goes away too -- no orphans.
+* Patches moto (pinned to 5.1.22 in requirements.txt) so that the behaviour the
+  audit depends on matches AWS. Each patch checks that the code it replaces looks
+  the way it expects; if moto has moved on, we exit non-zero with a message
+  instead of silently running an unpatched emulator.
+* The request recorder (``/moto-api/recorder/...``) writes to a file of its own
+  per server (``--recording-file`` or a temp file), so parallel servers do not mix
+  their recordings. It starts stopped; tests start it through the API.
+"""
+
+import argparse
+import inspect
+import logging
+import os
+import sys
+import tempfile
+import threading
+
+EXPECTED_MOTO_VERSION = "5.1.22"
+
+
+def die(message):
+    sys.stderr.write(f"moto_server.py: {message}\n")
+    sys.stderr.flush()
+    os._exit(2)
+
+
+def require_source(func, *snippets):
+    """Fail loudly if `func`'s source no longer contains what a patch assumes."""
+    try:
+        source = inspect.getsource(func)
+    except (OSError, TypeError) as err:
+        die(f"cannot read the source of {func!r} to verify a patch target: {err}")
+    for snippet in snippets:
+        if snippet not in source:
+            die(
+                f"patch target {func.__qualname__} no longer contains {snippet!r}; "
+                f"moto changed (expected {EXPECTED_MOTO_VERSION}). Refusing to run unpatched."
+            )
+
+
+# ---------------------------------------------------------------------------
+# Patch (a): S3 GetBucketVersioning keeps and returns MfaDelete.
+# moto parses only <Status> from PutBucketVersioning and its GET template has no
+# <MfaDelete>, so "MFA Delete enabled" could never be tested. We remember the
+# MfaDelete value on the bucket and serve it back. We also check that the GET
+# template's root element is <VersioningConfiguration> (moto 5.2.x emits
+# <GetBucketVersioningResponse>, which the Rust SDK rejects).
+# ---------------------------------------------------------------------------
+S3_GET_VERSIONING_WITH_MFA = """<?xml version="1.0" encoding="UTF-8"?>
+<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">{% if status %}
+    <Status>{{ status }}</Status>{% endif %}{% if mfa_delete %}
+    <MfaDelete>{{ mfa_delete }}</MfaDelete>{% endif %}
+</VersioningConfiguration>
+"""
+
+
+def patch_s3_versioning_mfa_delete():
+    import re
+
+    from moto.s3 import responses as s3r
+
+    template = getattr(s3r, "S3_BUCKET_GET_VERSIONING", None)
+    if template is None or "<VersioningConfiguration" not in template:
+        die("moto.s3.responses.S3_BUCKET_GET_VERSIONING is missing or its root element "
+            "is not <VersioningConfiguration>; the Rust SDK would reject it.")
+    if "GetBucketVersioningResponse" in template:
+        die("S3_BUCKET_GET_VERSIONING uses <GetBucketVersioningResponse> (moto 5.2.x bug).")
+    cls = s3r.S3Response
+    for name in ("get_bucket_versioning", "_bucket_response_put"):
+        if not hasattr(cls, name):
+            die(f"moto.s3.responses.S3Response.{name} not found; moto changed.")
+    require_source(cls.get_bucket_versioning, "get_bucket_versioning(self.bucket_name)")
+    require_source(cls._bucket_response_put, '"versioning" in querystring', "<Status>")
+
+    original_put = cls._bucket_response_put
+
+    def _bucket_response_put(self, request, bucket_name, querystring, *args, **kwargs):
+        result = original_put(self, request, bucket_name, querystring, *args, **kwargs)
+        failed = isinstance(result, tuple) and isinstance(result[0], int) and result[0] >= 300
+        if "versioning" in querystring and not failed:
+            body = self.body.decode("utf-8") if isinstance(self.body, bytes) else str(self.body)
+            mfa = re.search(r"<MfaDelete>([A-Za-z]+)</MfaDelete>", body)
+            if mfa:  # as on AWS, a PUT without MfaDelete leaves the setting unchanged
+                self.backend.get_bucket(bucket_name).trailguard_mfa_delete = mfa.group(1)
+        return result
+
+    def get_bucket_versioning(self):
+        bucket = self.backend.get_bucket(self.bucket_name)
+        template = self.response_template(S3_GET_VERSIONING_WITH_MFA)
+        return template.render(
+            status=bucket.versioning_status,
+            mfa_delete=getattr(bucket, "trailguard_mfa_delete", None),
+        )
+
+    cls._bucket_response_put = _bucket_response_put
+    cls.get_bucket_versioning = get_bucket_versioning
+
+
+# ---------------------------------------------------------------------------
+# Patch (b): PutInsightSelectors replaces the list (moto appends, so duplicates
+# pile up, and an empty list never turns Insights off as it does on AWS).
+# ---------------------------------------------------------------------------
+def patch_cloudtrail_insight_selectors():
+    from moto.cloudtrail.models import Trail
+
+    require_source(Trail.put_insight_selectors, "self.insight_selectors.extend(")
+
+    def put_insight_selectors(self, insight_selectors):
+        self.insight_selectors = list(insight_selectors or [])
+
+    Trail.put_insight_selectors = put_insight_selectors
+
+
+# ---------------------------------------------------------------------------
+# Patch (c): classic and advanced event selectors replace each other, as on AWS.
+# moto keeps the advanced selectors when classic ones are put afterwards.
+# ---------------------------------------------------------------------------
+def patch_cloudtrail_event_selectors():
+    from moto.cloudtrail.models import Trail
+
+    require_source(
+        Trail.put_event_selectors,
+        "if event_selectors:",
+        "elif advanced_event_selectors:",
+        "self.advanced_event_selectors = advanced_event_selectors",
+    )
+
+    def put_event_selectors(self, event_selectors, advanced_event_selectors):
+        if event_selectors is not None:
+            self.event_selectors = list(event_selectors)
+            self.advanced_event_selectors = []
+        elif advanced_event_selectors is not None:
+            self.advanced_event_selectors = list(advanced_event_selectors)
+            self.event_selectors = []
+
+    Trail.put_event_selectors = put_event_selectors
+
+
+def watch_stdin(cleanup):
+    """Exit the whole process when the parent closes our stdin (or dies)."""
+    try:
+        while sys.stdin.buffer.read(65536):
+            pass
+    except Exception:
+        pass
+    cleanup()
+    os._exit(0)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = any free)")
+    parser.add_argument("--recording-file", help="where moto's recorder writes (default: temp file)")
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    args = parser.parse_args()
+
+    # Never let the caller's environment force every request into one account:
+    # the harness relies on per-account isolation through AssumeRole keys.
+    os.environ.pop("MOTO_ACCOUNT_ID", None)
+
+    # The recorder reads these when moto is imported, so set them first.
+    recording_file = args.recording_file
+    if not recording_file:
+        fd, recording_file = tempfile.mkstemp(prefix="trailguard-moto-recording-", suffix=".jsonl")
+        os.close(fd)
+    else:
+        open(recording_file, "w").close()  # download-recording fails if the file is missing
+    os.environ["MOTO_RECORDER_FILEPATH"] = recording_file
+    os.environ.pop("MOTO_ENABLE_RECORDING", None)  # start stopped; tests start it via the API
+
+    import moto
+
+    if moto.__version__ != EXPECTED_MOTO_VERSION:
+        die(f"moto {moto.__version__} is installed but the patches were written for "
+            f"{EXPECTED_MOTO_VERSION}; reinstall from tests/emulator/requirements.txt.")
+
+    patch_s3_versioning_mfa_delete()
+    patch_cloudtrail_insight_selectors()
+    patch_cloudtrail_event_selectors()
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    if not args.verbose:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server("127.0.0.1", args.port, app, threaded=True)  # bound and listening
+    port = server.server_port
+    os.environ["MOTO_PORT"] = str(port)
+
+    def cleanup():
+        if not args.recording_file:
+            try:
+                os.unlink(recording_file)
+            except OSError:
+                pass
+
+    threading.Thread(target=watch_stdin, args=(cleanup,), name="stdin-watch", daemon=True).start()
+    sys.stdout.write(f"PORT={port}\n")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    finally:
+        cleanup()
+
+
+if __name__ == "__main__":
+    main()
