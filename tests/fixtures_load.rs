@@ -49,8 +49,8 @@ fn every_fixture_and_example_loads_and_is_self_consistent() {
     let mut files = json_files(&root().join("tests/fixtures/inventories"));
     files.extend(json_files(&root().join("examples")));
     assert!(
-        files.len() >= 6,
-        "expected the five fixtures and the demo inventory, found {files:?}"
+        files.len() >= 7,
+        "expected the six fixtures and the demo inventory, found {files:?}"
     );
     for path in files {
         let inv = Inventory::load(&path).unwrap_or_else(|e| panic!("{e}"));
@@ -233,4 +233,29 @@ fn demo_inventory_has_one_good_and_one_bad_account() {
             .iter()
             .any(|b| b.policy_is_public == Collected::Ok(true))
     );
+}
+
+#[test]
+fn cross_account_bucket_and_key_cannot_be_read_from_the_trail_account() {
+    let inv = load("tests/fixtures/inventories/cross-account-bucket.json");
+    let acct = only_account(&inv);
+    let trail = only_trail(acct);
+    assert!(trail.owned_by_audited_account && trail.is_multi_region);
+    let sel = selectors(trail);
+    assert_eq!(sel.kind, SelectorKind::Advanced);
+    // Separate readOnly=true / readOnly=false S3 selectors add up to all S3 data events.
+    let s3 = sel
+        .data
+        .iter()
+        .find(|d| d.resource_type == "AWS::S3::Object")
+        .expect("S3 coverage");
+    assert!(s3.read.all_resources && s3.write.all_resources);
+    let bucket = &acct.buckets[0];
+    assert_eq!(bucket.referenced_by, vec![trail.arn.clone()]);
+    assert_eq!(bucket.exists.error().map(|e| e.kind), Some(ErrorKind::AccessDenied));
+    assert_eq!(
+        bucket.policy.error().map(|e| e.kind),
+        Some(ErrorKind::MethodNotAllowed)
+    );
+    assert!(acct.kms_keys[0].metadata.error().is_some());
 }
