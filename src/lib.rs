@@ -8,6 +8,9 @@
 
 pub mod app;
 pub mod cli;
+pub mod evaluate;
 #[cfg(feature = "aws")]
 pub mod collect;
 pub mod inventory;
+pub mod finding;
+pub mod rules;

@@ -1,0 +1,481 @@
+//! Three-valued evaluation of a condition over a subject (JSON), with evidence.
+//!
+//! Pure: no I/O, no clock (the clock is `Env::now`). A failed read (`{"error": …}`) on the way
+//! to a value makes a leaf Unknown, and Unknown never becomes True.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::finding::Evidence;
+use crate::inventory::Timestamp;
+use crate::rules::{
+    Condition, DurationRef, IfEmpty, Leaf, LeafSubject, Literal, Op, Operand, ParamValue,
+    Quantified, Quantifier,
+};
+
+/// The outcome of a condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Truth {
+    /// Holds.
+    True,
+    /// Does not hold.
+    False,
+    /// Could not be decided: some data could not be read.
+    Unknown,
+    /// An empty list with `if_empty: not_applicable`.
+    NotApplicable,
+}
+
+impl Truth {
+    fn from_bool(b: bool) -> Truth {
+        if b { Truth::True } else { Truth::False }
+    }
+
+    fn as_holds(self) -> Option<bool> {
+        match self {
+            Truth::True => Some(true),
+            Truth::False => Some(false),
+            Truth::Unknown | Truth::NotApplicable => None,
+        }
+    }
+}
+
+/// Everything a condition may read besides the subject.
+#[derive(Debug, Clone)]
+pub struct Env<'a> {
+    /// Parameter values in force.
+    pub params: &'a BTreeMap<String, ParamValue>,
+    /// The evaluation clock.
+    pub now: Timestamp,
+}
+
+/// Evaluates a condition; evidence is appended to `evidence`, with paths prefixed by `prefix`.
+pub fn eval(
+    cond: &Condition,
+    subject: &Value,
+    env: &Env<'_>,
+    prefix: &str,
+    evidence: &mut Vec<Evidence>,
+) -> Truth {
+    match cond {
+        Condition::All(items) => {
+            let results: Vec<Truth> = items
+                .iter()
+                .map(|c| eval(c, subject, env, prefix, evidence))
+                .collect();
+            fold_all(&results)
+        }
+        Condition::Any(items) => {
+            let results: Vec<Truth> = items
+                .iter()
+                .map(|c| eval(c, subject, env, prefix, evidence))
+                .collect();
+            fold_any(&results)
+        }
+        Condition::Not(inner) => match eval(inner, subject, env, prefix, evidence) {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            other => other,
+        },
+        Condition::Quantified(q) => eval_quantifier(q, subject, env, prefix, evidence),
+        Condition::Leaf(leaf) => eval_leaf(leaf, subject, env, prefix, evidence),
+    }
+}
+
+/// `all: [...]`: False wins, then Unknown, then True; only NotApplicable items → NotApplicable.
+pub fn fold_all(results: &[Truth]) -> Truth {
+    if results.contains(&Truth::False) {
+        Truth::False
+    } else if results.contains(&Truth::Unknown) {
+        Truth::Unknown
+    } else if results.contains(&Truth::True) {
+        Truth::True
+    } else {
+        Truth::NotApplicable
+    }
+}
+
+/// `any: [...]`: True wins, then Unknown, then False; only NotApplicable items → NotApplicable.
+pub fn fold_any(results: &[Truth]) -> Truth {
+    if results.contains(&Truth::True) {
+        Truth::True
+    } else if results.contains(&Truth::Unknown) {
+        Truth::Unknown
+    } else if results.contains(&Truth::False) {
+        Truth::False
+    } else {
+        Truth::NotApplicable
+    }
+}
+
+/// The `{"error": …}` of a failed read.
+fn read_error(v: &Value) -> Option<&Value> {
+    let obj = v.as_object()?;
+    let err = obj.get("error")?;
+    let only_error = obj.len() == 1;
+    let partial = obj.len() == 2 && obj.contains_key("items");
+    (err.is_object() && (only_error || partial)).then_some(err)
+}
+
+fn join(prefix: &str, path: &str) -> String {
+    if prefix.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{prefix}.{path}")
+    }
+}
+
+fn error_evidence(path: String, err: &Value) -> Evidence {
+    let s = |k: &str| err.get(k).and_then(Value::as_str).map(str::to_owned);
+    Evidence::ReadError {
+        path,
+        operation: s("operation").unwrap_or_default(),
+        error_kind: s("kind").unwrap_or_else(|| "unknown".into()),
+        code: s("code"),
+        message: s("message"),
+    }
+}
+
+/// The result of walking a path.
+enum Resolved<'v> {
+    /// A value (possibly `null`).
+    Value(&'v Value),
+    /// A read failed on the way; the path to it and the error.
+    Error(String, &'v Value),
+}
+
+static NULL: Value = Value::Null;
+
+fn resolve<'v>(subject: &'v Value, path: &str) -> Resolved<'v> {
+    let mut cur = subject;
+    let mut walked = String::new();
+    for seg in path.split('.') {
+        if read_error(cur).is_some() && cur.get("items").is_none() {
+            return Resolved::Error(walked, read_error(cur).unwrap_or(&NULL));
+        }
+        if !walked.is_empty() {
+            walked.push('.');
+        }
+        walked.push_str(seg);
+        cur = match cur {
+            Value::Object(map) => map.get(seg).unwrap_or(&NULL),
+            _ => &NULL,
+        };
+    }
+    match read_error(cur) {
+        Some(err) if cur.get("items").is_none() => Resolved::Error(walked, err),
+        _ => Resolved::Value(cur),
+    }
+}
+
+/// A stable name for a list element in evidence.
+fn identity(element: &Value, index: usize) -> String {
+    for key in ["arn", "name", "key_id", "region", "resource_type", "field"] {
+        if let Some(s) = element.get(key).and_then(Value::as_str) {
+            return s.to_owned();
+        }
+    }
+    format!("#{index}")
+}
+
+fn eval_quantifier(
+    q: &Quantified,
+    subject: &Value,
+    env: &Env<'_>,
+    prefix: &str,
+    evidence: &mut Vec<Evidence>,
+) -> Truth {
+    let full = join(prefix, &q.path);
+    let (items, partial): (&[Value], Option<&Value>) = match resolve(subject, &q.path) {
+        Resolved::Error(at, err) => {
+            evidence.push(error_evidence(join(prefix, &at), err));
+            return Truth::Unknown;
+        }
+        Resolved::Value(Value::Array(items)) => (items, None),
+        Resolved::Value(v @ Value::Object(_)) => match (v.get("items"), read_error(v)) {
+            (Some(Value::Array(items)), Some(err)) => (items, Some(err)),
+            _ => (&[], None),
+        },
+        Resolved::Value(_) => (&[], None),
+    };
+    if let Some(err) = partial {
+        evidence.push(error_evidence(full.clone(), err));
+    }
+    let mut matched = Vec::new();
+    let mut not_matched = Vec::new();
+    let mut unknown = Vec::new();
+    let mut decided_false = 0usize;
+    for (i, element) in items.iter().enumerate() {
+        let id = identity(element, i);
+        let element_prefix = format!("{full}[{id}]");
+        match eval(&q.condition, element, env, &element_prefix, evidence) {
+            Truth::True => matched.push(id),
+            Truth::False => {
+                decided_false += 1;
+                not_matched.push(id);
+            }
+            Truth::Unknown => unknown.push(id),
+            Truth::NotApplicable => {}
+        }
+    }
+    let incomplete = partial.is_some();
+    let (result, empty_note) = match q.quantifier {
+        Quantifier::Any => {
+            let need = q.at_least as usize;
+            let result = if matched.len() >= need {
+                Truth::True
+            } else if incomplete || matched.len() + unknown.len() >= need {
+                Truth::Unknown
+            } else {
+                Truth::False
+            };
+            (result, None)
+        }
+        Quantifier::All | Quantifier::None => {
+            // For `none`, an element "fails" the quantifier when `where` holds for it.
+            let (violating, satisfying) = match q.quantifier {
+                Quantifier::None => (matched.len(), decided_false),
+                _ => (decided_false, matched.len()),
+            };
+            if violating > 0 {
+                (Truth::False, None)
+            } else if !unknown.is_empty() || incomplete {
+                (Truth::Unknown, None)
+            } else if satisfying == 0 {
+                let if_empty = q.if_empty.unwrap_or(IfEmpty::Fail);
+                let t = match if_empty {
+                    IfEmpty::Pass => Truth::True,
+                    IfEmpty::Fail => Truth::False,
+                    IfEmpty::NotApplicable => Truth::NotApplicable,
+                };
+                (t, Some(if_empty.as_str().to_owned()))
+            } else {
+                (Truth::True, None)
+            }
+        }
+    };
+    evidence.push(Evidence::Quantifier {
+        path: full,
+        quantifier: q.quantifier.as_str().to_owned(),
+        matched,
+        not_matched,
+        unknown,
+        if_empty: empty_note,
+    });
+    result
+}
+
+fn eval_leaf(
+    leaf: &Leaf,
+    subject: &Value,
+    env: &Env<'_>,
+    prefix: &str,
+    evidence: &mut Vec<Evidence>,
+) -> Truth {
+    let param_json;
+    let (path, actual): (String, &Value) = match &leaf.subject {
+        LeafSubject::Param(name) => {
+            param_json = env.params.get(name).map_or(Value::Null, param_to_json);
+            (format!("param {name}"), &param_json)
+        }
+        LeafSubject::Path(p) => match resolve(subject, p) {
+            Resolved::Error(at, err) => {
+                evidence.push(error_evidence(join(prefix, &at), err));
+                evidence.push(Evidence::Leaf {
+                    path: join(prefix, p),
+                    expected: leaf.expected(),
+                    actual: Value::Null,
+                    holds: None,
+                });
+                return Truth::Unknown;
+            }
+            Resolved::Value(v) => (join(prefix, p), v),
+        },
+    };
+    let result = apply(leaf.op, &leaf.operand, actual, env);
+    let expected = match &leaf.operand {
+        Operand::Param(name) => format!(
+            "{} {}",
+            leaf.op.words(),
+            env.params
+                .get(name)
+                .map_or_else(|| "?".to_owned(), ToString::to_string)
+        ),
+        Operand::NowMinus(d) => format!(
+            "{} {}",
+            leaf.op.words(),
+            now_minus(d, env).map_or_else(|| "?".to_owned(), |t| t.to_string())
+        ),
+        _ => leaf.expected(),
+    };
+    evidence.push(Evidence::Leaf {
+        path,
+        expected,
+        actual: shorten(actual),
+        holds: result.as_holds(),
+    });
+    result
+}
+
+/// Evidence values stay readable: big objects are summarised.
+fn shorten(v: &Value) -> Value {
+    match v {
+        Value::Object(map) if map.len() > 8 => {
+            Value::String(format!("{{object with {} fields}}", map.len()))
+        }
+        Value::Array(items) if items.len() > 20 => {
+            Value::String(format!("[list of {} items]", items.len()))
+        }
+        other => other.clone(),
+    }
+}
+
+fn param_to_json(p: &ParamValue) -> Value {
+    match p {
+        ParamValue::Bool(b) => Value::Bool(*b),
+        ParamValue::Integer(i) => Value::from(*i),
+        ParamValue::String(s) => Value::String(s.clone()),
+        ParamValue::StringList(l) => l.iter().map(|s| Value::String(s.clone())).collect(),
+        ParamValue::Duration(d) => Value::String(d.text.clone()),
+    }
+}
+
+fn now_minus(d: &DurationRef, env: &Env<'_>) -> Option<Timestamp> {
+    let seconds = match d {
+        DurationRef::Fixed(d) => d.seconds,
+        DurationRef::Param(name) => match env.params.get(name) {
+            Some(ParamValue::Duration(d)) => d.seconds,
+            _ => return None,
+        },
+    };
+    Timestamp::from_unix_seconds(env.now.unix_seconds().checked_sub(seconds)?)
+}
+
+/// A right-hand value, resolved.
+#[derive(Debug, Clone, PartialEq)]
+enum Rhs {
+    Lit(Literal),
+    List(Vec<Literal>),
+}
+
+fn resolve_operand(operand: &Operand, env: &Env<'_>) -> Option<Rhs> {
+    match operand {
+        Operand::Literal(l) => Some(Rhs::Lit(l.clone())),
+        Operand::List(l) => Some(Rhs::List(l.clone())),
+        Operand::Param(name) => match env.params.get(name)? {
+            ParamValue::Bool(b) => Some(Rhs::Lit(Literal::Bool(*b))),
+            ParamValue::Integer(i) => Some(Rhs::Lit(Literal::Int(*i))),
+            ParamValue::String(s) => Some(Rhs::Lit(Literal::String(s.clone()))),
+            ParamValue::StringList(l) => Some(Rhs::List(
+                l.iter().map(|s| Literal::String(s.clone())).collect(),
+            )),
+            ParamValue::Duration(_) => None,
+        },
+        Operand::NowMinus(d) => now_minus(d, env).map(|t| Rhs::Lit(Literal::Timestamp(t))),
+        Operand::Flag(_) | Operand::Regex(..) => None,
+    }
+}
+
+/// Applies an operator to a value that was read (possibly `null`).
+fn apply(op: Op, operand: &Operand, actual: &Value, env: &Env<'_>) -> Truth {
+    match op {
+        Op::Exists => match operand {
+            Operand::Flag(want) => Truth::from_bool(actual.is_null() != *want),
+            _ => Truth::Unknown,
+        },
+        Op::Empty => {
+            let empty = match actual {
+                Value::Null => true,
+                Value::String(s) => s.is_empty(),
+                Value::Array(a) => a.is_empty(),
+                Value::Object(o) => match (o.get("items"), read_error(actual)) {
+                    (Some(Value::Array(items)), Some(_)) if !items.is_empty() => false,
+                    (Some(_), Some(_)) => return Truth::Unknown,
+                    _ => o.is_empty(),
+                },
+                _ => false,
+            };
+            match operand {
+                Operand::Flag(want) => Truth::from_bool(empty == *want),
+                _ => Truth::Unknown,
+            }
+        }
+        Op::Matches => match (operand, actual) {
+            (Operand::Regex(re, _), Value::String(s)) => Truth::from_bool(re.is_match(s)),
+            _ => Truth::False,
+        },
+        Op::Contains => {
+            let Some(Rhs::Lit(want)) = resolve_operand(operand, env) else {
+                return Truth::Unknown;
+            };
+            match actual {
+                Value::Array(items) => Truth::from_bool(items.iter().any(|i| equal(i, &want))),
+                Value::String(s) => {
+                    Truth::from_bool(matches!(&want, Literal::String(w) if s.contains(w.as_str())))
+                }
+                Value::Object(o) => match (o.get("items"), read_error(actual)) {
+                    (Some(Value::Array(items)), Some(_)) => {
+                        if items.iter().any(|i| equal(i, &want)) {
+                            Truth::True
+                        } else {
+                            Truth::Unknown
+                        }
+                    }
+                    _ => Truth::from_bool(matches!(&want, Literal::String(w) if o.contains_key(w))),
+                },
+                _ => Truth::False,
+            }
+        }
+        Op::Equals | Op::NotEquals | Op::OneOf => {
+            let found = match resolve_operand(operand, env) {
+                Some(Rhs::Lit(l)) => equal(actual, &l),
+                Some(Rhs::List(list)) => list.iter().any(|l| equal(actual, l)),
+                None => return Truth::Unknown,
+            };
+            if op == Op::NotEquals {
+                Truth::from_bool(!found)
+            } else {
+                Truth::from_bool(found)
+            }
+        }
+        Op::Gt | Op::Gte | Op::Lt | Op::Lte => {
+            let Some(Rhs::Lit(want)) = resolve_operand(operand, env) else {
+                return Truth::Unknown;
+            };
+            match compare(actual, &want) {
+                None => Truth::False,
+                Some(ord) => Truth::from_bool(match op {
+                    Op::Gt => ord.is_gt(),
+                    Op::Gte => ord.is_ge(),
+                    Op::Lt => ord.is_lt(),
+                    _ => ord.is_le(),
+                }),
+            }
+        }
+    }
+}
+
+fn equal(actual: &Value, want: &Literal) -> bool {
+    match (actual, want) {
+        (Value::Bool(a), Literal::Bool(b)) => a == b,
+        (Value::String(a), Literal::String(b)) => a == b,
+        (Value::String(a), Literal::Timestamp(b)) => Timestamp::parse(a).is_some_and(|t| t == *b),
+        (Value::Number(_), Literal::Int(_) | Literal::Number(_)) => {
+            compare(actual, want).is_some_and(|o| o.is_eq())
+        }
+        _ => false,
+    }
+}
+
+fn compare(actual: &Value, want: &Literal) -> Option<std::cmp::Ordering> {
+    match (actual, want) {
+        (Value::Number(n), Literal::Int(i)) => match n.as_i64() {
+            Some(a) => Some(a.cmp(i)),
+            None => n.as_f64()?.partial_cmp(&(*i as f64)),
+        },
+        (Value::Number(n), Literal::Number(f)) => n.as_f64()?.partial_cmp(f),
+        (Value::String(s), Literal::Timestamp(t)) => Some(Timestamp::parse(s)?.cmp(t)),
+        _ => None,
+    }
+}

@@ -1,0 +1,206 @@
+//! Evaluation: rules × inventory → findings. Pure and synchronous: no I/O, no clock (the
+//! clock is an argument), no AWS.
+
+mod logic;
+mod subjects;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+pub use logic::{Env, Truth, eval, fold_all, fold_any};
+pub use subjects::{Subject, subjects};
+
+use crate::finding::{self, Evidence, Finding, Status};
+use crate::inventory::{Inventory, Timestamp};
+use crate::rules::{ParamValue, Rule, RuleSet, Scope};
+
+/// The verdict of one rule on one subject.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// The status.
+    pub status: Status,
+    /// One line saying why.
+    pub message: String,
+    /// The evidence.
+    pub evidence: Vec<Evidence>,
+}
+
+/// Evaluates every rule on every subject of its scope in every account. Sorted findings.
+pub fn evaluate(rules: &RuleSet, inventory: &Inventory, now: Timestamp) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in rules.iter() {
+        let params = rule.param_values();
+        for account in &inventory.accounts {
+            for subject in subjects(rule.scope, account) {
+                let verdict = judge(rule, &subject.value, &params, now);
+                let r = &subject.resource;
+                findings.push(Finding {
+                    fingerprint: finding::fingerprint(
+                        &rule.id,
+                        &r.account_id,
+                        r.region.as_deref(),
+                        &r.id,
+                    ),
+                    rule_id: rule.id.clone(),
+                    title: rule.title.clone(),
+                    severity: rule.severity,
+                    status: verdict.status,
+                    resource: subject.resource,
+                    message: verdict.message,
+                    evidence: verdict.evidence,
+                });
+            }
+        }
+    }
+    finding::sort(&mut findings);
+    findings
+}
+
+/// Why a subject is not applicable before its rule is even read: an organization trail (or a
+/// bucket / key used only by such trails) seen from a member account (CHECKS.md §2.4).
+fn owned_elsewhere(scope: Scope, subject: &Value) -> Option<String> {
+    let foreign = |t: &Value| t.get("owned_by_audited_account") == Some(&Value::Bool(false));
+    let owner = |t: &Value| {
+        t.get("owner_account")
+            .and_then(Value::as_str)
+            .unwrap_or("another account")
+            .to_owned()
+    };
+    match scope {
+        Scope::Trail if foreign(subject) => Some(format!(
+            "trail owned by {} (an organization trail seen from a member account); evaluated in its owner account",
+            owner(subject)
+        )),
+        Scope::Bucket | Scope::Key => {
+            let trails = subject.get("trails").and_then(Value::as_array)?;
+            (!trails.is_empty() && trails.iter().all(foreign)).then(|| {
+                format!(
+                    "used only by trails owned by {}; evaluated in the owner account",
+                    owner(&trails[0])
+                )
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Judges one rule on one subject with the given parameter values and clock.
+pub fn judge(
+    rule: &Rule,
+    subject: &Value,
+    params: &BTreeMap<String, ParamValue>,
+    now: Timestamp,
+) -> Verdict {
+    let env = Env { params, now };
+    let mut evidence = Vec::new();
+    if let Some(reason) = owned_elsewhere(rule.scope, subject) {
+        evidence.push(Evidence::Leaf {
+            path: "owned_by_audited_account".into(),
+            expected: "equals true".into(),
+            actual: Value::Bool(false),
+            holds: Some(false),
+        });
+        evidence.push(Evidence::Note {
+            text: reason.clone(),
+        });
+        return Verdict {
+            status: Status::NotApplicable,
+            message: format!("not applicable: {reason}"),
+            evidence,
+        };
+    }
+    if let Some(when) = &rule.when {
+        match eval(when, subject, &env, "", &mut evidence) {
+            Truth::True => {}
+            Truth::False | Truth::NotApplicable => {
+                return Verdict {
+                    status: Status::NotApplicable,
+                    message: "not applicable: `when` does not hold".into(),
+                    evidence,
+                };
+            }
+            Truth::Unknown => {
+                let message = error_message(&evidence);
+                return Verdict {
+                    status: Status::Error,
+                    message,
+                    evidence,
+                };
+            }
+        }
+        evidence.clear();
+    }
+    let (status, message) = match eval(&rule.check, subject, &env, "", &mut evidence) {
+        Truth::True => (Status::Pass, rule.title.clone()),
+        Truth::False => (Status::Fail, rule.message.clone()),
+        Truth::Unknown => (Status::Error, error_message(&evidence)),
+        Truth::NotApplicable => (
+            Status::NotApplicable,
+            "not applicable: nothing to check (empty list)".to_owned(),
+        ),
+    };
+    Verdict {
+        status,
+        message,
+        evidence,
+    }
+}
+
+fn error_message(evidence: &[Evidence]) -> String {
+    evidence
+        .iter()
+        .find_map(|e| match e {
+            Evidence::ReadError {
+                path,
+                operation,
+                error_kind,
+                code,
+                ..
+            } => Some(format!(
+                "could not evaluate: {operation} failed ({}{}) reading `{path}`",
+                error_kind.replace('_', " "),
+                code.as_deref()
+                    .map(|c| format!(", {c}"))
+                    .unwrap_or_default()
+            )),
+            _ => None,
+        })
+        .unwrap_or_else(|| "could not evaluate: some data could not be read".to_owned())
+}
+
+/// The outcome of one embedded test case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseResult {
+    /// The case name.
+    pub name: String,
+    /// What the case expects.
+    pub expected: Status,
+    /// What the rule gave.
+    pub verdict: Verdict,
+}
+
+impl CaseResult {
+    /// Whether the rule gave the expected status.
+    pub fn passed(&self) -> bool {
+        self.expected == self.verdict.status
+    }
+}
+
+/// Runs a rule's embedded test cases (the same code path as real evaluation).
+pub fn run_tests(rule: &Rule) -> Vec<CaseResult> {
+    rule.tests
+        .iter()
+        .map(|case| {
+            let mut params = rule.param_values();
+            params.extend(case.params.clone());
+            CaseResult {
+                name: case.name.clone(),
+                expected: case.expect,
+                verdict: judge(rule, &case.subject, &params, case.now),
+            }
+        })
+        .collect()
+}

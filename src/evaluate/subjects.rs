@@ -1,0 +1,226 @@
+//! Building each scope's subjects from an inventory account (the views of `rules::view`).
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::finding::Resource;
+use crate::inventory::{Account, CollectError, Collected, Trail};
+use crate::rules::Scope;
+use crate::rules::view::{
+    AccountRef, AccountSubject, BucketSubject, KeySubject, RegionSubject, TrailSubject, TrailView,
+};
+
+/// One subject to evaluate a rule on.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    /// What the finding will be about.
+    pub resource: Resource,
+    /// The subject as JSON, as the rule's paths read it.
+    pub value: Value,
+}
+
+fn to_json<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+fn trail_view(account: &Account, trail: &Trail) -> TrailView {
+    TrailView {
+        trail: trail.clone(),
+        bucket: trail
+            .s3_bucket_name
+            .as_deref()
+            .and_then(|b| account.bucket(b))
+            .cloned(),
+        kms_key: trail
+            .kms_key_id
+            .as_deref()
+            .and_then(|k| account.kms_key(k))
+            .cloned(),
+    }
+}
+
+fn account_ref(account: &Account) -> AccountRef {
+    AccountRef {
+        account_id: account.account_id.clone(),
+        partition: account.partition.clone(),
+        organization: account.organization.clone(),
+    }
+}
+
+/// Replaces `value[key]` (a list) by `{items, error}` when the list is only partly read.
+fn mark_partial(value: &mut Value, key: &str, error: Option<&CollectError>) {
+    if let (Some(err), Some(obj)) = (error, value.as_object_mut())
+        && let Some(items) = obj.remove(key)
+    {
+        let mut wrapped = serde_json::Map::new();
+        wrapped.insert("items".into(), items);
+        wrapped.insert("error".into(), to_json(err));
+        obj.insert(key.into(), Value::Object(wrapped));
+    }
+}
+
+fn resource(
+    account: &Account,
+    region: Option<String>,
+    resource_type: &str,
+    id: String,
+    arn: Option<String>,
+) -> Resource {
+    Resource {
+        account_id: account.account_id.to_string(),
+        region,
+        resource_type: resource_type.to_owned(),
+        id,
+        arn,
+        partition: account.partition.to_string(),
+    }
+}
+
+/// The subjects of a scope in one account, in inventory order.
+pub fn subjects(scope: Scope, account: &Account) -> Vec<Subject> {
+    match scope {
+        Scope::Account => {
+            let view = AccountSubject {
+                account_id: account.account_id.clone(),
+                partition: account.partition.clone(),
+                caller_arn: account.caller_arn.clone(),
+                organization: account.organization.clone(),
+                enabled_regions: account.enabled_regions.clone(),
+                regions: account.regions.clone(),
+                trails: account
+                    .trails
+                    .iter()
+                    .map(|t| trail_view(account, t))
+                    .collect(),
+                buckets: account.buckets.clone(),
+                kms_keys: account.kms_keys.clone(),
+            };
+            let mut value = to_json(&view);
+            let missing = account.enabled_regions.error().or_else(|| {
+                account
+                    .regions
+                    .iter()
+                    .find_map(|r| r.discovered_trails.error())
+            });
+            mark_partial(&mut value, "trails", missing);
+            let id = account.account_id.to_string();
+            vec![Subject {
+                resource: resource(account, None, "AWS::::Account", id, None),
+                value,
+            }]
+        }
+        Scope::Region => account
+            .regions
+            .iter()
+            .filter(|r| r.in_scope)
+            .map(|state| {
+                let trails = state
+                    .applicable_trails
+                    .iter()
+                    .filter_map(|arn| account.trail(arn))
+                    .map(|t| trail_view(account, t))
+                    .collect();
+                let view = RegionSubject {
+                    state: state.clone(),
+                    trails,
+                    account: account_ref(account),
+                };
+                let mut value = to_json(&view);
+                mark_partial(&mut value, "trails", state.discovered_trails.error());
+                let region = state.region.to_string();
+                Subject {
+                    resource: resource(
+                        account,
+                        Some(region.clone()),
+                        "AWS::::Region",
+                        region,
+                        None,
+                    ),
+                    value,
+                }
+            })
+            .collect(),
+        Scope::Trail => account
+            .trails
+            .iter()
+            .map(|t| {
+                let view = TrailSubject {
+                    trail: trail_view(account, t),
+                    account: account_ref(account),
+                };
+                Subject {
+                    resource: resource(
+                        account,
+                        Some(t.home_region.to_string()),
+                        "AWS::CloudTrail::Trail",
+                        t.arn.to_string(),
+                        Some(t.arn.to_string()),
+                    ),
+                    value: to_json(&view),
+                }
+            })
+            .collect(),
+        Scope::Bucket => account
+            .buckets
+            .iter()
+            .map(|b| {
+                let trails = b
+                    .referenced_by
+                    .iter()
+                    .filter_map(|arn| account.trail(arn))
+                    .cloned()
+                    .collect();
+                let view = BucketSubject {
+                    bucket: b.clone(),
+                    trails,
+                    account: account_ref(account),
+                };
+                let region = b.region.ok().map(ToString::to_string);
+                let arn = format!("arn:{}:s3:::{}", account.partition, b.name);
+                Subject {
+                    resource: resource(
+                        account,
+                        region,
+                        "AWS::S3::Bucket",
+                        b.name.clone(),
+                        Some(arn),
+                    ),
+                    value: to_json(&view),
+                }
+            })
+            .collect(),
+        Scope::Key => account
+            .kms_keys
+            .iter()
+            .map(|k| {
+                let trails = k
+                    .referenced_by
+                    .iter()
+                    .filter_map(|arn| account.trail(arn))
+                    .cloned()
+                    .collect();
+                let view = KeySubject {
+                    key: k.clone(),
+                    trails,
+                    account: account_ref(account),
+                };
+                let arn = match &k.metadata {
+                    Collected::Ok(m) => Some(m.arn.to_string()),
+                    Collected::Failed { .. } => {
+                        k.key_id.starts_with("arn:").then(|| k.key_id.clone())
+                    }
+                };
+                Subject {
+                    resource: resource(
+                        account,
+                        Some(k.region.to_string()),
+                        "AWS::KMS::Key",
+                        k.key_id.clone(),
+                        arn,
+                    ),
+                    value: to_json(&view),
+                }
+            })
+            .collect(),
+    }
+}

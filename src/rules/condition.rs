@@ -1,0 +1,276 @@
+//! The condition tree: a closed set of nodes, each one enum variant and one match arm.
+
+use std::fmt;
+
+use crate::inventory::Timestamp;
+
+use super::model::Duration;
+
+/// A condition of a rule's `when` or `check`.
+#[derive(Debug, Clone)]
+pub enum Condition {
+    /// Every item holds.
+    All(Vec<Condition>),
+    /// At least one item holds.
+    Any(Vec<Condition>),
+    /// The item does not hold.
+    Not(Box<Condition>),
+    /// A quantifier over a list.
+    Quantified(Box<Quantified>),
+    /// A test of one value.
+    Leaf(Leaf),
+}
+
+/// `any` / `all` / `none` over the elements of a list.
+#[derive(Debug, Clone)]
+pub struct Quantified {
+    /// Which quantifier.
+    pub quantifier: Quantifier,
+    /// The list, relative to the current subject or element.
+    pub path: String,
+    /// The condition each element is tested with.
+    pub condition: Condition,
+    /// For `any`: how many elements must hold (default 1).
+    pub at_least: u32,
+    /// For `all` / `none`: what an empty list means.
+    pub if_empty: Option<IfEmpty>,
+}
+
+/// A quantifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantifier {
+    /// ∃ (at least N).
+    Any,
+    /// ∀.
+    All,
+    /// ¬∃.
+    None,
+}
+
+impl Quantifier {
+    /// The YAML key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Quantifier::Any => "any",
+            Quantifier::All => "all",
+            Quantifier::None => "none",
+        }
+    }
+}
+
+/// What an empty list means for `all` / `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfEmpty {
+    /// The quantifier holds.
+    Pass,
+    /// The quantifier does not hold.
+    Fail,
+    /// The rule does not apply.
+    NotApplicable,
+}
+
+impl IfEmpty {
+    /// The YAML value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IfEmpty::Pass => "pass",
+            IfEmpty::Fail => "fail",
+            IfEmpty::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// What a leaf tests: a field of the subject or element, or a parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeafSubject {
+    /// A dotted path.
+    Path(String),
+    /// A rule parameter.
+    Param(String),
+}
+
+impl fmt::Display for LeafSubject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LeafSubject::Path(p) => f.write_str(p),
+            LeafSubject::Param(p) => write!(f, "param {p}"),
+        }
+    }
+}
+
+/// A leaf operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// Present and equal.
+    Equals,
+    /// Absent or different.
+    NotEquals,
+    /// Present and equal to one of a list.
+    OneOf,
+    /// Present (`true`) / absent (`false`).
+    Exists,
+    /// Null, `""`, `[]` or `{}` (`true`) / the opposite.
+    Empty,
+    /// A list has the element, a map the key, a string the substring.
+    Contains,
+    /// The whole string matches a regex.
+    Matches,
+    /// Greater than.
+    Gt,
+    /// Greater than or equal.
+    Gte,
+    /// Less than.
+    Lt,
+    /// Less than or equal.
+    Lte,
+}
+
+impl Op {
+    /// Every operator.
+    pub const ALL: &'static [Op] = &[
+        Op::Equals,
+        Op::NotEquals,
+        Op::OneOf,
+        Op::Exists,
+        Op::Empty,
+        Op::Contains,
+        Op::Matches,
+        Op::Gt,
+        Op::Gte,
+        Op::Lt,
+        Op::Lte,
+    ];
+
+    /// The YAML key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Equals => "equals",
+            Op::NotEquals => "not_equals",
+            Op::OneOf => "one_of",
+            Op::Exists => "exists",
+            Op::Empty => "empty",
+            Op::Contains => "contains",
+            Op::Matches => "matches",
+            Op::Gt => "gt",
+            Op::Gte => "gte",
+            Op::Lt => "lt",
+            Op::Lte => "lte",
+        }
+    }
+
+    /// Parses a YAML key.
+    pub fn parse(text: &str) -> Option<Op> {
+        Self::ALL.iter().copied().find(|o| o.as_str() == text)
+    }
+
+    /// Words for `rules explain` and evidence.
+    pub fn words(self) -> &'static str {
+        match self {
+            Op::Equals => "equals",
+            Op::NotEquals => "does not equal",
+            Op::OneOf => "is one of",
+            Op::Exists => "exists",
+            Op::Empty => "is empty",
+            Op::Contains => "contains",
+            Op::Matches => "matches",
+            Op::Gt => ">",
+            Op::Gte => ">=",
+            Op::Lt => "<",
+            Op::Lte => "<=",
+        }
+    }
+}
+
+/// A literal value in a rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// A bool.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A number.
+    Number(f64),
+    /// A string (or enum value).
+    String(String),
+    /// A point in time.
+    Timestamp(Timestamp),
+}
+
+impl fmt::Display for Literal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Literal::Bool(b) => write!(f, "{b}"),
+            Literal::Int(i) => write!(f, "{i}"),
+            Literal::Number(n) => write!(f, "{n}"),
+            Literal::String(s) => write!(f, "{s}"),
+            Literal::Timestamp(t) => write!(f, "{t}"),
+        }
+    }
+}
+
+/// A duration, written or from a parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DurationRef {
+    /// Written in the rule.
+    Fixed(Duration),
+    /// A `duration` parameter.
+    Param(String),
+}
+
+/// The right-hand side of a leaf.
+#[derive(Debug, Clone)]
+pub enum Operand {
+    /// `true` / `false` of `exists` / `empty`.
+    Flag(bool),
+    /// One literal.
+    Literal(Literal),
+    /// The literals of `one_of`.
+    List(Vec<Literal>),
+    /// `{param: NAME}`.
+    Param(String),
+    /// `{now_minus: DURATION}`.
+    NowMinus(DurationRef),
+    /// A compiled, anchored regex, with its text.
+    Regex(regex_lite::Regex, String),
+}
+
+impl fmt::Display for Operand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Operand::Flag(b) => write!(f, "{b}"),
+            Operand::Literal(l) => write!(f, "{l}"),
+            Operand::List(items) => {
+                let parts: Vec<String> = items.iter().map(ToString::to_string).collect();
+                write!(f, "[{}]", parts.join(", "))
+            }
+            Operand::Param(p) => write!(f, "{{param: {p}}}"),
+            Operand::NowMinus(DurationRef::Fixed(d)) => write!(f, "now - {}", d.text),
+            Operand::NowMinus(DurationRef::Param(p)) => write!(f, "now - {{param: {p}}}"),
+            Operand::Regex(_, text) => write!(f, "/{text}/"),
+        }
+    }
+}
+
+/// A test of one value.
+#[derive(Debug, Clone)]
+pub struct Leaf {
+    /// What is tested.
+    pub subject: LeafSubject,
+    /// How.
+    pub op: Op,
+    /// Against what.
+    pub operand: Operand,
+}
+
+impl Leaf {
+    /// The expectation as shown in evidence, e.g. `equals true`.
+    pub fn expected(&self) -> String {
+        match (&self.op, &self.operand) {
+            (Op::Exists, Operand::Flag(false)) => "absent".to_owned(),
+            (Op::Exists, Operand::Flag(true)) => "present".to_owned(),
+            (Op::Empty, Operand::Flag(true)) => "empty".to_owned(),
+            (Op::Empty, Operand::Flag(false)) => "not empty".to_owned(),
+            (op, operand) => format!("{} {operand}", op.words()),
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! `trailguard.yaml`: strict like rule files. This module reads the parts that rules need —
+//! `rules:` (extra folders, skip / only) and `parameters:` (overrides) — and checks the keys of
+//! the rest so a typo anywhere is an error at `file:line:col`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::RuleSet;
+use super::diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile, did_you_mean};
+use super::parse::{check_keys, param_value};
+use super::yaml::{self, Key, Node};
+
+const TOP_KEYS: &[&str] = &["regions", "org", "rules", "parameters", "gate", "waivers"];
+const RULES_KEYS: &[&str] = &["dirs", "only", "skip", "no_builtin"];
+const ORG_KEYS: &[&str] = &[
+    "role_name",
+    "role_arn_template",
+    "external_id",
+    "accounts",
+    "exclude_accounts",
+];
+const GATE_KEYS: &[&str] = &["fail_on", "allow_errors", "exit_zero"];
+
+/// A parsed config file.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file.
+    pub file: Arc<SourceFile>,
+    /// `rules.dirs`, relative to the config file's folder.
+    pub rule_dirs: Vec<PathBuf>,
+    /// `rules.only`.
+    pub only: Vec<String>,
+    /// `rules.skip`.
+    pub skip: Vec<String>,
+    /// `rules.no_builtin`.
+    pub no_builtin: bool,
+    parameters: Vec<(Key, Node)>,
+}
+
+impl Config {
+    /// Reads and checks a config file.
+    pub fn load(path: &Path) -> Result<Config, Problems> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let file = Arc::new(SourceFile {
+                name: name.clone(),
+                text: String::new(),
+            });
+            Problems {
+                problems: vec![Diagnostic::whole_file(
+                    ProblemKind::Io,
+                    &file,
+                    format!("cannot read config: {e}"),
+                )],
+            }
+        })?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Self::parse(&name, &text, &base)
+    }
+
+    /// Parses config text; relative folders are resolved against `base`.
+    pub fn parse(name: &str, text: &str, base: &Path) -> Result<Config, Problems> {
+        let file = Arc::new(SourceFile {
+            name: name.to_owned(),
+            text: text.to_owned(),
+        });
+        let mut problems = Vec::new();
+        let doc = yaml::parse(text).map_err(|e| {
+            let d = match e.pos {
+                Some(pos) => Diagnostic::new(ProblemKind::Syntax, &file, pos, e.message.clone()),
+                None => Diagnostic::whole_file(ProblemKind::Syntax, &file, e.message.clone()),
+            };
+            Problems { problems: vec![d] }
+        })?;
+        let mut config = Config {
+            file: Arc::clone(&file),
+            rule_dirs: Vec::new(),
+            only: Vec::new(),
+            skip: Vec::new(),
+            no_builtin: false,
+            parameters: Vec::new(),
+        };
+        let entries: &[(Key, Node)] = match &doc.value {
+            yaml::Value::Null => &[],
+            yaml::Value::Map(m) => m,
+            _ => {
+                problems.push(Diagnostic::new(
+                    ProblemKind::InvalidValue,
+                    &file,
+                    doc.pos,
+                    "the config file is a mapping",
+                ));
+                return Err(Problems { problems });
+            }
+        };
+        check_keys(&file, entries, TOP_KEYS, "config file", &mut problems);
+        for (key, value) in entries {
+            match key.name.as_str() {
+                "rules" => config.read_rules(value, base, &mut problems),
+                "org" => sub_keys(&file, value, ORG_KEYS, "`org`", &mut problems),
+                "gate" => sub_keys(&file, value, GATE_KEYS, "`gate`", &mut problems),
+                "parameters" => match value.as_map() {
+                    Some(m) => config.parameters = m.to_vec(),
+                    None => problems.push(Diagnostic::new(
+                        ProblemKind::InvalidValue,
+                        &file,
+                        value.pos,
+                        "`parameters` maps rule ids (or shared parameter names) to values",
+                    )),
+                },
+                _ => {}
+            }
+        }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(Problems { problems })
+        }
+    }
+
+    fn read_rules(&mut self, value: &Node, base: &Path, problems: &mut Vec<Diagnostic>) {
+        let Some(entries) = value.as_map() else {
+            problems.push(Diagnostic::new(
+                ProblemKind::InvalidValue,
+                &self.file,
+                value.pos,
+                "`rules` is a mapping `{dirs, only, skip, no_builtin}`",
+            ));
+            return;
+        };
+        check_keys(&self.file, entries, RULES_KEYS, "`rules`", problems);
+        for (key, v) in entries {
+            let list = || -> Option<Vec<String>> {
+                v.as_seq()?
+                    .iter()
+                    .map(|i| i.as_str().map(str::to_owned))
+                    .collect()
+            };
+            match key.name.as_str() {
+                "dirs" | "only" | "skip" => match list() {
+                    Some(items) => match key.name.as_str() {
+                        "dirs" => {
+                            self.rule_dirs = items.into_iter().map(|d| base.join(d)).collect()
+                        }
+                        "only" => self.only = items,
+                        _ => self.skip = items,
+                    },
+                    None => problems.push(Diagnostic::new(
+                        ProblemKind::InvalidValue,
+                        &self.file,
+                        v.pos,
+                        format!("`rules.{}` is a list of strings", key.name),
+                    )),
+                },
+                "no_builtin" => match v.value {
+                    yaml::Value::Bool(b) => self.no_builtin = b,
+                    _ => problems.push(Diagnostic::new(
+                        ProblemKind::InvalidValue,
+                        &self.file,
+                        v.pos,
+                        "`rules.no_builtin` is true or false",
+                    )),
+                },
+                _ => {}
+            }
+        }
+    }
+
+    /// Applies `parameters:` to the loaded rules: per rule id, or shared by parameter name.
+    /// Every unknown id, undeclared parameter or wrongly typed value is a problem.
+    pub fn apply(&self, rules: &mut RuleSet) -> Result<(), Problems> {
+        let mut problems = Vec::new();
+        let ids: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
+        for (key, value) in &self.parameters {
+            if looks_like_rule_id(&key.name) {
+                let Some(rule) = rules.iter_mut().find(|r| r.id == key.name) else {
+                    let help = did_you_mean(&key.name, ids.iter().map(String::as_str));
+                    problems.push(
+                        Diagnostic::new(
+                            ProblemKind::BadParameter,
+                            &self.file,
+                            key.pos,
+                            format!("no loaded rule has the id `{}`", key.name),
+                        )
+                        .help_opt(help),
+                    );
+                    continue;
+                };
+                let Some(entries) = value.as_map() else {
+                    problems.push(Diagnostic::new(
+                        ProblemKind::BadParameter,
+                        &self.file,
+                        value.pos,
+                        format!("`{}` maps parameter names to values", key.name),
+                    ));
+                    continue;
+                };
+                for (pk, pv) in entries {
+                    let declared: Vec<String> = rule.parameters.keys().cloned().collect();
+                    match rule.parameters.get_mut(&pk.name) {
+                        None => {
+                            let help = did_you_mean(&pk.name, declared.iter().map(String::as_str))
+                                .or_else(|| {
+                                    Some(if declared.is_empty() {
+                                        format!("{} declares no parameters", rule.id)
+                                    } else {
+                                        format!("{} declares: {}", rule.id, declared.join(", "))
+                                    })
+                                });
+                            problems.push(
+                                Diagnostic::new(
+                                    ProblemKind::BadParameter,
+                                    &self.file,
+                                    pk.pos,
+                                    format!("rule {} has no parameter `{}`", rule.id, pk.name),
+                                )
+                                .help_opt(help),
+                            );
+                        }
+                        Some(param) => match param_value(pv, param.kind) {
+                            Ok(v) => param.value = v,
+                            Err(e) => problems.push(Diagnostic::new(
+                                ProblemKind::BadParameter,
+                                &self.file,
+                                pv.pos,
+                                format!("{}.{}: {e}", rule.id, pk.name),
+                            )),
+                        },
+                    }
+                }
+            } else {
+                let mut declared_anywhere = false;
+                for rule in rules.iter_mut() {
+                    if let Some(param) = rule.parameters.get_mut(&key.name) {
+                        declared_anywhere = true;
+                        match param_value(value, param.kind) {
+                            Ok(v) => param.value = v,
+                            Err(e) => {
+                                problems.push(Diagnostic::new(
+                                    ProblemKind::BadParameter,
+                                    &self.file,
+                                    value.pos,
+                                    format!(
+                                        "`{}` (shared, declared by {}): {e}",
+                                        key.name, rule.id
+                                    ),
+                                ));
+                                break;
+                            }
+                        }
+                    }
+                }
+                if !declared_anywhere {
+                    let names: Vec<String> = rules
+                        .iter()
+                        .flat_map(|r| r.parameters.keys().cloned())
+                        .collect();
+                    let help = did_you_mean(
+                        &key.name,
+                        names
+                            .iter()
+                            .map(String::as_str)
+                            .chain(ids.iter().map(String::as_str)),
+                    );
+                    problems.push(
+                        Diagnostic::new(
+                            ProblemKind::BadParameter,
+                            &self.file,
+                            key.pos,
+                            format!("no loaded rule declares a parameter `{}`", key.name),
+                        )
+                        .help_opt(help),
+                    );
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Problems { problems })
+        }
+    }
+}
+
+fn looks_like_rule_id(name: &str) -> bool {
+    name.contains('-') && name.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+fn sub_keys(
+    file: &Arc<SourceFile>,
+    value: &Node,
+    allowed: &[&str],
+    what: &str,
+    problems: &mut Vec<Diagnostic>,
+) {
+    match value.as_map() {
+        Some(entries) => check_keys(file, entries, allowed, what, problems),
+        None => problems.push(Diagnostic::new(
+            ProblemKind::InvalidValue,
+            file,
+            value.pos,
+            format!("{what} is a mapping"),
+        )),
+    }
+}

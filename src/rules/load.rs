@@ -1,0 +1,161 @@
+//! Finding rule files, parsing them all, and checking ids across files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile};
+use super::parse::parse_rule;
+use super::{Rule, RuleSet, builtin};
+
+/// A loaded rule set and notes for the user (e.g. a built-in rule replaced by a user rule).
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    /// The rules.
+    pub rules: RuleSet,
+    /// Notes to print on stderr.
+    pub notes: Vec<String>,
+}
+
+/// Loads only the embedded pack.
+pub fn load_builtin() -> Result<RuleSet, Problems> {
+    load(true, &[]).map(|l| l.rules)
+}
+
+/// Parses one rule from text (`name` is shown in diagnostics and must match the id).
+pub fn parse_str(name: &str, text: &str) -> Result<Rule, Problems> {
+    let file = Arc::new(SourceFile {
+        name: name.to_owned(),
+        text: text.to_owned(),
+    });
+    let mut problems = Vec::new();
+    match parse_rule(&file, false, &mut problems) {
+        Some(rule) if problems.is_empty() => Ok(rule),
+        _ => Err(Problems { problems }),
+    }
+}
+
+fn files_in(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            files_in(&path, out)?;
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        ) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Loads the embedded pack (when `builtin`) and every rule file under `dirs`, reporting every
+/// problem of every file. A user rule with a built-in rule's id replaces it; two user rules
+/// with one id, or two built-in ones, are an error.
+pub fn load(builtin: bool, dirs: &[PathBuf]) -> Result<Loaded, Problems> {
+    let mut problems = Vec::new();
+    let mut builtin_rules = Vec::new();
+    if builtin {
+        for (name, text) in builtin::FILES {
+            let file = Arc::new(SourceFile {
+                name: format!("rules/{name}"),
+                text: (*text).to_owned(),
+            });
+            if let Some(rule) = parse_rule(&file, true, &mut problems) {
+                builtin_rules.push(rule);
+            }
+        }
+    }
+    let mut user_rules = Vec::new();
+    for dir in dirs {
+        let mut paths = Vec::new();
+        if let Err(e) = files_in(dir, &mut paths) {
+            let file = Arc::new(SourceFile {
+                name: dir.display().to_string(),
+                text: String::new(),
+            });
+            problems.push(Diagnostic::whole_file(
+                ProblemKind::Io,
+                &file,
+                format!("cannot read rule folder: {e}"),
+            ));
+            continue;
+        }
+        paths.sort();
+        for path in paths {
+            let name = path.display().to_string();
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    let file = Arc::new(SourceFile { name, text });
+                    if let Some(rule) = parse_rule(&file, false, &mut problems) {
+                        user_rules.push(rule);
+                    }
+                }
+                Err(e) => {
+                    let file = Arc::new(SourceFile {
+                        name,
+                        text: String::new(),
+                    });
+                    problems.push(Diagnostic::whole_file(
+                        ProblemKind::Io,
+                        &file,
+                        format!("cannot read rule file: {e}"),
+                    ));
+                }
+            }
+        }
+    }
+    check_duplicates(&builtin_rules, &mut problems);
+    check_duplicates(&user_rules, &mut problems);
+    if !problems.is_empty() {
+        return Err(Problems { problems });
+    }
+    let mut notes = Vec::new();
+    let mut by_id: BTreeMap<String, Rule> = BTreeMap::new();
+    for rule in builtin_rules {
+        by_id.insert(rule.id.clone(), rule);
+    }
+    for rule in user_rules {
+        if by_id.contains_key(&rule.id) {
+            notes.push(format!(
+                "note: {} replaces the built-in rule {}",
+                rule.source.name, rule.id
+            ));
+        }
+        by_id.insert(rule.id.clone(), rule);
+    }
+    Ok(Loaded {
+        rules: RuleSet::new(by_id.into_values().collect()),
+        notes,
+    })
+}
+
+fn check_duplicates(rules: &[Rule], problems: &mut Vec<Diagnostic>) {
+    let mut first: BTreeMap<&str, &Rule> = BTreeMap::new();
+    for rule in rules {
+        match first.get(rule.id.as_str()) {
+            Some(prev) => {
+                let mut d = Diagnostic::new(
+                    ProblemKind::DuplicateId,
+                    &rule.source,
+                    rule.id_pos,
+                    format!("duplicate rule id `{}`", rule.id),
+                )
+                .label("defined again here")
+                .help(
+                    "rule ids are unique across the rule folders; rename one, or remove the copy",
+                );
+                d.related = Some((
+                    Arc::clone(&prev.source),
+                    prev.id_pos,
+                    "first defined here".to_owned(),
+                ));
+                problems.push(d);
+            }
+            None => {
+                first.insert(&rule.id, rule);
+            }
+        }
+    }
+}

@@ -1,0 +1,810 @@
+//! Raw YAML → [`Condition`], checking every path against the subject's type and every operator
+//! against the type of the field it tests. Problems are collected, never returned early.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::inventory::Timestamp;
+
+use super::condition::{
+    Condition, DurationRef, IfEmpty, Leaf, LeafSubject, Literal, Op, Operand, Quantified,
+    Quantifier,
+};
+use super::diagnostic::{Diagnostic, ProblemKind, SourceFile, did_you_mean};
+use super::fields::{self, FieldType, Kind};
+use super::model::{Duration, ParamType};
+use super::yaml::{Key, Node, Pos, Value};
+
+/// What condition parsing needs to know and where it reports.
+pub struct Ctx<'a> {
+    /// The file.
+    pub file: &'a Arc<SourceFile>,
+    /// The declared parameters and their types.
+    pub params: &'a BTreeMap<String, ParamType>,
+    /// Parameters referenced so far.
+    pub used: BTreeSet<String>,
+    /// Problems found so far.
+    pub problems: &'a mut Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn report(
+        &mut self,
+        kind: ProblemKind,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.problems
+            .push(Diagnostic::new(kind, self.file, pos, message));
+        let last = self.problems.len() - 1;
+        &mut self.problems[last]
+    }
+}
+
+const NODE_KEYS: &[&str] = &["all", "any", "not", "none", "path", "param"];
+
+/// Parses a condition whose paths are relative to a value of type `here`.
+pub fn parse(node: &Node, here: &FieldType, ctx: &mut Ctx<'_>) -> Option<Condition> {
+    let Some(entries) = node.as_map() else {
+        ctx.report(
+            ProblemKind::InvalidValue,
+            node.pos,
+            format!("a condition must be a mapping, found {}", node.type_name()),
+        )
+        .help = Some("write `{ path: PATH, equals: VALUE }`, `{ all: [...] }`, `{ any: [...] }`, `{ not: ... }` or a quantifier".into());
+        return None;
+    };
+    if entries
+        .iter()
+        .any(|(k, _)| k.name == "path" || k.name == "param")
+    {
+        return parse_leaf(node, entries, here, ctx);
+    }
+    let mut valid = true;
+    for (key, _) in entries {
+        if !NODE_KEYS.contains(&key.name.as_str()) {
+            let candidates = NODE_KEYS
+                .iter()
+                .copied()
+                .chain(Op::ALL.iter().map(|o| o.as_str()));
+            let help = did_you_mean(&key.name, candidates);
+            ctx.report(ProblemKind::UnknownKey, key.pos, format!("unknown key `{}` in a condition", key.name))
+                .help = help.or(Some("a condition is one of `all`, `any`, `not`, `none`, or `path`/`param` with one operator".into()));
+            valid = false;
+        }
+    }
+    if !valid {
+        return None;
+    }
+    if entries.len() != 1 {
+        let (key, _) = &entries[1];
+        ctx.report(
+            ProblemKind::InvalidValue,
+            key.pos,
+            format!(
+                "a condition has exactly one of `all`, `any`, `not`, `none`; found `{}` as well",
+                key.name
+            ),
+        )
+        .help = Some("nest them: `{ all: [ {any: ...}, {not: ...} ] }`".into());
+        return None;
+    }
+    let (key, value) = &entries[0];
+    match (key.name.as_str(), &value.value) {
+        ("all", Value::Seq(items)) => parse_list(key, items, here, ctx).map(Condition::All),
+        ("any", Value::Seq(items)) => parse_list(key, items, here, ctx).map(Condition::Any),
+        ("not", _) => parse(value, here, ctx).map(|c| Condition::Not(Box::new(c))),
+        ("all", Value::Map(m)) => parse_quantifier(Quantifier::All, key, value, m, here, ctx),
+        ("any", Value::Map(m)) => parse_quantifier(Quantifier::Any, key, value, m, here, ctx),
+        ("none", Value::Map(m)) => parse_quantifier(Quantifier::None, key, value, m, here, ctx),
+        ("none", _) => {
+            ctx.report(
+                ProblemKind::InvalidValue,
+                value.pos,
+                "`none` is a quantifier: it takes `{ in: PATH, where: CONDITION, if_empty: ... }`",
+            );
+            None
+        }
+        (name, _) => {
+            ctx.report(
+                ProblemKind::InvalidValue,
+                value.pos,
+                format!(
+                    "`{name}` takes a list of conditions or a quantifier mapping, found {}",
+                    value.type_name()
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn parse_list(
+    key: &Key,
+    items: &[Node],
+    here: &FieldType,
+    ctx: &mut Ctx<'_>,
+) -> Option<Vec<Condition>> {
+    if items.is_empty() {
+        ctx.report(
+            ProblemKind::InvalidValue,
+            key.pos,
+            format!("`{}` needs at least one condition", key.name),
+        );
+        return None;
+    }
+    let parsed: Vec<Option<Condition>> = items.iter().map(|i| parse(i, here, ctx)).collect();
+    parsed.into_iter().collect()
+}
+
+fn parse_quantifier(
+    quantifier: Quantifier,
+    key: &Key,
+    node: &Node,
+    entries: &[(Key, Node)],
+    here: &FieldType,
+    ctx: &mut Ctx<'_>,
+) -> Option<Condition> {
+    let allowed: &[&str] = match quantifier {
+        Quantifier::Any => &["in", "where", "at_least"],
+        Quantifier::All | Quantifier::None => &["in", "where", "if_empty"],
+    };
+    let mut ok = true;
+    for (k, _) in entries {
+        if !allowed.contains(&k.name.as_str()) {
+            let help = if k.name == "if_empty" {
+                Some("`any` over an empty list is simply false; `if_empty` belongs to `all` and `none`".to_owned())
+            } else if k.name == "at_least" {
+                Some("`at_least` belongs to `any`".to_owned())
+            } else {
+                did_you_mean(&k.name, allowed.iter().copied())
+            };
+            ctx.report(
+                ProblemKind::UnknownKey,
+                k.pos,
+                format!(
+                    "unknown key `{}` in an `{}` quantifier",
+                    k.name,
+                    quantifier.as_str()
+                ),
+            )
+            .help = help;
+            ok = false;
+        }
+    }
+    let get = |name: &str| entries.iter().find(|(k, _)| k.name == name).map(|(_, v)| v);
+    let Some(in_node) = get("in") else {
+        ctx.report(
+            ProblemKind::MissingKey,
+            key.pos,
+            format!("the `{}` quantifier needs `in: PATH`", quantifier.as_str()),
+        );
+        return None;
+    };
+    let Some(where_node) = get("where") else {
+        ctx.report(
+            ProblemKind::MissingKey,
+            key.pos,
+            format!(
+                "the `{}` quantifier needs `where: CONDITION`",
+                quantifier.as_str()
+            ),
+        );
+        return None;
+    };
+    let if_empty = match (quantifier, get("if_empty")) {
+        (Quantifier::Any, _) => None,
+        (_, None) => {
+            ctx.report(
+                ProblemKind::MissingIfEmpty,
+                key.pos,
+                format!("`{}` over a list must say what an empty list means", quantifier.as_str()),
+            )
+            .help = Some("add `if_empty: pass | fail | not_applicable` (vacuous truth is the classic false pass)".into());
+            ok = false;
+            None
+        }
+        (_, Some(v)) => match v.as_str() {
+            Some("pass") => Some(IfEmpty::Pass),
+            Some("fail") => Some(IfEmpty::Fail),
+            Some("not_applicable") => Some(IfEmpty::NotApplicable),
+            _ => {
+                let help = v
+                    .as_str()
+                    .and_then(|s| did_you_mean(s, ["pass", "fail", "not_applicable"]));
+                ctx.report(
+                    ProblemKind::InvalidValue,
+                    v.pos,
+                    "`if_empty` is one of `pass`, `fail`, `not_applicable`",
+                )
+                .help = help;
+                ok = false;
+                None
+            }
+        },
+    };
+    let at_least = match get("at_least") {
+        None => 1,
+        Some(v) => match v.value {
+            Value::Int(n) if n >= 1 => u32::try_from(n).unwrap_or(u32::MAX),
+            _ => {
+                ctx.report(
+                    ProblemKind::InvalidValue,
+                    v.pos,
+                    "`at_least` is a whole number ≥ 1",
+                );
+                ok = false;
+                1
+            }
+        },
+    };
+    let Some(path) = in_node.as_str() else {
+        ctx.report(
+            ProblemKind::InvalidValue,
+            in_node.pos,
+            format!("`in` is a path, found {}", in_node.type_name()),
+        );
+        return None;
+    };
+    let item = match fields::lookup(here, path) {
+        Err(e) => {
+            report_path_error(ctx, in_node, path, &e);
+            None
+        }
+        Ok(t) => match &t.kind {
+            Kind::List(item) if matches!(item.kind, Kind::Object(_)) => Some(item.as_ref().clone()),
+            Kind::List(item) => {
+                ctx.report(
+                    ProblemKind::OperatorType,
+                    in_node.pos,
+                    format!(
+                        "`{path}` is a {}; quantifiers need a list of objects",
+                        t.kind
+                    ),
+                )
+                .help = Some(format!(
+                    "test the list itself: `{{ path: {path}, contains: … }}` or `empty: …` ({} elements)",
+                    item.kind
+                ));
+                None
+            }
+            other => {
+                ctx.report(
+                    ProblemKind::OperatorType,
+                    in_node.pos,
+                    format!("`{path}` is a {other}, not a list"),
+                );
+                None
+            }
+        },
+    };
+    let _ = node;
+    let condition = match &item {
+        Some(item) => parse(where_node, item, ctx),
+        None => None,
+    };
+    if !ok {
+        return None;
+    }
+    Some(Condition::Quantified(Box::new(Quantified {
+        quantifier,
+        path: path.to_owned(),
+        condition: condition?,
+        at_least,
+        if_empty,
+    })))
+}
+
+/// Reports an unknown path at the failing segment.
+pub fn report_path_error(ctx: &mut Ctx<'_>, node: &Node, path: &str, e: &fields::PathError) {
+    let mut pos = node.pos;
+    let quoted = ctx
+        .file
+        .text
+        .get(pos.offset..)
+        .and_then(|t| t.chars().next())
+        .is_some_and(|c| c == '"' || c == '\'');
+    let skip: usize = path
+        .split('.')
+        .take(e.segment)
+        .map(|s| s.len() + 1)
+        .sum::<usize>()
+        + usize::from(quoted);
+    pos.offset += skip;
+    pos.column += skip;
+    pos.len = path.split('.').nth(e.segment).map_or(1, str::len).max(1);
+    ctx.report(ProblemKind::UnknownPath, pos, e.message.clone())
+        .help = e.help.clone();
+}
+
+fn param_field_type(t: ParamType) -> Option<FieldType> {
+    let kind = match t {
+        ParamType::Bool => Kind::Bool,
+        ParamType::Integer => Kind::Integer,
+        ParamType::String => Kind::String,
+        ParamType::StringList => Kind::List(Box::new(FieldType {
+            kind: Kind::String,
+            nullable: false,
+            collected: false,
+            description: None,
+        })),
+        ParamType::Duration => return None,
+    };
+    Some(FieldType {
+        kind,
+        nullable: false,
+        collected: false,
+        description: None,
+    })
+}
+
+fn parse_leaf(
+    node: &Node,
+    entries: &[(Key, Node)],
+    here: &FieldType,
+    ctx: &mut Ctx<'_>,
+) -> Option<Condition> {
+    let mut subject: Option<(LeafSubject, FieldType)> = None;
+    let mut ops: Vec<(Op, &Key, &Node)> = Vec::new();
+    let mut ok = true;
+    for (key, value) in entries {
+        match key.name.as_str() {
+            "path" => {
+                let Some(path) = value.as_str() else {
+                    ctx.report(
+                        ProblemKind::InvalidValue,
+                        value.pos,
+                        format!("`path` is a string, found {}", value.type_name()),
+                    );
+                    ok = false;
+                    continue;
+                };
+                match fields::lookup(here, path) {
+                    Ok(t) => subject = Some((LeafSubject::Path(path.to_owned()), t.clone())),
+                    Err(e) => {
+                        report_path_error(ctx, value, path, &e);
+                        ok = false;
+                    }
+                }
+            }
+            "param" => {
+                let Some(name) = value.as_str() else {
+                    ctx.report(
+                        ProblemKind::InvalidValue,
+                        value.pos,
+                        "`param` is a parameter name",
+                    );
+                    ok = false;
+                    continue;
+                };
+                match ctx.params.get(name).copied() {
+                    None => {
+                        let help = did_you_mean(name, ctx.params.keys().map(String::as_str));
+                        ctx.report(
+                            ProblemKind::BadParameter,
+                            value.pos,
+                            format!("parameter `{name}` is not declared in `parameters`"),
+                        )
+                        .help = help;
+                        ok = false;
+                    }
+                    Some(t) => {
+                        ctx.used.insert(name.to_owned());
+                        match param_field_type(t) {
+                            Some(ft) => subject = Some((LeafSubject::Param(name.to_owned()), ft)),
+                            None => {
+                                ctx.report(ProblemKind::BadParameter, value.pos, format!("a `duration` parameter cannot be tested directly; use it in `{{now_minus: {{param: {name}}}}}`"));
+                                ok = false;
+                            }
+                        }
+                    }
+                }
+            }
+            other => match Op::parse(other) {
+                Some(op) => ops.push((op, key, value)),
+                None => {
+                    let candidates = Op::ALL.iter().map(|o| o.as_str()).chain(["path", "param"]);
+                    ctx.report(
+                        ProblemKind::UnknownKey,
+                        key.pos,
+                        format!("unknown operator `{other}`"),
+                    )
+                    .help = did_you_mean(other, candidates).or_else(|| {
+                        Some(format!(
+                            "operators: {}",
+                            Op::ALL
+                                .iter()
+                                .map(|o| o.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ))
+                    });
+                    ok = false;
+                }
+            },
+        }
+    }
+    if entries
+        .iter()
+        .filter(|(k, _)| k.name == "path" || k.name == "param")
+        .count()
+        > 1
+    {
+        ctx.report(
+            ProblemKind::InvalidValue,
+            node.pos,
+            "a leaf tests one thing: either `path` or `param`, once",
+        );
+        return None;
+    }
+    let (op, op_key, op_value) = match ops.as_slice() {
+        [one] => *one,
+        [] => {
+            if ok {
+                ctx.report(
+                    ProblemKind::MissingKey,
+                    node.pos,
+                    "a leaf needs one operator",
+                )
+                .help = Some(format!(
+                    "operators: {}",
+                    Op::ALL
+                        .iter()
+                        .map(|o| o.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            return None;
+        }
+        [_, second, ..] => {
+            ctx.report(
+                ProblemKind::InvalidValue,
+                second.1.pos,
+                format!(
+                    "a leaf has exactly one operator; `{}` is a second one",
+                    second.1.name
+                ),
+            )
+            .help = Some("combine leaves with `all: [...]`".into());
+            return None;
+        }
+    };
+    let (subject, field) = subject?;
+    if !ok {
+        return None;
+    }
+    if !op_fits(op, &field) {
+        ctx.report(
+            ProblemKind::OperatorType,
+            op_key.pos,
+            format!(
+                "operator `{}` does not fit `{subject}`, which is {}",
+                op.as_str(),
+                describe(&field)
+            ),
+        )
+        .help = Some(suggest_ops(&field));
+        return None;
+    }
+    let operand = parse_operand(op, op_value, &field, ctx)?;
+    Some(Condition::Leaf(Leaf {
+        subject,
+        op,
+        operand,
+    }))
+}
+
+fn describe(t: &FieldType) -> String {
+    let base = match &t.kind {
+        Kind::Object(_) => "an object".to_owned(),
+        k => format!("a {k}"),
+    };
+    if t.nullable {
+        format!("{base} (or null)")
+    } else {
+        base
+    }
+}
+
+fn op_fits(op: Op, t: &FieldType) -> bool {
+    use Kind::*;
+    match op {
+        Op::Exists => true,
+        Op::Equals | Op::NotEquals => matches!(
+            t.kind,
+            Bool | String | Enum(_) | Integer | Number | Timestamp | Any
+        ),
+        Op::OneOf => matches!(t.kind, String | Enum(_) | Integer | Number | Any),
+        Op::Empty => matches!(t.kind, String | List(_) | Map(_) | Any),
+        Op::Contains => match &t.kind {
+            List(item) => item.is_scalar(),
+            String | Map(_) | Any => true,
+            _ => false,
+        },
+        Op::Matches => matches!(t.kind, String | Enum(_) | Any),
+        Op::Gt | Op::Gte | Op::Lt | Op::Lte => matches!(t.kind, Integer | Number | Timestamp | Any),
+    }
+}
+
+fn suggest_ops(t: &FieldType) -> String {
+    let fitting: Vec<&str> = Op::ALL
+        .iter()
+        .filter(|o| op_fits(**o, t))
+        .map(|o| o.as_str())
+        .collect();
+    let mut help = format!("operators that fit a {}: {}", t.kind, fitting.join(", "));
+    if let Kind::List(item) = &t.kind
+        && matches!(item.kind, Kind::Object(_))
+    {
+        help.push_str("; to test the elements use a quantifier (`any: { in: …, where: … }`)");
+    }
+    help
+}
+
+fn parse_operand(op: Op, node: &Node, field: &FieldType, ctx: &mut Ctx<'_>) -> Option<Operand> {
+    match op {
+        Op::Exists | Op::Empty => match node.value {
+            Value::Bool(b) => Some(Operand::Flag(b)),
+            _ => {
+                ctx.report(
+                    ProblemKind::InvalidValue,
+                    node.pos,
+                    format!("`{}` takes `true` or `false`", op.as_str()),
+                );
+                None
+            }
+        },
+        Op::Matches => {
+            let Some(text) = node.as_str() else {
+                ctx.report(
+                    ProblemKind::InvalidValue,
+                    node.pos,
+                    "`matches` takes a regex string",
+                );
+                return None;
+            };
+            match regex_lite::Regex::new(&format!("^(?:{text})$")) {
+                Ok(re) => Some(Operand::Regex(re, text.to_owned())),
+                Err(e) => {
+                    let msg = e.to_string();
+                    let first = msg.lines().last().unwrap_or(&msg).trim().to_owned();
+                    ctx.report(
+                        ProblemKind::InvalidRegex,
+                        node.pos,
+                        format!("invalid regex: {first}"),
+                    )
+                    .help = Some("regex-lite syntax; the regex must match the whole value".into());
+                    None
+                }
+            }
+        }
+        Op::OneOf => {
+            if let Some(param) = param_ref(node, ctx) {
+                return check_param(
+                    param,
+                    ParamType::StringList,
+                    node,
+                    ctx,
+                    matches!(field.kind, Kind::String | Kind::Enum(_) | Kind::Any),
+                );
+            }
+            let Some(items) = node.as_seq().filter(|s| !s.is_empty()) else {
+                ctx.report(
+                    ProblemKind::InvalidValue,
+                    node.pos,
+                    "`one_of` takes a non-empty list of values or `{param: NAME}`",
+                );
+                return None;
+            };
+            let lits: Vec<Option<Literal>> = items.iter().map(|i| literal(i, field, ctx)).collect();
+            lits.into_iter()
+                .collect::<Option<Vec<_>>>()
+                .map(Operand::List)
+        }
+        Op::Contains => {
+            let element = match &field.kind {
+                Kind::List(item) => item.as_ref().clone(),
+                Kind::Map(_) | Kind::String => FieldType {
+                    kind: Kind::String,
+                    nullable: false,
+                    collected: false,
+                    description: None,
+                },
+                _ => FieldType {
+                    kind: Kind::Any,
+                    nullable: false,
+                    collected: false,
+                    description: None,
+                },
+            };
+            value_operand(node, &element, ctx, false)
+        }
+        Op::Equals | Op::NotEquals => value_operand(node, field, ctx, false),
+        Op::Gt | Op::Gte | Op::Lt | Op::Lte => value_operand(node, field, ctx, true),
+    }
+}
+
+/// `{param: NAME}` → the name (reporting a malformed reference).
+fn param_ref<'n>(node: &'n Node, ctx: &mut Ctx<'_>) -> Option<&'n Node> {
+    let entries = node.as_map()?;
+    let (key, value) = entries.first()?;
+    if key.name != "param" {
+        return None;
+    }
+    if entries.len() > 1 {
+        ctx.report(
+            ProblemKind::UnknownKey,
+            entries[1].0.pos,
+            "`{param: NAME}` has no other keys",
+        );
+    }
+    Some(value)
+}
+
+fn check_param(
+    name_node: &Node,
+    want: ParamType,
+    node: &Node,
+    ctx: &mut Ctx<'_>,
+    fits_field: bool,
+) -> Option<Operand> {
+    let Some(name) = name_node.as_str() else {
+        ctx.report(
+            ProblemKind::BadParameter,
+            name_node.pos,
+            "`param` takes a parameter name",
+        );
+        return None;
+    };
+    let Some(actual) = ctx.params.get(name).copied() else {
+        let help = did_you_mean(name, ctx.params.keys().map(String::as_str));
+        ctx.report(
+            ProblemKind::BadParameter,
+            name_node.pos,
+            format!("parameter `{name}` is not declared in `parameters`"),
+        )
+        .help = help;
+        return None;
+    };
+    ctx.used.insert(name.to_owned());
+    if actual != want || !fits_field {
+        ctx.report(
+            ProblemKind::BadParameter,
+            node.pos,
+            format!(
+                "parameter `{name}` is a {} but a {} is needed here",
+                actual.as_str(),
+                want.as_str()
+            ),
+        );
+        return None;
+    }
+    Some(Operand::Param(name.to_owned()))
+}
+
+fn value_operand(
+    node: &Node,
+    field: &FieldType,
+    ctx: &mut Ctx<'_>,
+    ordering: bool,
+) -> Option<Operand> {
+    if let Some(name_node) = param_ref(node, ctx) {
+        let want = match field.kind {
+            Kind::Bool => ParamType::Bool,
+            Kind::Integer | Kind::Number => ParamType::Integer,
+            Kind::String | Kind::Enum(_) => ParamType::String,
+            Kind::Any => ctx
+                .params
+                .get(name_node.as_str().unwrap_or_default())
+                .copied()
+                .unwrap_or(ParamType::String),
+            _ => {
+                ctx.report(
+                    ProblemKind::BadParameter,
+                    node.pos,
+                    format!("a parameter cannot stand for a {}", field.kind),
+                )
+                .help = Some(
+                    "for timestamps use `{now_minus: {param: NAME}}` with a `duration` parameter"
+                        .into(),
+                );
+                return None;
+            }
+        };
+        return check_param(name_node, want, node, ctx, true);
+    }
+    if let Some(entries) = node.as_map()
+        && let Some((key, value)) = entries.first()
+        && key.name == "now_minus"
+    {
+        if !(ordering && matches!(field.kind, Kind::Timestamp | Kind::Any)) {
+            ctx.report(ProblemKind::OperatorType, key.pos, "`now_minus` is a timestamp; use it with `gt`/`gte`/`lt`/`lte` on a timestamp field");
+            return None;
+        }
+        if let Some(name_node) = param_ref(value, ctx) {
+            return match check_param(name_node, ParamType::Duration, value, ctx, true)? {
+                Operand::Param(p) => Some(Operand::NowMinus(DurationRef::Param(p))),
+                _ => None,
+            };
+        }
+        return match value.as_str().and_then(Duration::parse) {
+            Some(d) => Some(Operand::NowMinus(DurationRef::Fixed(d))),
+            None => {
+                ctx.report(
+                    ProblemKind::InvalidValue,
+                    value.pos,
+                    "a duration is `<integer><s|m|h|d>`, e.g. `24h`, `365d`, or `{param: NAME}`",
+                );
+                None
+            }
+        };
+    }
+    literal(node, field, ctx).map(Operand::Literal)
+}
+
+/// A literal of the field's type.
+fn literal(node: &Node, field: &FieldType, ctx: &mut Ctx<'_>) -> Option<Literal> {
+    let bad = |ctx: &mut Ctx<'_>, what: &str| {
+        ctx.report(
+            ProblemKind::InvalidValue,
+            node.pos,
+            format!(
+                "expected {what} (the field is a {}), found {}",
+                field.kind,
+                node.type_name()
+            ),
+        );
+        None
+    };
+    match (&field.kind, &node.value) {
+        (Kind::Bool, Value::Bool(b)) => Some(Literal::Bool(*b)),
+        (Kind::Bool, _) => bad(ctx, "`true` or `false`"),
+        (Kind::Integer, Value::Int(i)) => Some(Literal::Int(*i)),
+        (Kind::Integer, _) => bad(ctx, "a whole number"),
+        (Kind::Number, Value::Int(i)) => Some(Literal::Number(*i as f64)),
+        (Kind::Number, Value::Float(f)) => Some(Literal::Number(*f)),
+        (Kind::Number, _) => bad(ctx, "a number"),
+        (Kind::String, Value::Str(s)) => Some(Literal::String(s.clone())),
+        (Kind::String, _) => bad(ctx, "a string (quote it)"),
+        (Kind::Timestamp, Value::Str(s)) => match Timestamp::parse(s) {
+            Some(t) => Some(Literal::Timestamp(t)),
+            None => bad(
+                ctx,
+                "an RFC 3339 timestamp such as \"2026-01-01T00:00:00Z\" or `{now_minus: 24h}`",
+            ),
+        },
+        (Kind::Timestamp, _) => bad(ctx, "an RFC 3339 timestamp or `{now_minus: DURATION}`"),
+        (Kind::Enum(values), Value::Str(s)) if values.contains(s) => {
+            Some(Literal::String(s.clone()))
+        }
+        (Kind::Enum(values), _) => {
+            let help = node
+                .as_str()
+                .and_then(|s| did_you_mean(s, values.iter().map(String::as_str)));
+            ctx.report(
+                ProblemKind::InvalidValue,
+                node.pos,
+                format!(
+                    "`{}` is not one of the field's values: {}",
+                    scalar_text(node),
+                    values.join(", ")
+                ),
+            )
+            .help = help;
+            None
+        }
+        (Kind::Any, Value::Bool(b)) => Some(Literal::Bool(*b)),
+        (Kind::Any, Value::Int(i)) => Some(Literal::Int(*i)),
+        (Kind::Any, Value::Float(f)) => Some(Literal::Number(*f)),
+        (Kind::Any, Value::Str(s)) => Some(Literal::String(s.clone())),
+        _ => bad(ctx, "a scalar value"),
+    }
+}
+
+fn scalar_text(node: &Node) -> String {
+    match &node.value {
+        Value::Str(s) => s.clone(),
+        other => format!("{other:?}"),
+    }
+}
