@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Start moto server on 127.0.0.1 with a few small behaviour fixes, for trailguard's tests.
 
-Usage: moto_server.py [--port N] [--recording-file PATH] [--verbose]
+Usage: moto_server.py [--port N] [--recording-file PATH] [--record] [--verbose]
 
 * Binds 127.0.0.1 only (port 0 = any free port) and prints exactly one line
   ``PORT=<n>`` on stdout once the socket is listening.
@@ -13,7 +13,8 @@ Usage: moto_server.py [--port N] [--recording-file PATH] [--verbose]
   instead of silently running an unpatched emulator.
 * The request recorder (``/moto-api/recorder/...``) writes to a file of its own
   per server (``--recording-file`` or a temp file), so parallel servers do not mix
-  their recordings. It starts stopped; tests start it through the API.
+  their recordings. With ``--record`` it records from boot; otherwise it starts
+  stopped and tests start it through the API.
 """
 
 import argparse
@@ -160,6 +161,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = any free)")
     parser.add_argument("--recording-file", help="where moto's recorder writes (default: temp file)")
+    parser.add_argument("--record", action="store_true",
+                        help="record requests from boot (default: recorder stopped until started via the API)")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args()
 
@@ -175,7 +178,10 @@ def main():
     else:
         open(recording_file, "w").close()  # download-recording fails if the file is missing
     os.environ["MOTO_RECORDER_FILEPATH"] = recording_file
-    os.environ.pop("MOTO_ENABLE_RECORDING", None)  # start stopped; tests start it via the API
+    if args.record:
+        os.environ["MOTO_ENABLE_RECORDING"] = "1"
+    else:
+        os.environ.pop("MOTO_ENABLE_RECORDING", None)
 
     import moto
 
