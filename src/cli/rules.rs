@@ -1,7 +1,152 @@
 //! `trailguard rules` options (owned by the rules work).
 
-use clap::Args;
+use std::path::PathBuf;
 
-/// `trailguard rules`.
+use clap::{Args, Subcommand, ValueEnum};
+
+use super::check::SeverityArg;
+
+/// `trailguard rules`: list, explain, validate and test rules.
 #[derive(Debug, Clone, Args)]
-pub struct RulesArgs {}
+#[command(after_help = "Examples:
+  trailguard rules list
+  trailguard rules list --framework cis-aws-foundations-v5.0.0 --severity high
+  trailguard rules explain CT-A02
+  trailguard rules validate ./policies
+  trailguard rules test              # the built-in pack's embedded test cases
+  trailguard rules test ./policies
+  trailguard rules fields trail")]
+pub struct RulesArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: RulesCommand,
+}
+
+/// Which rules to load for `list` and `explain`.
+#[derive(Debug, Clone, Args)]
+pub struct RuleSource {
+    /// Rules folder to add to the built-in pack (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the built-in rule pack.
+    #[arg(long)]
+    pub no_builtin: bool,
+}
+
+/// The `rules` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum RulesCommand {
+    /// A table of the rules: id, severity, scope, title, frameworks.
+    List {
+        /// Which rules.
+        #[command(flatten)]
+        source: RuleSource,
+        /// Only rules mapped to this framework id (e.g. `cis-aws-foundations-v5.0.0`).
+        #[arg(long, value_name = "ID")]
+        framework: Option<String>,
+        /// Only rules of this severity.
+        #[arg(long, value_enum)]
+        severity: Option<SeverityArg>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        output: ListFormat,
+    },
+    /// Everything about one rule: rationale, remediation, frameworks, parameters, and its
+    /// condition in words.
+    Explain {
+        /// The rule id, e.g. `CT-A02`.
+        id: String,
+        /// Which rules.
+        #[command(flatten)]
+        source: RuleSource,
+    },
+    /// Load rule folders and report every problem (exit 2 on any).
+    Validate {
+        /// Rule folders.
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+    },
+    /// Run the test cases embedded in rules (exit 1 when a case fails, 2 on invalid rules).
+    Test {
+        /// A rule folder (default: the built-in pack).
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// The paths a rule of a scope may use, with their types.
+    Fields {
+        /// The scope.
+        #[arg(value_enum)]
+        scope: ScopeArg,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        output: ListFormat,
+    },
+}
+
+/// Output of `rules list` / `rules fields`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// A table.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// A rule scope on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScopeArg {
+    /// One finding per account.
+    Account,
+    /// One finding per in-scope region.
+    Region,
+    /// One finding per trail.
+    Trail,
+    /// One finding per trail bucket.
+    Bucket,
+    /// One finding per trail KMS key.
+    Key,
+}
+
+/// A rule folder selection: extra folders and whether the built-in pack is skipped.
+pub type Folders<'a> = (&'a [PathBuf], bool);
+
+impl RulesArgs {
+    /// Calls the handler of the requested subcommand with plain values. (`cli` re-exports
+    /// only `RulesArgs`, so `app` reads the subcommand through this instead of naming it.)
+    #[allow(clippy::type_complexity)]
+    pub fn dispatch<R>(
+        &self,
+        list: impl FnOnce(Folders<'_>, Option<&str>, Option<&'static str>, bool) -> R,
+        explain: impl FnOnce(&str, Folders<'_>) -> R,
+        validate: impl FnOnce(&[PathBuf]) -> R,
+        test: impl FnOnce(Option<&PathBuf>) -> R,
+        fields: impl FnOnce(&'static str, bool) -> R,
+    ) -> R {
+        match &self.command {
+            RulesCommand::List {
+                source,
+                framework,
+                severity,
+                output,
+            } => list(
+                (&source.rules, source.no_builtin),
+                framework.as_deref(),
+                severity.map(SeverityArg::as_str),
+                *output == ListFormat::Json,
+            ),
+            RulesCommand::Explain { id, source } => explain(id, (&source.rules, source.no_builtin)),
+            RulesCommand::Validate { dirs } => validate(dirs),
+            RulesCommand::Test { dir } => test(dir.as_ref()),
+            RulesCommand::Fields { scope, output } => fields(
+                match scope {
+                    ScopeArg::Account => "account",
+                    ScopeArg::Region => "region",
+                    ScopeArg::Trail => "trail",
+                    ScopeArg::Bucket => "bucket",
+                    ScopeArg::Key => "key",
+                },
+                *output == ListFormat::Json,
+            ),
+        }
+    }
+}
