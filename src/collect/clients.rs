@@ -1,0 +1,141 @@
+//! AWS configuration and per-region clients.
+//!
+//! One `SdkConfig` (credentials, retries, timeouts, endpoint) per account; service clients for a
+//! region are derived from it on demand and cached, so nothing is built twice.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::{BehaviorVersion, Region as SdkRegion, SdkConfig};
+
+/// The region used for calls that are not tied to a region (STS, Organizations, listing
+/// regions) when neither the environment, the profile nor `--region` names one.
+pub const BOOTSTRAP_REGION: &str = "us-east-1";
+
+/// How to build the AWS configuration.
+#[derive(Debug, Clone)]
+pub struct ConfigOptions {
+    /// `--profile`.
+    pub profile: Option<String>,
+    /// A region to fall back to when none is configured.
+    pub fallback_region: Option<String>,
+    /// Per-attempt timeout.
+    pub timeout: Duration,
+}
+
+/// Loads the standard credential chain and settings (environment, profiles, SSO, web identity,
+/// container and instance metadata, `AWS_ENDPOINT_URL*`), with our timeouts.
+pub async fn load_config(opts: &ConfigOptions) -> SdkConfig {
+    let timeouts = aws_config::timeout::TimeoutConfig::builder()
+        .operation_attempt_timeout(opts.timeout)
+        .connect_timeout(opts.timeout.min(Duration::from_secs(5)))
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts);
+    if let Some(profile) = &opts.profile {
+        loader = loader.profile_name(profile);
+    }
+    let config = loader.load().await;
+    if config.region().is_some() {
+        return config;
+    }
+    // The SDK fails at send time without a region; pick one up front instead.
+    let region = opts
+        .fallback_region
+        .clone()
+        .unwrap_or_else(|| BOOTSTRAP_REGION.to_owned());
+    config.into_builder().region(SdkRegion::new(region)).build()
+}
+
+/// Service clients for one account, per region, built once each.
+#[derive(Clone)]
+pub struct Clients {
+    sdk: SdkConfig,
+    force_path_style: bool,
+    cloudtrail: Arc<Mutex<HashMap<String, aws_sdk_cloudtrail::Client>>>,
+    s3: Arc<Mutex<HashMap<String, aws_sdk_s3::Client>>>,
+    kms: Arc<Mutex<HashMap<String, aws_sdk_kms::Client>>>,
+}
+
+impl Clients {
+    /// Wraps an account's configuration.
+    pub fn new(sdk: SdkConfig) -> Self {
+        // With a custom endpoint (an emulator, MinIO, a VPC endpoint) bucket names must not be
+        // put into the host name: `bucket.127.0.0.1` does not resolve.
+        let force_path_style = sdk.endpoint_url().is_some()
+            || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some_and(|v| !v.is_empty());
+        Clients {
+            sdk,
+            force_path_style,
+            cloudtrail: Arc::default(),
+            s3: Arc::default(),
+            kms: Arc::default(),
+        }
+    }
+
+    /// The account's configuration.
+    pub fn sdk(&self) -> &SdkConfig {
+        &self.sdk
+    }
+
+    /// The configured (or bootstrap) region.
+    pub fn home_region(&self) -> String {
+        self.sdk
+            .region()
+            .map_or_else(|| BOOTSTRAP_REGION.to_owned(), |r| r.to_string())
+    }
+
+    /// A CloudTrail client for `region`.
+    pub fn cloudtrail(&self, region: &str) -> aws_sdk_cloudtrail::Client {
+        cached(&self.cloudtrail, region, || {
+            let conf = aws_sdk_cloudtrail::config::Builder::from(&self.sdk)
+                .region(SdkRegion::new(region.to_owned()))
+                .build();
+            aws_sdk_cloudtrail::Client::from_conf(conf)
+        })
+    }
+
+    /// An S3 client for `region`.
+    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        cached(&self.s3, region, || {
+            let conf = aws_sdk_s3::config::Builder::from(&self.sdk)
+                .region(SdkRegion::new(region.to_owned()))
+                .force_path_style(self.force_path_style)
+                .build();
+            aws_sdk_s3::Client::from_conf(conf)
+        })
+    }
+
+    /// A KMS client for `region`.
+    pub fn kms(&self, region: &str) -> aws_sdk_kms::Client {
+        cached(&self.kms, region, || {
+            let conf = aws_sdk_kms::config::Builder::from(&self.sdk)
+                .region(SdkRegion::new(region.to_owned()))
+                .build();
+            aws_sdk_kms::Client::from_conf(conf)
+        })
+    }
+
+    /// An STS client in the configured region.
+    pub fn sts(&self) -> aws_sdk_sts::Client {
+        aws_sdk_sts::Client::new(&self.sdk)
+    }
+
+    /// An Organizations client in the configured region.
+    pub fn organizations(&self) -> aws_sdk_organizations::Client {
+        aws_sdk_organizations::Client::new(&self.sdk)
+    }
+
+    /// An EC2 client in the configured region (for `DescribeRegions`).
+    pub fn ec2(&self) -> aws_sdk_ec2::Client {
+        aws_sdk_ec2::Client::new(&self.sdk)
+    }
+}
+
+fn cached<C: Clone>(map: &Mutex<HashMap<String, C>>, region: &str, build: impl FnOnce() -> C) -> C {
+    // A poisoned lock only means another task panicked mid-insert; the map is still usable.
+    let mut guard = map
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    guard.entry(region.to_owned()).or_insert_with(build).clone()
+}

@@ -1,0 +1,210 @@
+//! Error classification at the AWS boundary.
+//!
+//! Every failed call becomes a [`CollectError`] with a kind that evaluation understands. The
+//! classification itself is a pure function of what the response carried (error code, HTTP
+//! status, or the kind of transport failure), so it is tested without a network.
+
+use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+
+use crate::inventory::{CollectError, ErrorKind};
+
+/// What a failed call looked like on the wire, before classification.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Failure {
+    /// The modeled or unmodeled error code, when the response had one.
+    pub code: Option<String>,
+    /// The error message.
+    pub message: Option<String>,
+    /// The HTTP status, when a response arrived.
+    pub http_status: Option<u16>,
+    /// No response: the attempt timed out.
+    pub timed_out: bool,
+    /// No response: the connection could not be made or broke.
+    pub transport: bool,
+}
+
+const ACCESS_DENIED_CODES: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "AuthorizationError",
+    "AuthFailure",
+    "AllAccessDisabled",
+    "CloudTrailARNInvalidException",
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "ExpiredToken",
+    "UnrecognizedClientException",
+];
+const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "SlowDown",
+    "RequestThrottled",
+    "RequestThrottledException",
+];
+const NOT_FOUND_CODES: &[&str] = &[
+    "NoSuchBucket",
+    "NotFound",
+    "NotFoundException",
+    "TrailNotFoundException",
+    "NoSuchEntity",
+];
+
+/// Classifies a failure.
+pub fn classify(f: &Failure) -> ErrorKind {
+    let code = f.code.as_deref().unwrap_or_default();
+    if f.timed_out {
+        ErrorKind::Timeout
+    } else if f.transport {
+        ErrorKind::Network
+    } else if ACCESS_DENIED_CODES.contains(&code) || f.http_status == Some(403) {
+        // Some emulators and proxies send 403 with a body the SDK cannot read: still denied.
+        ErrorKind::AccessDenied
+    } else if code == "MethodNotAllowed" || f.http_status == Some(405) {
+        ErrorKind::MethodNotAllowed
+    } else if THROTTLING_CODES.contains(&code) || f.http_status == Some(429) {
+        ErrorKind::Throttled
+    } else if NOT_FOUND_CODES.contains(&code) {
+        ErrorKind::NotFound
+    } else if code == "KMSInvalidStateException" || code == "InvalidBucketState" {
+        ErrorKind::InvalidState
+    } else {
+        ErrorKind::Unknown
+    }
+}
+
+/// Extracts what a failed SDK call carried.
+pub fn failure_of<E>(err: &SdkError<E>) -> Failure
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let http_status = err.raw_response().map(|r| r.status().as_u16());
+    let nonempty = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
+    let mut failure = Failure {
+        code: nonempty(err.code()),
+        message: nonempty(err.message()),
+        http_status,
+        ..Failure::default()
+    };
+    match err {
+        SdkError::TimeoutError(_) => failure.timed_out = true,
+        SdkError::DispatchFailure(d) => {
+            failure.timed_out = d.is_timeout();
+            failure.transport = !d.is_timeout();
+        }
+        _ => {}
+    }
+    // Unparseable answers and transport failures carry no message of their own: keep the
+    // SDK's explanation so the evidence says what went wrong.
+    if failure.message.is_none() || failure.transport {
+        failure.message = Some(DisplayErrorContext(err).to_string());
+    }
+    failure
+}
+
+/// Turns a failed SDK call into the inventory's error state.
+pub fn collect_error<E>(operation: &str, err: &SdkError<E>) -> CollectError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    to_collect_error(operation, failure_of(err))
+}
+
+/// Builds the inventory's error state from a failure.
+pub fn to_collect_error(operation: &str, failure: Failure) -> CollectError {
+    CollectError {
+        operation: operation.to_owned(),
+        kind: classify(&failure),
+        code: failure.code,
+        message: failure.message,
+        http_status: failure.http_status,
+    }
+}
+
+/// The error state for a call that was not made because an earlier answer made it meaningless.
+pub fn skipped(operation: &str, why: &str) -> CollectError {
+    CollectError {
+        operation: operation.to_owned(),
+        kind: ErrorKind::Skipped,
+        code: None,
+        message: Some(why.to_owned()),
+        http_status: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(c: &str, status: u16) -> Failure {
+        Failure {
+            code: Some(c.into()),
+            http_status: Some(status),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn classification_table() {
+        let cases = [
+            (code("AccessDenied", 403), ErrorKind::AccessDenied),
+            (code("AccessDeniedException", 400), ErrorKind::AccessDenied),
+            (
+                code("CloudTrailARNInvalidException", 400),
+                ErrorKind::AccessDenied,
+            ),
+            (
+                Failure {
+                    http_status: Some(403),
+                    ..Default::default()
+                },
+                ErrorKind::AccessDenied,
+            ),
+            (code("MethodNotAllowed", 405), ErrorKind::MethodNotAllowed),
+            (
+                Failure {
+                    http_status: Some(405),
+                    ..Default::default()
+                },
+                ErrorKind::MethodNotAllowed,
+            ),
+            (code("ThrottlingException", 400), ErrorKind::Throttled),
+            (code("SlowDown", 503), ErrorKind::Throttled),
+            (code("NoSuchBucket", 404), ErrorKind::NotFound),
+            (code("TrailNotFoundException", 400), ErrorKind::NotFound),
+            (
+                code("KMSInvalidStateException", 400),
+                ErrorKind::InvalidState,
+            ),
+            (
+                Failure {
+                    timed_out: true,
+                    ..Default::default()
+                },
+                ErrorKind::Timeout,
+            ),
+            (
+                Failure {
+                    transport: true,
+                    ..Default::default()
+                },
+                ErrorKind::Network,
+            ),
+            (
+                Failure {
+                    http_status: Some(500),
+                    ..Default::default()
+                },
+                ErrorKind::Unknown,
+            ),
+            (code("SomethingNew", 400), ErrorKind::Unknown),
+        ];
+        for (failure, kind) in cases {
+            assert_eq!(classify(&failure), kind, "{failure:?}");
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Trails: discovery in every region, then each trail's details read once in its home region.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_cloudtrail::primitives::DateTime;
+use aws_sdk_cloudtrail::types as ct;
+use aws_sdk_s3::error::ProvideErrorMetadata;
+
+use super::Ctx;
+use super::error::collect_error;
+use crate::inventory::{
+    AccountId, AdvancedSelector, Arn, ClassicSelector, Collected, DataResource, EventSelectors,
+    FieldSelector, ReadWriteType, Region, Timestamp, Trail, TrailStatus,
+};
+
+/// `DescribeTrails` in one region (shadow copies included).
+pub async fn discover(ctx: &Ctx, region: &Region) -> Collected<Vec<ct::Trail>> {
+    let _permit = ctx.permit().await;
+    let client = ctx.clients.cloudtrail(region.as_str());
+    match client
+        .describe_trails()
+        .include_shadow_trails(true)
+        .send()
+        .await
+    {
+        Ok(out) => Collected::Ok(out.trail_list().to_vec()),
+        Err(e) => Collected::failed(collect_error("cloudtrail:DescribeTrails", &e)),
+    }
+}
+
+/// A trail as discovered, before its details are read.
+pub struct Discovered {
+    /// The description from `DescribeTrails` (the same in every region).
+    pub description: ct::Trail,
+    /// The regions that returned it.
+    pub seen_from: Vec<Region>,
+}
+
+/// Deduplicates discovered trails by ARN across regions.
+pub fn dedupe(per_region: &[(Region, Collected<Vec<ct::Trail>>)]) -> BTreeMap<String, Discovered> {
+    let mut out: BTreeMap<String, Discovered> = BTreeMap::new();
+    for (region, found) in per_region {
+        for trail in found.ok().into_iter().flatten() {
+            let Some(arn) = trail.trail_arn() else {
+                continue;
+            };
+            out.entry(arn.to_owned())
+                .or_insert_with(|| Discovered {
+                    description: trail.clone(),
+                    seen_from: vec![],
+                })
+                .seen_from
+                .push(region.clone());
+        }
+    }
+    out
+}
+
+/// Reads a trail's status, selectors, insights and tags in its home region, concurrently.
+pub async fn details(ctx: Arc<Ctx>, me: AccountId, found: Discovered) -> Trail {
+    let arn = found.description.trail_arn().unwrap_or_default().to_owned();
+    let arn_typed = Arn::from(arn.as_str());
+    let home = found
+        .description
+        .home_region()
+        .map(str::to_owned)
+        .or_else(|| arn_typed.region().map(str::to_owned))
+        .unwrap_or_else(|| ctx.clients.home_region());
+    let client = ctx.clients.cloudtrail(&home);
+
+    let status = async {
+        let _p = ctx.permit().await;
+        match client.get_trail_status().name(&arn).send().await {
+            Ok(out) => Collected::Ok(status_from(&out)),
+            Err(e) => Collected::failed(collect_error("cloudtrail:GetTrailStatus", &e)),
+        }
+    };
+    let selectors = async {
+        let _p = ctx.permit().await;
+        match client.get_event_selectors().trail_name(&arn).send().await {
+            Ok(out) => Collected::Ok(selectors_from(
+                out.event_selectors(),
+                out.advanced_event_selectors(),
+            )),
+            Err(e) => Collected::failed(collect_error("cloudtrail:GetEventSelectors", &e)),
+        }
+    };
+    let insights = async {
+        let _p = ctx.permit().await;
+        match client.get_insight_selectors().trail_name(&arn).send().await {
+            Ok(out) => Collected::Ok(insights_from(out.insight_selectors())),
+            // AWS answers this for a trail without Insights: a fact, not a failure.
+            Err(e) if e.code() == Some("InsightNotEnabledException") => Collected::Ok(vec![]),
+            Err(e) => Collected::failed(collect_error("cloudtrail:GetInsightSelectors", &e)),
+        }
+    };
+    let tags = async {
+        let _p = ctx.permit().await;
+        match client.list_tags().resource_id_list(&arn).send().await {
+            Ok(out) => Collected::Ok(tags_from(out.resource_tag_list(), &arn)),
+            Err(e) => Collected::failed(collect_error("cloudtrail:ListTags", &e)),
+        }
+    };
+    let (status, event_selectors, insight_selectors, tags) =
+        tokio::join!(status, selectors, insights, tags);
+
+    let mut trail = trail_from(&found.description, &me, Region::from(home));
+    trail.seen_from_regions = found.seen_from;
+    trail.status = status;
+    trail.event_selectors = event_selectors;
+    trail.insight_selectors = insight_selectors;
+    trail.tags = tags;
+    trail
+}
+
+/// Converts a `DescribeTrails` entry. Details (status, selectors, …) start empty and are
+/// filled by [`details`].
+pub fn trail_from(t: &ct::Trail, me: &AccountId, home_region: Region) -> Trail {
+    let arn = Arn::from(t.trail_arn().unwrap_or_default());
+    let owner = AccountId::from(arn.account().unwrap_or(me.as_str()));
+    let text = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
+    Trail {
+        name: t.name().unwrap_or_default().to_owned(),
+        owned_by_audited_account: &owner == me,
+        owner_account: owner,
+        arn,
+        home_region,
+        is_multi_region: t.is_multi_region_trail().unwrap_or(false),
+        is_organization_trail: t.is_organization_trail().unwrap_or(false),
+        include_global_service_events: t.include_global_service_events().unwrap_or(false),
+        log_file_validation_enabled: t.log_file_validation_enabled().unwrap_or(false),
+        kms_key_id: text(t.kms_key_id()),
+        cloudwatch_logs_log_group_arn: text(t.cloud_watch_logs_log_group_arn()),
+        cloudwatch_logs_role_arn: text(t.cloud_watch_logs_role_arn()),
+        sns_topic_arn: text(t.sns_topic_arn()),
+        s3_bucket_name: text(t.s3_bucket_name()),
+        s3_key_prefix: text(t.s3_key_prefix()),
+        seen_from_regions: vec![],
+        applies_to_regions: vec![],
+        tags: Collected::Ok(BTreeMap::new()),
+        status: Collected::Ok(TrailStatus::default()),
+        event_selectors: Collected::Ok(EventSelectors::from_raw(vec![], vec![])),
+        insight_selectors: Collected::Ok(vec![]),
+    }
+}
+
+fn ts(dt: Option<&DateTime>) -> Option<Timestamp> {
+    dt.and_then(|d| Timestamp::from_unix_seconds(d.secs()))
+}
+
+/// Converts `GetTrailStatus`. Empty strings (as some endpoints send) are read as absent.
+pub fn status_from(
+    s: &aws_sdk_cloudtrail::operation::get_trail_status::GetTrailStatusOutput,
+) -> TrailStatus {
+    let text = |v: Option<&str>| v.filter(|v| !v.is_empty()).map(str::to_owned);
+    TrailStatus {
+        is_logging: s.is_logging().unwrap_or(false),
+        latest_delivery_error: text(s.latest_delivery_error()),
+        latest_delivery_time: ts(s.latest_delivery_time()),
+        latest_digest_delivery_error: text(s.latest_digest_delivery_error()),
+        latest_digest_delivery_time: ts(s.latest_digest_delivery_time()),
+        latest_cloudwatch_logs_delivery_error: text(s.latest_cloud_watch_logs_delivery_error()),
+        latest_cloudwatch_logs_delivery_time: ts(s.latest_cloud_watch_logs_delivery_time()),
+        latest_notification_error: text(s.latest_notification_error()),
+        start_logging_time: ts(s.start_logging_time()),
+        stop_logging_time: ts(s.stop_logging_time()),
+    }
+}
+
+/// Converts `GetEventSelectors` into the normalised model, keeping the raw selectors.
+pub fn selectors_from(
+    classic: &[ct::EventSelector],
+    advanced: &[ct::AdvancedEventSelector],
+) -> EventSelectors {
+    let classic = classic
+        .iter()
+        .map(|s| ClassicSelector {
+            read_write_type: match s.read_write_type() {
+                Some(ct::ReadWriteType::ReadOnly) => ReadWriteType::ReadOnly,
+                Some(ct::ReadWriteType::WriteOnly) => ReadWriteType::WriteOnly,
+                // `All` is AWS's documented default.
+                _ => ReadWriteType::All,
+            },
+            include_management_events: s.include_management_events().unwrap_or(true),
+            exclude_management_event_sources: s.exclude_management_event_sources().to_vec(),
+            data_resources: s
+                .data_resources()
+                .iter()
+                .map(|d| DataResource {
+                    resource_type: d.r#type().unwrap_or_default().to_owned(),
+                    values: d.values().to_vec(),
+                })
+                .collect(),
+        })
+        .collect();
+    let advanced = advanced
+        .iter()
+        .map(|s| AdvancedSelector {
+            name: s.name().map(str::to_owned),
+            field_selectors: s
+                .field_selectors()
+                .iter()
+                .map(|f| FieldSelector {
+                    field: f.field().to_owned(),
+                    equals: f.equals().to_vec(),
+                    starts_with: f.starts_with().to_vec(),
+                    ends_with: f.ends_with().to_vec(),
+                    not_equals: f.not_equals().to_vec(),
+                    not_starts_with: f.not_starts_with().to_vec(),
+                    not_ends_with: f.not_ends_with().to_vec(),
+                })
+                .collect(),
+        })
+        .collect();
+    EventSelectors::from_raw(classic, advanced)
+}
+
+/// Converts `GetInsightSelectors` into the sorted list of enabled insight types.
+pub fn insights_from(selectors: &[ct::InsightSelector]) -> Vec<String> {
+    let mut out: Vec<String> = selectors
+        .iter()
+        .filter_map(|s| s.insight_type().map(|t| t.as_str().to_owned()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Converts `ListTags` for one trail.
+pub fn tags_from(list: &[ct::ResourceTag], arn: &str) -> BTreeMap<String, String> {
+    list.iter()
+        .filter(|r| r.resource_id().is_none_or(|id| id == arn))
+        .flat_map(|r| r.tags_list())
+        .map(|t| (t.key().to_owned(), t.value().unwrap_or_default().to_owned()))
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "trails_tests.rs"]
+mod tests;
