@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use owo_colors::OwoColorize;
 
-use super::rules::{load_or_report, stderr_color};
+use super::rules::{load_or_report, out, outln, stderr_color};
 use super::{EXIT_ERROR, EXIT_FAIL, EXIT_OK, RunError};
 use crate::cli::{CheckArgs, Cli, ColorChoice};
 use crate::evaluate;
@@ -71,7 +71,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, RunError> {
             "summary": summary(&findings),
             "findings": findings,
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&envelope).map_err(|e| RunError(e.to_string()))?
         );
@@ -83,7 +83,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, RunError> {
                 std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
             }
         };
-        print!(
+        out!(
             "{}",
             render_text(&findings, rules.len(), &args.inventory, cli.verbose, color)
         );

@@ -10,6 +10,20 @@ use crate::rules::{
     self, FRAMEWORKS, Loaded, Rule, Scope, diagnostic::did_you_mean, explain, fields,
 };
 
+/// Writes to stdout; a closed pipe (`| head`) is not an error and must not panic.
+pub(super) fn emit(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::app::rules::emit(&format!($($arg)*)) };
+}
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::app::rules::emit(&format!("{}\n", format!($($arg)*))) };
+}
+pub(super) use {out, outln};
+
 /// Runs `trailguard rules`.
 pub fn run(cli: &Cli, args: &RulesArgs) -> Result<u8, RunError> {
     args.dispatch(
@@ -94,7 +108,7 @@ fn list(
                 })
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&items).map_err(|e| RunError(e.to_string()))?
         );
@@ -106,9 +120,9 @@ fn list(
         .max()
         .unwrap_or(2)
         .max(2);
-    println!("{:<id_w$}  {:<8}  {:<7}  TITLE", "ID", "SEVERITY", "SCOPE");
+    outln!("{:<id_w$}  {:<8}  {:<7}  TITLE", "ID", "SEVERITY", "SCOPE");
     for r in &selected {
-        println!(
+        outln!(
             "{:<id_w$}  {:<8}  {:<7}  {}",
             r.id,
             r.severity.as_str(),
@@ -116,7 +130,7 @@ fn list(
             r.title
         );
     }
-    println!(
+    outln!(
         "\n{} rule{}",
         selected.len(),
         if selected.len() == 1 { "" } else { "s" }
@@ -136,7 +150,7 @@ fn explain_rule(cli: &Cli, id: &str, dirs: &[PathBuf], no_builtin: bool) -> Resu
             .unwrap_or_default();
         return Err(RunError(format!("unknown rule id `{id}`{help}")));
     };
-    print!("{}", render_explain(rule));
+    out!("{}", render_explain(rule));
     Ok(EXIT_OK)
 }
 
@@ -208,7 +222,7 @@ fn validate(cli: &Cli, dirs: &[PathBuf]) -> Result<u8, RunError> {
         Err(code) => return Ok(code),
     };
     let names: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
-    println!(
+    outln!(
         "{} rule{} in {}: no problems",
         loaded.rules.len(),
         if loaded.rules.len() == 1 { "" } else { "s" },
@@ -230,7 +244,7 @@ fn test(cli: &Cli, dir: Option<&PathBuf>) -> Result<u8, RunError> {
         passed += results.len() - bad.len();
         failed += bad.len();
         if bad.is_empty() {
-            println!(
+            outln!(
                 "ok      {} ({} case{})",
                 rule.id,
                 results.len(),
@@ -239,7 +253,7 @@ fn test(cli: &Cli, dir: Option<&PathBuf>) -> Result<u8, RunError> {
             continue;
         }
         rules_failed += 1;
-        println!(
+        outln!(
             "FAILED  {} ({} of {} cases failed)",
             rule.id,
             bad.len(),
@@ -251,7 +265,7 @@ fn test(cli: &Cli, dir: Option<&PathBuf>) -> Result<u8, RunError> {
                 .iter()
                 .find(|t| t.name == case.name)
                 .map_or(0, |t| t.pos.line);
-            println!(
+            outln!(
                 "        {}:{line}: `{}`: expected {}, got {}: {}",
                 rule.source.name,
                 case.name,
@@ -263,11 +277,11 @@ fn test(cli: &Cli, dir: Option<&PathBuf>) -> Result<u8, RunError> {
                 .iter()
                 .take(6)
             {
-                println!("          {e}");
+                outln!("          {e}");
             }
         }
     }
-    println!(
+    outln!(
         "\n{} rule{}, {rules_failed} with failures; {passed} passed, {failed} failed",
         loaded.rules.len(),
         if loaded.rules.len() == 1 { "" } else { "s" }
@@ -279,7 +293,7 @@ fn print_fields(scope: &str, json: bool) -> Result<u8, RunError> {
     let scope = Scope::parse(scope).ok_or_else(|| RunError(format!("unknown scope `{scope}`")))?;
     let rows = fields::table(scope);
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&rows).map_err(|e| RunError(e.to_string()))?
         );
@@ -292,12 +306,14 @@ fn print_fields(scope: &str, json: bool) -> Result<u8, RunError> {
         .max()
         .unwrap_or(4)
         .min(40);
-    println!(
+    outln!(
         "Fields of the `{scope}` subject (paths inside `[]` are list elements: use a quantifier)\n"
     );
-    println!(
+    outln!(
         "{:<path_w$}  {:<type_w$}  {:<9}  DESCRIPTION",
-        "PATH", "TYPE", "NOTES"
+        "PATH",
+        "TYPE",
+        "NOTES"
     );
     for r in rows {
         let notes = match (r.nullable, r.collected) {
@@ -306,12 +322,14 @@ fn print_fields(scope: &str, json: bool) -> Result<u8, RunError> {
             (false, true) => "read",
             (false, false) => "",
         };
-        println!(
+        outln!(
             "{:<path_w$}  {:<type_w$}  {notes:<9}  {}",
-            r.path, r.type_name, r.description
+            r.path,
+            r.type_name,
+            r.description
         );
     }
-    println!(
+    outln!(
         "\nnull: may be absent; read: read from AWS, may be a read error (the rule then gives ERROR)"
     );
     Ok(EXIT_OK)

@@ -65,12 +65,8 @@ impl Config {
             text: text.to_owned(),
         });
         let mut problems = Vec::new();
-        let doc = yaml::parse(text).map_err(|e| {
-            let d = match e.pos {
-                Some(pos) => Diagnostic::new(ProblemKind::Syntax, &file, pos, e.message.clone()),
-                None => Diagnostic::whole_file(ProblemKind::Syntax, &file, e.message.clone()),
-            };
-            Problems { problems: vec![d] }
+        let doc = yaml::parse(text).map_err(|e| Problems {
+            problems: vec![super::parse::syntax_diagnostic(&file, &e)],
         })?;
         let mut config = Config {
             file: Arc::clone(&file),

@@ -109,6 +109,10 @@ pub fn load(builtin: bool, dirs: &[PathBuf]) -> Result<Loaded, Problems> {
     check_duplicates(&builtin_rules, &mut problems);
     check_duplicates(&user_rules, &mut problems);
     if !problems.is_empty() {
+        problems.sort_by(|a, b| {
+            let key = |d: &Diagnostic| (d.file.name.clone(), d.pos.map(|p| (p.line, p.column)));
+            key(a).cmp(&key(b))
+        });
         return Err(Problems { problems });
     }
     let mut notes = Vec::new();

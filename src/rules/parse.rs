@@ -35,6 +35,34 @@ const RULE_KEYS: &[&str] = &[
     "tests",
 ];
 
+/// Every key of every mapping of the rule format (a key in this list is never a misspelling).
+const KNOWN_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "severity",
+    "scope",
+    "frameworks",
+    "rationale",
+    "remediation",
+    "references",
+    "parameters",
+    "when",
+    "check",
+    "message",
+    "tests",
+    "text",
+    "cli",
+    "url",
+    "type",
+    "default",
+    "description",
+    "name",
+    "expect",
+    "subject",
+    "params",
+    "now",
+];
+
 /// Parses and validates one rule file. Problems go to `problems`; a rule is returned only when
 /// its file has none.
 pub fn parse_rule(
@@ -46,11 +74,7 @@ pub fn parse_rule(
     let doc = match yaml::parse(&file.text) {
         Ok(doc) => doc,
         Err(e) => {
-            let d = match e.pos {
-                Some(pos) => Diagnostic::new(ProblemKind::Syntax, file, pos, e.message.clone()),
-                None => Diagnostic::whole_file(ProblemKind::Syntax, file, e.message.clone()),
-            };
-            problems.push(d);
+            problems.push(syntax_diagnostic(file, &e));
             return None;
         }
     };
@@ -107,11 +131,7 @@ pub fn parse_rule(
     let when_node = p.get("when").map(|(_, v)| v);
     let check_node = p.get("check").map(|(_, v)| v);
     if check_node.is_none() {
-        p.report(
-            ProblemKind::MissingKey,
-            doc.pos,
-            "missing required key `check`",
-        );
+        p.missing("check", "missing required key `check`".into());
     }
     let (when, check, used) = match scope {
         Some(scope) => {
@@ -167,6 +187,25 @@ pub fn parse_rule(
         id_pos,
         builtin,
     })
+}
+
+/// A YAML parse failure as a diagnostic (duplicate keys get their own kind).
+pub fn syntax_diagnostic(file: &Arc<SourceFile>, e: &yaml::SyntaxError) -> Diagnostic {
+    let kind = if e.message.starts_with("duplicate mapping key") {
+        ProblemKind::DuplicateKey
+    } else {
+        ProblemKind::Syntax
+    };
+    let d = match e.pos {
+        Some(pos) => Diagnostic::new(kind, file, pos, e.message.clone()),
+        None => Diagnostic::whole_file(kind, file, e.message.clone()),
+    };
+    if kind == ProblemKind::DuplicateKey {
+        d.label("given a second time here")
+            .help("each key may appear once in a mapping")
+    } else {
+        d
+    }
 }
 
 fn valid_id(id: &str) -> bool {
@@ -262,16 +301,25 @@ impl<'a> Fields<'a, '_> {
             .map(|(k, v)| (k, v))
     }
 
+    /// Reports a missing required key, unless a misspelt key already stands for it (the
+    /// unknown-key diagnostic says "did you mean" then).
+    fn missing(&mut self, name: &str, message: String) {
+        let misspelt = self
+            .entries
+            .iter()
+            .filter(|(k, _)| !KNOWN_KEYS.contains(&k.name.as_str()))
+            .any(|(k, _)| super::diagnostic::closest(&k.name, [name]).is_some());
+        if !misspelt {
+            let pos = self.whole;
+            self.report(ProblemKind::MissingKey, pos, message);
+        }
+    }
+
     fn string(&mut self, name: &str, required: bool) -> Option<String> {
         match self.get(name) {
             None => {
                 if required {
-                    let pos = self.whole;
-                    self.report(
-                        ProblemKind::MissingKey,
-                        pos,
-                        format!("missing required key `{name}`"),
-                    );
+                    self.missing(name, format!("missing required key `{name}`"));
                 }
                 None
             }
@@ -296,12 +344,7 @@ impl<'a> Fields<'a, '_> {
         parse: impl Fn(&str) -> Option<T>,
     ) -> Option<T> {
         let Some((_, v)) = self.get(name) else {
-            let pos = self.whole;
-            self.report(
-                ProblemKind::MissingKey,
-                pos,
-                format!("missing required key `{name}`"),
-            );
+            self.missing(name, format!("missing required key `{name}`"));
             return None;
         };
         if let Some(t) = v.as_str().and_then(&parse) {
@@ -416,12 +459,7 @@ impl<'a> Fields<'a, '_> {
 
     fn remediation(&mut self) -> Option<Remediation> {
         let Some((_, v)) = self.get("remediation") else {
-            let pos = self.whole;
-            self.report(
-                ProblemKind::MissingKey,
-                pos,
-                "missing required key `remediation`",
-            );
+            self.missing("remediation", "missing required key `remediation`".into());
             return None;
         };
         let Some(entries) = v.as_map() else {
@@ -539,11 +577,9 @@ impl<'a> Fields<'a, '_> {
     ) -> Vec<TestCase> {
         let mut out = Vec::new();
         let Some((key, v)) = self.get("tests") else {
-            let pos = self.whole;
-            self.report(
-                ProblemKind::MissingKey,
-                pos,
-                "missing required key `tests` (at least one case)",
+            self.missing(
+                "tests",
+                "missing required key `tests` (at least one case)".into(),
             );
             return out;
         };
