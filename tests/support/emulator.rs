@@ -142,7 +142,7 @@ fn run_checked(cmd: &mut Command, what: &str) -> Output {
         panic!(
             "could not {what}: {shown} failed with {}\n--- stderr ---\n{}\n--- stdout (tail) ---\n{}",
             out.status,
-            String::from_utf8_lossy(&out.stderr),
+            tail(&String::from_utf8_lossy(&out.stderr), 8000),
             tail(&String::from_utf8_lossy(&out.stdout), 4000),
         );
     }
@@ -229,7 +229,9 @@ pub struct Emulator {
     child: Child,
     /// Held open for the server's lifetime: moto_server.py exits when it reaches EOF.
     stdin: Option<ChildStdin>,
-    log_path: PathBuf,
+    /// A read handle on the server's stderr file, which is unlinked right after start-up
+    /// (so nothing is left behind, even when the test process is killed).
+    log: File,
     shared: bool,
 }
 
@@ -256,6 +258,9 @@ impl Emulator {
         ));
         let log = File::create(&log_path)
             .unwrap_or_else(|e| panic!("cannot create {}: {e}", log_path.display()));
+        let log_reader = File::open(&log_path)
+            .unwrap_or_else(|e| panic!("cannot open {}: {e}", log_path.display()));
+        let _ = fs::remove_file(&log_path);
         let mut cmd = Command::new(python);
         cmd.arg(emulator_dir().join("moto_server.py"))
             .args(["--port", "0", "--record"])
@@ -288,10 +293,9 @@ impl Emulator {
         let fail = |child: &mut Child, why: String| -> ! {
             let _ = child.kill();
             let status = child.wait().map(|s| s.to_string()).unwrap_or_default();
-            let log = fs::read_to_string(&log_path).unwrap_or_default();
+            let log = read_whole(&log_reader);
             panic!(
-                "moto server did not start: {why} (exit: {status})\n--- moto_server.py stderr ({}) ---\n{}",
-                log_path.display(),
+                "moto server did not start: {why} (exit: {status})\n--- moto_server.py stderr ---\n{}",
                 tail(&log, 8000)
             );
         };
@@ -316,7 +320,7 @@ impl Emulator {
             port,
             child,
             stdin,
-            log_path,
+            log: log_reader,
             shared,
         }
     }
@@ -341,7 +345,7 @@ impl Emulator {
 
     /// What moto_server.py wrote to stderr so far (tracebacks of 500s end up here).
     pub fn server_log(&self) -> String {
-        fs::read_to_string(&self.log_path).unwrap_or_default()
+        read_whole(&self.log)
     }
 
     /// Closes the server's stdin and waits for it to exit by itself (killing it after 10 s).
@@ -470,8 +474,23 @@ impl Drop for Emulator {
         if self.child.try_wait().ok().flatten().is_none() {
             self.stop();
         }
-        let _ = fs::remove_file(&self.log_path);
     }
+}
+
+/// Reads a whole file through a shared handle without moving its offset.
+fn read_whole(file: &File) -> String {
+    use std::os::unix::fs::FileExt;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0) as usize;
+    let mut buf = vec![0; len];
+    let mut done = 0;
+    while done < len {
+        match file.read_at(&mut buf[done..], done as u64) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => done += n,
+        }
+    }
+    buf.truncate(done);
+    String::from_utf8_lossy(&buf).into_owned()
 }
 
 fn http_request(
