@@ -1,0 +1,329 @@
+//! The binary, offline: `check` and every `rules` subcommand, exit codes and output.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_trailguard"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    match out {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run trailguard: {e}"),
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+const COMPLIANT: &str = "tests/fixtures/inventories/compliant.json";
+const LEGACY: &str = "tests/fixtures/inventories/legacy.json";
+const DENIED: &str = "tests/fixtures/inventories/denied.json";
+const GOOD: &str = "tests/fixtures/rules/good";
+
+#[test]
+fn check_compliant_inventory_exits_0() {
+    let o = run(&["check", "--inventory", COMPLIANT]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("0 FAIL, 0 ERROR"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("exit 0"), "{}", stdout(&o));
+}
+
+#[test]
+fn check_legacy_inventory_fails_with_evidence() {
+    let o = run(&["check", "--inventory", LEGACY]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("FAIL  CT-A02"), "{text}");
+    assert!(text.contains("expected"), "{text}");
+    // FAIL and ERROR come before the summary, PASS lines only with -v.
+    assert!(!text.contains("PASS  "), "{text}");
+    let verbose = stdout(&run(&["-v", "check", "--inventory", LEGACY]));
+    assert!(verbose.contains("PASS  "), "{verbose}");
+}
+
+#[test]
+fn check_denied_inventory_gives_error_not_pass() {
+    let o = run(&["check", "--inventory", DENIED, "--output", "json"]);
+    assert_eq!(code(&o), 1);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(json["schema"], "trailguard.findings/v1");
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty());
+    assert!(findings.iter().all(|f| f["status"] != "PASS"));
+    assert!(findings.iter().any(|f| {
+        f["status"] == "ERROR"
+            && f["evidence"]
+                .as_array()
+                .is_some_and(|e| e.iter().any(|x| x["kind"] == "read_error"))
+    }));
+    assert_eq!(json["summary"]["pass"], 0);
+}
+
+#[test]
+fn check_json_has_every_finding_with_fingerprints() {
+    let o = run(&[
+        "check",
+        "--inventory",
+        COMPLIANT,
+        "--output",
+        "json",
+        "--only",
+        "CT-A01,CT-B01",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["rule_id"] == "CT-A01" || f["rule_id"] == "CT-B01")
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["fingerprint"].as_str().is_some_and(|s| s.len() == 16))
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["resource"]["account_id"].is_string())
+    );
+}
+
+#[test]
+fn check_selection_flags() {
+    let o = run(&["check", "--inventory", LEGACY, "--only", "CT-A99"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("unknown rule id `CT-A99`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "check",
+        "--inventory",
+        LEGACY,
+        "--severity-min",
+        "critical",
+        "--output",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty() && findings.iter().all(|f| f["severity"] == "critical"));
+    let o = run(&[
+        "check",
+        "--inventory",
+        COMPLIANT,
+        "--no-builtin",
+        "--rules",
+        GOOD,
+        "--skip",
+        "TG-003",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let ids: Vec<&str> = json["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter_map(|r| r.as_str())
+        .collect();
+    assert_eq!(ids, ["TG-001", "TG-002"]);
+}
+
+#[test]
+fn check_bad_inputs_exit_2() {
+    let o = run(&["check", "--inventory", "does-not-exist.json"]);
+    assert_eq!(code(&o), 2);
+    let o = run(&[
+        "check",
+        "--inventory",
+        COMPLIANT,
+        "--rules",
+        "tests/diagnostics/unknown-path",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("tests/diagnostics/unknown-path/BAD-1.yaml:11:27"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "check",
+        "--inventory",
+        COMPLIANT,
+        "--no-builtin",
+        "--config",
+        "tests/diagnostics/bad-parameter/trailguard.yaml",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("trailguard.yaml:5:5"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_clock_is_an_input() {
+    // TG-002 wants a delivery within 24h of "now"; a clock far in the future makes it stale.
+    let base = [
+        "check",
+        "--inventory",
+        COMPLIANT,
+        "--no-builtin",
+        "--rules",
+        GOOD,
+        "--only",
+        "TG-002",
+        "--output",
+        "json",
+    ];
+    let fresh = run(&base);
+    let mut later = base.to_vec();
+    later.extend(["--now", "2100-01-01T00:00:00Z"]);
+    let stale = run(&later);
+    let statuses = |o: &Output| -> Vec<String> {
+        let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        json["findings"]
+            .as_array()
+            .expect("f")
+            .iter()
+            .map(|f| f["status"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert!(
+        statuses(&stale).iter().any(|s| s == "FAIL"),
+        "{:?}",
+        statuses(&stale)
+    );
+    assert_ne!(statuses(&fresh), statuses(&stale));
+}
+
+#[test]
+fn rules_list_table_and_json() {
+    let o = run(&["rules", "list"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).starts_with("ID"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("CT-A02"));
+    let o = run(&[
+        "rules",
+        "list",
+        "--output",
+        "json",
+        "--framework",
+        "cis-aws-foundations-v5.0.0",
+        "--severity",
+        "high",
+    ]);
+    assert_eq!(code(&o), 0);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let rules = json.as_array().expect("array");
+    assert!(!rules.is_empty());
+    assert!(rules.iter().all(
+        |r| r["severity"] == "high" && r["frameworks"]["cis-aws-foundations-v5.0.0"].is_array()
+    ));
+    let o = run(&["rules", "list", "--framework", "cis-aws-foundation-v5.0.0"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("did you mean `cis-aws-foundations-v5.0.0`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn rules_explain() {
+    let o = run(&[
+        "rules",
+        "explain",
+        "TG-001",
+        "--no-builtin",
+        "--rules",
+        GOOD,
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    insta::assert_snapshot!("explain_tg_001", stdout(&o));
+    let o = run(&["rules", "explain", "CT-A02"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("Passes when"));
+    let o = run(&["rules", "explain", "CT-A2"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("unknown rule id"), "{}", stderr(&o));
+}
+
+#[test]
+fn rules_validate() {
+    let o = run(&["rules", "validate", GOOD]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("3 rules"), "{}", stdout(&o));
+    let o = run(&["rules", "validate", "rules"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(&[
+        "rules",
+        "validate",
+        "tests/diagnostics/many-problems",
+        "tests/diagnostics/unknown-key",
+    ]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.contains("error[unknown-path]"), "{err}");
+    assert!(err.contains("error[unknown-key]"), "{err}");
+    assert!(err.contains("problems found"), "{err}");
+}
+
+#[test]
+fn rules_test() {
+    let o = run(&["rules", "test"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("ok      CT-A01"), "{}", stdout(&o));
+    let o = run(&["rules", "test", GOOD]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("8 passed, 0 failed"), "{}", stdout(&o));
+    let o = run(&["rules", "test", "tests/fixtures/rules/failing"]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("FAILED  TG-900"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("expected PASS, got FAIL"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["rules", "test", "tests/diagnostics/unknown-key"]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn rules_fields() {
+    let o = run(&["rules", "fields", "trail"]);
+    assert_eq!(code(&o), 0);
+    let text = stdout(&o);
+    assert!(text.contains("status.is_logging"), "{text}");
+    assert!(
+        text.contains("bucket.object_lock.default_retention.period_days"),
+        "{text}"
+    );
+    let o = run(&["rules", "fields", "account", "--output", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(json.as_array().expect("rows").iter().any(|r| r["path"] == "trails[].event_selectors.management.read" && r["type"] == "bool"));
+    let o = run(&["rules", "fields", "galaxy"]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn help_shows_examples() {
+    let o = run(&["check", "--help"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("Examples:"));
+    let o = run(&["rules", "--help"]);
+    assert!(stdout(&o).contains("trailguard rules explain CT-A02"));
+}
