@@ -701,3 +701,21 @@ fn trailguard_binary_runs_in_the_isolated_environment() {
 fn failed_seeding_panics_with_the_reason() {
     seed(Emulator::shared(), "no-such-scenario", &unique_account_id());
 }
+
+#[test]
+fn patch_guard_refuses_changed_moto_code() {
+    // moto_server.py checks each patch target's source before patching; if moto moved on,
+    // it must exit non-zero with a message instead of serving an unpatched emulator.
+    let code = "import sys\n\
+        sys.path.insert(0, sys.argv[1])\n\
+        import moto_server\n\
+        from moto.cloudtrail.models import Trail\n\
+        moto_server.require_source(Trail.put_insight_selectors, 'code that is not there')\n\
+        print('still running')\n";
+    let dir = emulator_dir();
+    let out = run_python(code, &[dir.to_str().expect("utf-8 path")], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("Refusing to run unpatched"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("still running"));
+}

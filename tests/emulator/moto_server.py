@@ -22,6 +22,7 @@ import inspect
 import logging
 import os
 import sys
+import json
 import tempfile
 import threading
 
@@ -146,6 +147,87 @@ def patch_cloudtrail_event_selectors():
     Trail.put_event_selectors = put_event_selectors
 
 
+# ---------------------------------------------------------------------------
+# Patch (e): S3 GetBucketPolicyStatus. moto 5.1.22 matches the query key "policy"
+# exactly, so `GET /bucket?policyStatus` falls through to ListObjects and the Rust
+# SDK rejects the <ListBucketResult> root. AWS answers 404 NoSuchBucketPolicy when
+# the bucket has no policy, otherwise <PolicyStatus><IsPublic>. "Public" here is
+# a simplified form of AWS's rule: an Allow statement for principal "*" (or
+# {"AWS": "*"}) with no Condition. Restricting conditions (aws:SourceArn, …) make
+# a statement non-public, as on AWS.
+# ---------------------------------------------------------------------------
+S3_POLICY_STATUS = """<?xml version="1.0" encoding="UTF-8"?>
+<PolicyStatus xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><IsPublic>{{ is_public }}</IsPublic></PolicyStatus>
+"""
+
+
+def policy_is_public(policy_text):
+    try:
+        doc = json.loads(policy_text)
+    except (TypeError, ValueError):
+        return False
+    statements = doc.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+
+    def everyone(principal):
+        if principal == "*":
+            return True
+        if isinstance(principal, dict):
+            aws = principal.get("AWS")
+            return aws == "*" or (isinstance(aws, list) and "*" in aws)
+        return False
+
+    return any(
+        st.get("Effect") == "Allow" and everyone(st.get("Principal")) and not st.get("Condition")
+        for st in statements
+        if isinstance(st, dict)
+    )
+
+
+def patch_s3_policy_status():
+    from moto.s3 import responses as s3r
+
+    cls = s3r.S3Response
+    require_source(cls._bucket_response_get, '"policy" in querystring')
+    if not hasattr(s3r, "S3_NO_POLICY"):
+        die("moto.s3.responses.S3_NO_POLICY not found; moto changed.")
+    original_get = cls._bucket_response_get
+
+    def _bucket_response_get(self, bucket_name, querystring, *args, **kwargs):
+        if "policyStatus" not in querystring:
+            return original_get(self, bucket_name, querystring, *args, **kwargs)
+        self._set_action("BUCKET", "GET", querystring)
+        self._authenticate_and_authorize_s3_action(bucket_name=bucket_name)
+        policy = self.backend.get_bucket_policy(bucket_name)
+        if not policy:
+            template = self.response_template(s3r.S3_NO_POLICY)
+            return 404, {}, template.render(bucket_name=bucket_name)
+        text = policy.decode("utf-8") if isinstance(policy, bytes) else str(policy)
+        template = self.response_template(S3_POLICY_STATUS)
+        return template.render(is_public="true" if policy_is_public(text) else "false")
+
+    cls._bucket_response_get = _bucket_response_get
+
+
+# ---------------------------------------------------------------------------
+# Patch (d): the recorder appends one JSON line per request from many server
+# threads; serialise it so parallel tests never get interleaved (unparsable) lines.
+# ---------------------------------------------------------------------------
+def patch_recorder_thread_safety():
+    from moto.moto_api._internal.recorder.models import Recorder
+
+    require_source(Recorder._record_request, "file.write(json.dumps(entry))")
+    original = Recorder._record_request
+    lock = threading.Lock()
+
+    def _record_request(self, *args, **kwargs):
+        with lock:
+            return original(self, *args, **kwargs)
+
+    Recorder._record_request = _record_request
+
+
 def watch_stdin(cleanup):
     """Exit the whole process when the parent closes our stdin (or dies)."""
     try:
@@ -192,6 +274,8 @@ def main():
     patch_s3_versioning_mfa_delete()
     patch_cloudtrail_insight_selectors()
     patch_cloudtrail_event_selectors()
+    patch_recorder_thread_safety()
+    patch_s3_policy_status()
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server

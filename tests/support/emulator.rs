@@ -167,9 +167,6 @@ fn isolated_command(program: impl AsRef<OsStr>, home: &Path) -> Command {
     if let Some(path) = std::env::var_os("PATH") {
         cmd.env("PATH", path);
     }
-    if let Some(tmp) = std::env::var_os("TMPDIR") {
-        cmd.env("TMPDIR", tmp);
-    }
     cmd.env("HOME", home)
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", home.join("no-aws-config"))
