@@ -58,7 +58,12 @@ fn every_fixture_and_example_loads_and_is_self_consistent() {
         // What we write we can read back unchanged.
         let again = Inventory::from_json(&inv.to_json(), "round-trip")
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert_eq!(again, inv, "{}: round trip changed the inventory", path.display());
+        assert_eq!(
+            again,
+            inv,
+            "{}: round trip changed the inventory",
+            path.display()
+        );
         for account in &inv.accounts {
             assert_eq!(account.account_id.as_str().len(), 12, "{}", path.display());
             for trail in &account.trails {
@@ -117,9 +122,18 @@ fn compliant_account_is_configured_right() {
     assert_eq!(bucket.referenced_by, vec![trail.arn.clone()]);
     let lock = bucket.object_lock.ok().expect("object lock readable");
     assert!(lock.enabled);
-    assert_eq!(lock.default_retention.as_ref().map(|r| r.period_days), Some(365));
+    assert_eq!(
+        lock.default_retention.as_ref().map(|r| r.period_days),
+        Some(365)
+    );
     assert_eq!(bucket.policy_is_public, Collected::Ok(false));
-    assert!(bucket.public_access_block.ok().and_then(|p| p.as_ref()).is_some_and(|p| p.all()));
+    assert!(
+        bucket
+            .public_access_block
+            .ok()
+            .and_then(|p| p.as_ref())
+            .is_some_and(|p| p.all())
+    );
     let key = &acct.kms_keys[0];
     assert_eq!(key.rotation_enabled, Collected::Ok(true));
     assert_eq!(key.referenced_by, vec![trail.arn.clone()]);
@@ -136,7 +150,10 @@ fn legacy_account_has_every_classic_mistake() {
     assert!(trail.status.ok().is_some_and(|s| !s.is_logging));
     let sel = selectors(trail);
     assert!(!sel.management.read && sel.management.write);
-    assert_eq!(sel.management.excluded_sources, vec!["kms.amazonaws.com".to_owned()]);
+    assert_eq!(
+        sel.management.excluded_sources,
+        vec!["kms.amazonaws.com".to_owned()]
+    );
     // A single-region trail applies to its home region only.
     let covered: Vec<&str> = acct
         .regions
@@ -150,7 +167,12 @@ fn legacy_account_has_every_classic_mistake() {
     assert_eq!(bucket.public_access_block, Collected::Ok(None));
     assert_eq!(bucket.acl_public_grants.ok().map(Vec::len), Some(1));
     assert!(bucket.object_lock.ok().is_some_and(|l| !l.enabled));
-    assert!(bucket.versioning.ok().is_some_and(|v| v.status == "Disabled"));
+    assert!(
+        bucket
+            .versioning
+            .ok()
+            .is_some_and(|v| v.status == "Disabled")
+    );
     assert!(acct.kms_keys.is_empty());
 }
 
@@ -227,7 +249,11 @@ fn demo_inventory_has_one_good_and_one_bad_account() {
     assert!(org_trail.is_organization_trail);
     // The member sees the organization trail (not its own) and keeps a legacy local trail.
     assert_eq!(bad.trails.len(), 2);
-    assert!(bad.trails.iter().any(|t| t.arn == org_trail.arn && !t.owned_by_audited_account));
+    assert!(
+        bad.trails
+            .iter()
+            .any(|t| t.arn == org_trail.arn && !t.owned_by_audited_account)
+    );
     assert!(
         bad.buckets
             .iter()
@@ -252,7 +278,10 @@ fn cross_account_bucket_and_key_cannot_be_read_from_the_trail_account() {
     assert!(s3.read.all_resources && s3.write.all_resources);
     let bucket = &acct.buckets[0];
     assert_eq!(bucket.referenced_by, vec![trail.arn.clone()]);
-    assert_eq!(bucket.exists.error().map(|e| e.kind), Some(ErrorKind::AccessDenied));
+    assert_eq!(
+        bucket.exists.error().map(|e| e.kind),
+        Some(ErrorKind::AccessDenied)
+    );
     assert_eq!(
         bucket.policy.error().map(|e| e.kind),
         Some(ErrorKind::MethodNotAllowed)
