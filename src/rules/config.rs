@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use super::RuleSet;
 use super::diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile, did_you_mean};
-use super::parse::{check_keys, param_value};
+use super::params::param_value;
+use super::parse::check_keys;
 use super::yaml::{self, Key, Node};
 
 const TOP_KEYS: &[&str] = &["regions", "org", "rules", "parameters", "gate", "waivers"];

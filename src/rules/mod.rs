@@ -13,8 +13,11 @@ pub mod explain;
 pub mod fields;
 mod load;
 mod model;
+mod operand;
+mod params;
 mod parse;
 mod parse_condition;
+mod testcase;
 pub mod view;
 pub mod yaml;
 

@@ -4,15 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::finding::Status;
-use crate::inventory::Timestamp;
-
 use super::diagnostic::{Diagnostic, ProblemKind, SourceFile, did_you_mean};
-use super::fields::{self, FieldType, Kind};
-use super::model::{
-    Duration, FRAMEWORKS, ParamType, ParamValue, Parameter, Remediation, Rule, Scope, Severity,
-    TestCase,
-};
+use super::fields;
+use super::model::{FRAMEWORKS, ParamType, Remediation, Rule, Scope, Severity};
 use super::parse_condition::{self, Ctx};
 use super::yaml::{self, Key, Node, Pos, Value};
 
@@ -237,47 +231,16 @@ fn file_matches_id(name: &str, id: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('-'))
 }
 
-/// Parses a parameter value of a declared type.
-pub fn param_value(node: &Node, kind: ParamType) -> Result<ParamValue, String> {
-    let err = || {
-        format!(
-            "expected a {} value, found {}",
-            kind.as_str(),
-            node.type_name()
-        )
-    };
-    match (kind, &node.value) {
-        (ParamType::Bool, Value::Bool(b)) => Ok(ParamValue::Bool(*b)),
-        (ParamType::Integer, Value::Int(i)) => Ok(ParamValue::Integer(*i)),
-        (ParamType::String, Value::Str(s)) => Ok(ParamValue::String(s.clone())),
-        (ParamType::StringList, Value::Seq(items)) => items
-            .iter()
-            .map(|i| {
-                i.as_str().map(str::to_owned).ok_or_else(|| {
-                    format!(
-                        "expected a list of strings; an item is {} (quote account ids)",
-                        i.type_name()
-                    )
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(ParamValue::StringList),
-        (ParamType::Duration, Value::Str(s)) => Duration::parse(s)
-            .map(ParamValue::Duration)
-            .ok_or_else(|| format!("`{s}` is not a duration (`<integer><s|m|h|d>`, e.g. `24h`)")),
-        _ => Err(err()),
-    }
-}
-
-struct Fields<'a, 'p> {
-    file: &'a Arc<SourceFile>,
-    entries: &'a [(Key, Node)],
-    problems: &'p mut Vec<Diagnostic>,
-    whole: Pos,
+/// The entries of one mapping being validated, and where problems go.
+pub(super) struct Fields<'a, 'p> {
+    pub(super) file: &'a Arc<SourceFile>,
+    pub(super) entries: &'a [(Key, Node)],
+    pub(super) problems: &'p mut Vec<Diagnostic>,
+    pub(super) whole: Pos,
 }
 
 impl<'a> Fields<'a, '_> {
-    fn report(
+    pub(super) fn report(
         &mut self,
         kind: ProblemKind,
         pos: Pos,
@@ -289,12 +252,12 @@ impl<'a> Fields<'a, '_> {
         &mut self.problems[last]
     }
 
-    fn check_keys(&mut self, allowed: &[&str], what: &str) {
+    pub(super) fn check_keys(&mut self, allowed: &[&str], what: &str) {
         let entries = self.entries;
         check_keys(self.file, entries, allowed, what, self.problems);
     }
 
-    fn get(&self, name: &str) -> Option<(&'a Key, &'a Node)> {
+    pub(super) fn get(&self, name: &str) -> Option<(&'a Key, &'a Node)> {
         self.entries
             .iter()
             .find(|(k, _)| k.name == name)
@@ -303,7 +266,7 @@ impl<'a> Fields<'a, '_> {
 
     /// Reports a missing required key, unless a misspelt key already stands for it (the
     /// unknown-key diagnostic says "did you mean" then).
-    fn missing(&mut self, name: &str, message: String) {
+    pub(super) fn missing(&mut self, name: &str, message: String) {
         let misspelt = self
             .entries
             .iter()
@@ -315,7 +278,7 @@ impl<'a> Fields<'a, '_> {
         }
     }
 
-    fn string(&mut self, name: &str, required: bool) -> Option<String> {
+    pub(super) fn string(&mut self, name: &str, required: bool) -> Option<String> {
         match self.get(name) {
             None => {
                 if required {
@@ -337,7 +300,7 @@ impl<'a> Fields<'a, '_> {
         }
     }
 
-    fn enumerated<'v, T>(
+    pub(super) fn enumerated<'v, T>(
         &mut self,
         name: &str,
         values: impl Iterator<Item = &'v str> + Clone,
@@ -361,7 +324,7 @@ impl<'a> Fields<'a, '_> {
         None
     }
 
-    fn string_list(&mut self, name: &str) -> Vec<String> {
+    pub(super) fn string_list(&mut self, name: &str) -> Vec<String> {
         let Some((_, v)) = self.get(name) else {
             return Vec::new();
         };
@@ -486,232 +449,6 @@ impl<'a> Fields<'a, '_> {
             url,
         })
     }
-
-    fn parameters(&mut self) -> BTreeMap<String, Parameter> {
-        let mut out = BTreeMap::new();
-        let Some((_, v)) = self.get("parameters") else {
-            return out;
-        };
-        let Some(entries) = v.as_map() else {
-            self.report(
-                ProblemKind::InvalidValue,
-                v.pos,
-                "`parameters` maps names to `{type, default, description}`",
-            );
-            return out;
-        };
-        for (key, decl) in entries {
-            if !key.name.starts_with(|c: char| c.is_ascii_lowercase())
-                || !key
-                    .name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            {
-                self.report(
-                    ProblemKind::BadParameter,
-                    key.pos,
-                    format!("parameter name `{}` must be snake_case", key.name),
-                );
-                continue;
-            }
-            let Some(decl_entries) = decl.as_map() else {
-                self.report(
-                    ProblemKind::BadParameter,
-                    decl.pos,
-                    "a parameter is `{type, default, description}`",
-                );
-                continue;
-            };
-            let mut sub = Fields {
-                file: self.file,
-                entries: decl_entries,
-                problems: self.problems,
-                whole: key.pos,
-            };
-            sub.check_keys(&["type", "default", "description"], "parameter");
-            let kind = sub.enumerated("type", ParamType::ALL.iter().map(|t| t.as_str()), |s| {
-                ParamType::ALL.iter().copied().find(|t| t.as_str() == s)
-            });
-            let description = sub.string("description", true);
-            let default = match (sub.get("default"), kind) {
-                (None, _) => {
-                    sub.report(
-                        ProblemKind::MissingKey,
-                        key.pos,
-                        format!("parameter `{}` needs a `default`", key.name),
-                    );
-                    None
-                }
-                (Some((_, d)), Some(kind)) => match param_value(d, kind) {
-                    Ok(v) => Some(v),
-                    Err(e) => {
-                        sub.report(
-                            ProblemKind::BadParameter,
-                            d.pos,
-                            format!("default of `{}`: {e}", key.name),
-                        );
-                        None
-                    }
-                },
-                (Some(_), None) => None,
-            };
-            if let (Some(kind), Some(default), Some(description)) = (kind, default, description) {
-                out.insert(
-                    key.name.clone(),
-                    Parameter {
-                        kind,
-                        value: default.clone(),
-                        default,
-                        description,
-                    },
-                );
-            }
-        }
-        out
-    }
-
-    fn tests(
-        &mut self,
-        subject_type: &FieldType,
-        parameters: &BTreeMap<String, Parameter>,
-    ) -> Vec<TestCase> {
-        let mut out = Vec::new();
-        let Some((key, v)) = self.get("tests") else {
-            self.missing(
-                "tests",
-                "missing required key `tests` (at least one case)".into(),
-            );
-            return out;
-        };
-        let Some(items) = v.as_seq().filter(|i| !i.is_empty()) else {
-            self.report(
-                ProblemKind::InvalidTest,
-                key.pos,
-                "`tests` is a non-empty list of cases",
-            );
-            return out;
-        };
-        let mut names = BTreeSet::new();
-        let default_now = Timestamp::parse(DEFAULT_TEST_NOW);
-        for item in items {
-            let Some(entries) = item.as_map() else {
-                self.report(
-                    ProblemKind::InvalidTest,
-                    item.pos,
-                    "a test case is a mapping `{name, expect, subject, params?, now?}`",
-                );
-                continue;
-            };
-            let mut sub = Fields {
-                file: self.file,
-                entries,
-                problems: self.problems,
-                whole: item.pos,
-            };
-            sub.check_keys(&["name", "expect", "subject", "params", "now"], "test case");
-            let name = sub.string("name", true);
-            if let Some(n) = &name
-                && !names.insert(n.clone())
-            {
-                let pos = item.pos;
-                sub.report(
-                    ProblemKind::InvalidTest,
-                    pos,
-                    format!("two test cases are named `{n}`"),
-                );
-            }
-            let expect = sub.enumerated(
-                "expect",
-                ["pass", "fail", "error", "not_applicable"].into_iter(),
-                Status::parse_lower,
-            );
-            let now = match sub.get("now") {
-                None => default_now,
-                Some((_, n)) => match n.as_str().and_then(Timestamp::parse) {
-                    Some(t) => Some(t),
-                    None => {
-                        sub.report(
-                            ProblemKind::InvalidTest,
-                            n.pos,
-                            "`now` is an RFC 3339 timestamp, e.g. \"2026-01-01T00:00:00Z\"",
-                        );
-                        None
-                    }
-                },
-            };
-            let mut params = BTreeMap::new();
-            if let Some((_, pnode)) = sub.get("params") {
-                match pnode.as_map() {
-                    None => {
-                        sub.report(
-                            ProblemKind::InvalidTest,
-                            pnode.pos,
-                            "`params` maps parameter names to values",
-                        );
-                    }
-                    Some(pentries) => {
-                        for (pk, pv) in pentries {
-                            match parameters.get(&pk.name) {
-                                None => {
-                                    let help = did_you_mean(
-                                        &pk.name,
-                                        parameters.keys().map(String::as_str),
-                                    );
-                                    sub.report(
-                                        ProblemKind::BadParameter,
-                                        pk.pos,
-                                        format!("the rule declares no parameter `{}`", pk.name),
-                                    )
-                                    .help = help;
-                                }
-                                Some(decl) => match param_value(pv, decl.kind) {
-                                    Ok(val) => {
-                                        params.insert(pk.name.clone(), val);
-                                    }
-                                    Err(e) => {
-                                        sub.report(
-                                            ProblemKind::BadParameter,
-                                            pv.pos,
-                                            format!("`{}`: {e}", pk.name),
-                                        );
-                                    }
-                                },
-                            }
-                        }
-                    }
-                }
-            }
-            let subject = match sub.get("subject") {
-                None => {
-                    let pos = item.pos;
-                    sub.report(
-                        ProblemKind::MissingKey,
-                        pos,
-                        "a test case needs a `subject`",
-                    );
-                    None
-                }
-                Some((_, s)) => {
-                    let before = sub.problems.len();
-                    check_subject(sub.file, s, subject_type, "", sub.problems);
-                    (sub.problems.len() == before).then(|| s.to_json())
-                }
-            };
-            if let (Some(name), Some(expect), Some(subject), Some(now)) =
-                (name, expect, subject, now)
-            {
-                out.push(TestCase {
-                    name,
-                    expect,
-                    subject,
-                    params,
-                    now,
-                    pos: item.pos,
-                });
-            }
-        }
-        out
-    }
 }
 
 /// Reports keys outside `allowed`, with a "did you mean".
@@ -736,118 +473,5 @@ pub fn check_keys(
                 .help_opt(help),
             );
         }
-    }
-}
-
-/// Checks a test subject (or part of one) against the subject type.
-fn check_subject(
-    file: &Arc<SourceFile>,
-    node: &Node,
-    t: &FieldType,
-    path: &str,
-    problems: &mut Vec<Diagnostic>,
-) {
-    let at = if path.is_empty() {
-        "the subject".to_owned()
-    } else {
-        format!("`{path}`")
-    };
-    let mut bad = |node: &Node, msg: String| {
-        problems.push(Diagnostic::new(
-            ProblemKind::InvalidTest,
-            file,
-            node.pos,
-            msg,
-        ))
-    };
-    if matches!(node.value, Value::Null) {
-        return;
-    }
-    if let Some(entries) = node.as_map() {
-        let is_error = entries.len() == 1 && entries[0].0.name == "error";
-        let is_partial = entries.len() == 2
-            && entries.iter().any(|(k, _)| k.name == "error")
-            && entries.iter().any(|(k, _)| k.name == "items");
-        if (is_error && (t.collected || matches!(t.kind, Kind::List(_))))
-            || (is_partial && matches!(t.kind, Kind::List(_)))
-        {
-            for (k, v) in entries {
-                let sub = if path.is_empty() {
-                    k.name.clone()
-                } else {
-                    format!("{path}.{}", k.name)
-                };
-                if k.name == "error" {
-                    check_subject(file, v, fields::collect_error(), &sub, problems);
-                } else {
-                    check_subject(file, v, t, &sub, problems);
-                }
-            }
-            return;
-        }
-    }
-    match (&t.kind, &node.value) {
-        (Kind::Any, _) => {}
-        (Kind::Object(fields), Value::Map(entries)) => {
-            for (k, v) in entries {
-                let sub = if path.is_empty() {
-                    k.name.clone()
-                } else {
-                    format!("{path}.{}", k.name)
-                };
-                match fields.get(&k.name) {
-                    Some(ft) => check_subject(file, v, ft, &sub, problems),
-                    None => {
-                        let help = did_you_mean(&k.name, fields.keys().map(String::as_str));
-                        problems.push(
-                            Diagnostic::new(
-                                ProblemKind::InvalidTest,
-                                file,
-                                k.pos,
-                                format!("`{}` is not a field of {at}", k.name),
-                            )
-                            .help_opt(help),
-                        );
-                    }
-                }
-            }
-        }
-        (Kind::Map(vt), Value::Map(entries)) => {
-            for (k, v) in entries {
-                check_subject(file, v, vt, &format!("{path}.{}", k.name), problems);
-            }
-        }
-        (Kind::List(item), Value::Seq(items)) => {
-            for i in items {
-                check_subject(file, i, item, &format!("{path}[]"), problems);
-            }
-        }
-        (Kind::Bool, Value::Bool(_))
-        | (Kind::Integer, Value::Int(_))
-        | (Kind::Number, Value::Int(_) | Value::Float(_))
-        | (Kind::String, Value::Str(_)) => {}
-        (Kind::Timestamp, Value::Str(s)) => {
-            if Timestamp::parse(s).is_none() {
-                bad(node, format!("{at} is a timestamp; `{s}` is not RFC 3339"));
-            }
-        }
-        (Kind::Enum(values), Value::Str(s)) => {
-            if !values.contains(s) {
-                let help = did_you_mean(s, values.iter().map(String::as_str));
-                problems.push(
-                    Diagnostic::new(
-                        ProblemKind::InvalidTest,
-                        file,
-                        node.pos,
-                        format!("{at} is one of: {}", values.join(", ")),
-                    )
-                    .help_opt(help),
-                );
-            }
-        }
-        (kind, _) => bad(
-            node,
-            format!("{at} is a {kind}, found {}", node.type_name()),
-        ),
     }
 }
