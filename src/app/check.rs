@@ -158,10 +158,10 @@ pub(super) fn evidence_lines(evidence: &[Evidence], problems_only: bool) -> Vec<
                 if problems_only && *holds == Some(true) {
                     return None;
                 }
-                let found = if actual.is_null() {
-                    "absent".to_owned()
-                } else {
-                    actual.to_string()
+                let found = match (holds, actual.is_null()) {
+                    (None, true) => "nothing readable".to_owned(),
+                    (_, true) => "absent".to_owned(),
+                    _ => actual.to_string(),
                 };
                 let mark = match holds {
                     Some(true) => "ok",
