@@ -16,8 +16,9 @@ use clap::{Args, ValueEnum};
 Exit status: 0 no FAIL or ERROR, 1 at least one FAIL or ERROR, 2 could not run
 (bad flags, invalid rules, config or inventory).")]
 pub struct CheckArgs {
-    /// Inventory file written by `trailguard collect` (repeatable).
-    #[arg(long, required = true, value_name = "FILE")]
+    /// Inventory file written by `trailguard collect` (repeatable; several files may follow
+    /// one flag).
+    #[arg(long, required = true, value_name = "FILE", num_args = 1..)]
     pub inventory: Vec<PathBuf>,
     /// Rules folder to add to the built-in pack; a rule with a built-in id replaces it
     /// (repeatable).

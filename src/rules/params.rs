@@ -41,10 +41,15 @@ pub fn param_value(node: &Node, kind: ParamType) -> Result<ParamValue, String> {
 }
 
 impl Fields<'_, '_> {
-    pub(super) fn parameters(&mut self) -> BTreeMap<String, Parameter> {
+    /// The valid declarations, and the declared type of every parameter whose type is valid
+    /// (so that a bad default does not also make every reference "undeclared").
+    pub(super) fn parameters(
+        &mut self,
+    ) -> (BTreeMap<String, Parameter>, BTreeMap<String, ParamType>) {
         let mut out = BTreeMap::new();
+        let mut types = BTreeMap::new();
         let Some((_, v)) = self.get("parameters") else {
-            return out;
+            return (out, types);
         };
         let Some(entries) = v.as_map() else {
             self.report(
@@ -52,7 +57,7 @@ impl Fields<'_, '_> {
                 v.pos,
                 "`parameters` maps names to `{type, default, description}`",
             );
-            return out;
+            return (out, types);
         };
         for (key, decl) in entries {
             if !key.name.starts_with(|c: char| c.is_ascii_lowercase())
@@ -86,6 +91,9 @@ impl Fields<'_, '_> {
             let kind = sub.enumerated("type", ParamType::ALL.iter().map(|t| t.as_str()), |s| {
                 ParamType::ALL.iter().copied().find(|t| t.as_str() == s)
             });
+            if let Some(kind) = kind {
+                types.insert(key.name.clone(), kind);
+            }
             let description = sub.string("description", true);
             let default = match (sub.get("default"), kind) {
                 (None, _) => {
@@ -121,6 +129,6 @@ impl Fields<'_, '_> {
                 );
             }
         }
-        out
+        (out, types)
     }
 }

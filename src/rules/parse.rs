@@ -116,12 +116,7 @@ pub fn parse_rule(
     let frameworks = p.frameworks();
     let remediation = p.remediation();
     let references = p.string_list("references");
-    let parameters = p.parameters();
-
-    let param_types: BTreeMap<String, ParamType> = parameters
-        .iter()
-        .map(|(k, v)| (k.clone(), v.kind))
-        .collect();
+    let (parameters, param_types) = p.parameters();
     let when_node = p.get("when").map(|(_, v)| v);
     let check_node = p.get("check").map(|(_, v)| v);
     if check_node.is_none() {
@@ -146,7 +141,7 @@ pub fn parse_rule(
         && let Some(entries) = params_node.as_map()
     {
         for (key, _) in entries {
-            if parameters.contains_key(&key.name) && !used.contains(&key.name) && scope.is_some() {
+            if param_types.contains_key(&key.name) && !used.contains(&key.name) && scope.is_some() {
                 p.report(
                     ProblemKind::BadParameter,
                     key.pos,

@@ -1,0 +1,384 @@
+//! The language's load-time checks, one table row per mistake a rule author can make: each
+//! snippet must be rejected with the right problem kind (and valid ones accepted).
+
+use trailguard::rules::{self, ProblemKind};
+
+fn rule(scope: &str, extra: &str, check: &str, tests: &str) -> String {
+    format!(
+        "id: T-1\ntitle: t\nseverity: low\nscope: {scope}\nrationale: r\nremediation: {{ text: x }}\n{extra}check: {check}\nmessage: m\ntests:\n{tests}"
+    )
+}
+
+const TESTS: &str = "  - { name: n, expect: pass, subject: {} }\n";
+
+fn kinds(text: &str) -> Vec<ProblemKind> {
+    match rules::parse_str("T-1.yaml", text) {
+        Ok(_) => Vec::new(),
+        Err(p) => p.problems.iter().map(|d| d.kind).collect(),
+    }
+}
+
+#[test]
+fn conditions_are_checked_against_types() {
+    use ProblemKind::*;
+    let cases: &[(&str, &str, &[ProblemKind])] = &[
+        ("trail", "{path: status.is_logging, equals: true}", &[]),
+        (
+            "trail",
+            "{path: status.is_logging, equals: yes}",
+            &[InvalidValue],
+        ),
+        ("trail", "{path: status.is_logging, gt: 1}", &[OperatorType]),
+        (
+            "trail",
+            "{path: status.is_loging, equals: true}",
+            &[UnknownPath],
+        ),
+        ("trail", "{path: status, equals: true}", &[OperatorType]),
+        ("trail", "{path: name, matches: '('}", &[InvalidRegex]),
+        (
+            "trail",
+            "{path: event_selectors.kind, equals: advancd}",
+            &[InvalidValue],
+        ),
+        (
+            "trail",
+            "{path: event_selectors.kind, one_of: [classic, advanced]}",
+            &[],
+        ),
+        ("trail", "{path: tags.Owner, equals: team}", &[]),
+        (
+            "trail",
+            "{path: seen_from_regions, contains: us-east-1}",
+            &[],
+        ),
+        (
+            "trail",
+            "{path: seen_from_regions.region, equals: x}",
+            &[UnknownPath],
+        ),
+        (
+            "trail",
+            "{path: status.latest_delivery_time, gte: {now_minus: 24h}}",
+            &[],
+        ),
+        (
+            "trail",
+            "{path: status.latest_delivery_time, gte: {now_minus: 24 hours}}",
+            &[InvalidValue],
+        ),
+        (
+            "trail",
+            "{path: status.latest_delivery_time, equals: {now_minus: 24h}}",
+            &[OperatorType],
+        ),
+        (
+            "trail",
+            "{path: status.latest_delivery_time, gte: yesterday}",
+            &[InvalidValue],
+        ),
+        (
+            "trail",
+            "{path: bucket.object_lock.default_retention.period_days, gte: 365}",
+            &[],
+        ),
+        (
+            "trail",
+            "{path: bucket.object_lock.default_retention.period_days, gte: '365'}",
+            &[InvalidValue],
+        ),
+        (
+            "trail",
+            "{path: name, equals: a, not_equals: b}",
+            &[InvalidValue],
+        ),
+        ("trail", "{path: name}", &[MissingKey]),
+        ("trail", "{path: name, equls: a}", &[UnknownKey]),
+        ("trail", "{all: []}", &[InvalidValue]),
+        (
+            "trail",
+            "{alll: [{path: name, exists: true}]}",
+            &[UnknownKey],
+        ),
+        (
+            "trail",
+            "{not: {path: name, exists: true}, any: [{path: name, exists: true}]}",
+            &[InvalidValue],
+        ),
+        (
+            "account",
+            "{any: {in: trails, where: {path: is_multi_region, equals: true}}}",
+            &[],
+        ),
+        (
+            "account",
+            "{any: {in: trails, where: {path: is_multi_region, equals: true}, if_empty: pass}}",
+            &[UnknownKey],
+        ),
+        (
+            "account",
+            "{all: {in: trails, where: {path: is_multi_region, equals: true}}}",
+            &[MissingIfEmpty],
+        ),
+        (
+            "account",
+            "{none: {in: trails, where: {path: is_multi_region, equals: true}}}",
+            &[MissingIfEmpty],
+        ),
+        (
+            "account",
+            "{all: {in: trails, where: {path: is_multi_region, equals: true}, if_empty: skip}}",
+            &[InvalidValue],
+        ),
+        (
+            "account",
+            "{all: {in: trails, where: {path: is_multi_region, equals: true}, if_empty: pass, at_least: 2}}",
+            &[UnknownKey],
+        ),
+        (
+            "account",
+            "{any: {in: trails, where: {path: is_multi_region, equals: true}, at_least: 0}}",
+            &[InvalidValue],
+        ),
+        (
+            "account",
+            "{any: {in: enabled_regions, where: {path: x, equals: y}}}",
+            &[OperatorType],
+        ),
+        (
+            "account",
+            "{any: {in: account_id, where: {path: x, equals: y}}}",
+            &[OperatorType],
+        ),
+        (
+            "account",
+            "{any: {in: trails, where: {path: status.is_logging, equals: true}}}",
+            &[],
+        ),
+        (
+            "account",
+            "{any: {in: trails, where: {path: trails, exists: true}}}",
+            &[UnknownPath],
+        ),
+        (
+            "account",
+            "{any: {in: trails, where: {any: {in: event_selectors.data, where: {path: write.all_resources, equals: true}}}}}",
+            &[],
+        ),
+        (
+            "region",
+            "{any: {in: trails, where: {path: status.is_logging, equals: true}}}",
+            &[],
+        ),
+        (
+            "region",
+            "{path: account.organization.management_account_id, exists: true}",
+            &[],
+        ),
+        (
+            "bucket",
+            "{path: public_access_block.block_public_acls, equals: true}",
+            &[],
+        ),
+        ("key", "{path: metadata.state, equals: Enabled}", &[]),
+        ("key", "{path: rotation_enabled, equals: true}", &[]),
+    ];
+    for (scope, check, want) in cases {
+        let got = kinds(&rule(scope, "", check, TESTS));
+        assert_eq!(&got, want, "{scope}: {check}");
+    }
+}
+
+#[test]
+fn parameters_are_declared_typed_and_used() {
+    use ProblemKind::*;
+    let decl = |t: &str, d: &str| {
+        format!("parameters:\n  p: {{ type: {t}, default: {d}, description: d }}\n")
+    };
+    let cases: Vec<(String, &str, &[ProblemKind])> = vec![
+        (
+            decl("integer", "365"),
+            "{path: bucket.object_lock.default_retention.period_days, gte: {param: p}}",
+            &[],
+        ),
+        (
+            decl("integer", "'365'"),
+            "{path: bucket.object_lock.default_retention.period_days, gte: {param: p}}",
+            &[BadParameter],
+        ),
+        (
+            decl("string", "x"),
+            "{path: bucket.object_lock.default_retention.period_days, gte: {param: p}}",
+            &[BadParameter],
+        ),
+        (
+            decl("integer", "1"),
+            "{path: name, exists: true}",
+            &[BadParameter],
+        ),
+        (
+            String::new(),
+            "{path: name, equals: {param: p}}",
+            &[BadParameter],
+        ),
+        (decl("bool", "true"), "{param: p, equals: true}", &[]),
+        (
+            decl("bool", "true"),
+            "{param: q, equals: true}",
+            &[BadParameter, BadParameter],
+        ),
+        (
+            decl("duration", "24h"),
+            "{path: status.latest_delivery_time, gte: {now_minus: {param: p}}}",
+            &[],
+        ),
+        (
+            decl("duration", "1 day"),
+            "{path: status.latest_delivery_time, gte: {now_minus: {param: p}}}",
+            &[BadParameter],
+        ),
+        (
+            decl("duration", "24h"),
+            "{param: p, equals: true}",
+            &[BadParameter],
+        ),
+        (
+            decl("string_list", "['111111111111']"),
+            "{path: owner_account, one_of: {param: p}}",
+            &[],
+        ),
+        (
+            decl("string_list", "[111111111111]"),
+            "{path: owner_account, one_of: {param: p}}",
+            &[BadParameter],
+        ),
+        (
+            decl("float", "1"),
+            "{path: name, exists: true}",
+            &[InvalidValue],
+        ),
+        (
+            "parameters:\n  P: { type: bool, default: true, description: d }\n".to_owned(),
+            "{path: name, exists: true}",
+            &[BadParameter],
+        ),
+    ];
+    for (extra, check, want) in cases {
+        let got = kinds(&rule("trail", &extra, check, TESTS));
+        assert_eq!(&got, want, "{extra}{check}");
+    }
+}
+
+#[test]
+fn metadata_and_test_cases_are_strict() {
+    use ProblemKind::*;
+    let ok = "{path: name, exists: true}";
+    assert_eq!(
+        kinds(&rule(
+            "trail",
+            "frameworks:\n  cis-aws-foundations-v5.0.0: [3.1]\n",
+            ok,
+            TESTS
+        )),
+        [InvalidValue]
+    );
+    assert_eq!(
+        kinds(&rule(
+            "trail",
+            "frameworks:\n  cis-aws-foundations-v5.0.0: [\"3.1\"]\n",
+            ok,
+            TESTS
+        )),
+        []
+    );
+    assert_eq!(
+        kinds(&rule(
+            "trail",
+            "frameworks:\n  nist-800-53: [\"AU-2\"]\n",
+            ok,
+            TESTS
+        )),
+        [UnknownFramework]
+    );
+    assert_eq!(kinds(&rule("galaxy", "", ok, TESTS)), [InvalidValue]);
+    assert_eq!(
+        kinds(&rule(
+            "trail",
+            "",
+            ok,
+            "  - { name: n, expect: passes, subject: {} }\n"
+        )),
+        [InvalidValue]
+    );
+    assert_eq!(
+        kinds(&rule(
+            "trail",
+            "",
+            ok,
+            "  - { name: n, expect: pass, subject: { nmae: x } }\n"
+        )),
+        [InvalidTest]
+    );
+    assert_eq!(
+        kinds(&rule(
+            "trail",
+            "",
+            ok,
+            "  - { name: n, expect: pass, subject: { is_multi_region: 1 } }\n"
+        )),
+        [InvalidTest]
+    );
+    assert_eq!(
+        kinds(&rule(
+            "trail",
+            "",
+            ok,
+            "  - { name: n, expect: pass, subject: { status: { error: { operation: x, kind: denied } } } }\n"
+        )),
+        [InvalidTest]
+    );
+    assert_eq!(
+        kinds(&rule(
+            "trail",
+            "",
+            ok,
+            "  - { name: n, expect: pass, subject: { status: { error: { operation: x, kind: access_denied } } } }\n"
+        )),
+        []
+    );
+    assert_eq!(
+        kinds(&rule(
+            "trail",
+            "",
+            ok,
+            "  - { name: n, expect: pass, now: soon, subject: {} }\n"
+        )),
+        [InvalidTest]
+    );
+    assert_eq!(
+        kinds(&rule(
+            "trail",
+            "",
+            ok,
+            "  - { name: n, expect: pass, params: { p: 1 }, subject: {} }\n"
+        )),
+        [BadParameter]
+    );
+    assert_eq!(
+        kinds(&rule(
+            "trail",
+            "",
+            ok,
+            "  - { name: n, expect: pass, subject: {} }\n  - { name: n, expect: fail, subject: {} }\n"
+        )),
+        [InvalidTest]
+    );
+    let wrong_name = rule("trail", "", ok, TESTS);
+    match rules::parse_str("OTHER.yaml", &wrong_name) {
+        Ok(_) => panic!("file name must match the id"),
+        Err(p) => assert_eq!(p.problems[0].kind, FileName),
+    }
+    assert!(rules::parse_str("T-1-a-slug.yaml", &wrong_name).is_ok());
+    let bad_id = wrong_name.replace("id: T-1", "id: t_1");
+    assert_eq!(kinds(&bad_id), [InvalidValue]);
+}
