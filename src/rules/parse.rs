@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::diagnostic::{Diagnostic, ProblemKind, SourceFile, did_you_mean};
 use super::fields;
-use super::model::{FRAMEWORKS, ParamType, Remediation, Rule, Scope, Severity};
+use super::model::{FRAMEWORKS, Remediation, Rule, Scope, Severity};
 use super::parse_condition::{self, Ctx};
 use super::yaml::{self, Key, Node, Pos, Value};
 
