@@ -155,7 +155,8 @@ pub(super) fn evidence_lines(evidence: &[Evidence], problems_only: bool) -> Vec<
                 actual,
                 holds,
             } => {
-                if problems_only && *holds == Some(true) {
+                // Mode switches (`{param: …}` leaves) explain nothing about the resource.
+                if problems_only && (*holds == Some(true) || path.starts_with("param ")) {
                     return None;
                 }
                 let found = match (holds, actual.is_null()) {
