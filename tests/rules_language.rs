@@ -382,3 +382,31 @@ fn metadata_and_test_cases_are_strict() {
     let bad_id = wrong_name.replace("id: T-1", "id: t_1");
     assert_eq!(kinds(&bad_id), [InvalidValue]);
 }
+
+#[test]
+fn odd_files_are_problems_not_panics() {
+    let inputs = [
+        "",
+        "---\n",
+        "- a\n- b\n",
+        "just a string",
+        "id: T-1\n\ttitle: x\n",
+        "id: [T-1]\ntitle: {a: b}\nseverity: [high]\nscope: {}\ncheck: []\ntests: {}\n",
+        "id: T-1\ncheck: {path: [a], equals: {param: [x]}}\n",
+        "id: T-1\ncheck: {any: {in: [trails], where: 3}}\n",
+        "id: T-1\ncheck: {path: \"ünïcödé.pâth\", equals: 1}\nscope: trail\n",
+        "id: T-1\nparameters: {p: 3, q: {type: [x]}}\n",
+        "id: T-1\ntests: [1, {name: [x], subject: 3, params: 4, now: 5}]\nscope: account\n",
+        "&a [*a]",
+    ];
+    for input in inputs {
+        let result = rules::parse_str("T-1.yaml", input);
+        match result {
+            Ok(_) => panic!("accepted: {input:?}"),
+            Err(p) => {
+                assert!(!p.problems.is_empty(), "{input:?}");
+                let _ = p.render(false);
+            }
+        }
+    }
+}

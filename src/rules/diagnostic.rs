@@ -197,9 +197,16 @@ fn snippet<'a>(
     label: Option<&'a str>,
 ) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
     let text = file.text.as_str();
-    let start = pos.offset.min(text.len());
+    let boundary = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = boundary(pos.offset);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let mut end = (start + pos.len).min(line_end).max(start);
+    let mut end = boundary((start + pos.len).min(line_end)).max(start);
     if end == start && start < text.len() {
         end = start + text[start..].chars().next().map_or(1, char::len_utf8);
     }
@@ -294,5 +301,28 @@ mod tests {
             Some("is_logging")
         );
         assert_eq!(closest("zzz", ["severity"]), None);
+    }
+}
+
+#[cfg(test)]
+mod render_tests {
+    use super::*;
+
+    #[test]
+    fn positions_inside_multibyte_text_do_not_panic() {
+        let file = Arc::new(SourceFile {
+            name: "x.yaml".into(),
+            text: "title: \"é€😀\"\n".into(),
+        });
+        for offset in 0..20 {
+            let pos = Pos {
+                line: 1,
+                column: 1,
+                offset,
+                len: 3,
+            };
+            let d = Diagnostic::new(ProblemKind::InvalidValue, &file, pos, "m");
+            assert!(d.render(false).contains("x.yaml"));
+        }
     }
 }
