@@ -4,7 +4,7 @@
 //! classification itself is a pure function of what the response carried (error code, HTTP
 //! status, or the kind of transport failure), so it is tested without a network.
 
-use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 
 use crate::inventory::{CollectError, ErrorKind};
 
@@ -101,9 +101,25 @@ where
     // Unparseable answers and transport failures carry no message of their own: keep the
     // SDK's explanation so the evidence says what went wrong.
     if failure.message.is_none() || failure.transport {
-        failure.message = Some(DisplayErrorContext(err).to_string());
+        failure.message = Some(error_chain(err));
     }
     failure
+}
+
+/// The error and its sources, joined with `: ` — their `Display` forms only. (The SDK's
+/// `DisplayErrorContext` also appends the raw response, request ids included, which would make
+/// evidence noisy and different on every run.)
+pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if parts.last() != Some(&text) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
 }
 
 /// Turns a failed SDK call into the inventory's error state.

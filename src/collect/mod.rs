@@ -147,7 +147,7 @@ async fn collect_account(ctx: Arc<Ctx>, requested: &[String]) -> Result<Account,
         })?,
         Err(e) => {
             let err = error::collect_error("sts:GetCallerIdentity", &e);
-            let detail = aws_sdk_s3::error::DisplayErrorContext(&e).to_string();
+            let detail = error::error_chain(&e);
             return Err(CollectFailure::Identity(
                 account::describe_identity_failure(&err, &detail),
             ));
