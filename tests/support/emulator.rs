@@ -68,8 +68,27 @@ fn next_id() -> u64 {
 /// `TRAILGUARD_TEST_PYTHON` selects the interpreter used to create the venv
 /// (default `python3`).
 pub fn venv_python() -> &'static Path {
-    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
-    PYTHON.get_or_init(provision_venv)
+    static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    match PYTHON.get_or_init(|| once_or_remember_failure(provision_venv)) {
+        Ok(path) => path,
+        Err(why) => {
+            panic!("the emulator venv is unusable (failed earlier in this test process): {why}")
+        }
+    }
+}
+
+/// Runs `f`, turning a panic into its message, so a failed one-time set-up is reported
+/// by every test that needs it instead of being retried (slowly) by each of them.
+fn once_or_remember_failure<T>(
+    f: impl FnOnce() -> T + std::panic::UnwindSafe,
+) -> Result<T, String> {
+    std::panic::catch_unwind(f).map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown panic".into())
+    })
 }
 
 fn provision_venv() -> PathBuf {
@@ -236,8 +255,13 @@ impl Emulator {
     /// The per-process shared server, started on first use. Its stdin pipe lives in the
     /// static, so the server exits when the test process does.
     pub fn shared() -> &'static Emulator {
-        static SHARED: OnceLock<Emulator> = OnceLock::new();
-        SHARED.get_or_init(|| Emulator::spawn(true))
+        static SHARED: OnceLock<Result<Emulator, String>> = OnceLock::new();
+        match SHARED.get_or_init(|| once_or_remember_failure(|| Emulator::spawn(true))) {
+            Ok(emulator) => emulator,
+            Err(why) => panic!(
+                "the shared emulator could not start (failed earlier in this test process): {why}"
+            ),
+        }
     }
 
     /// A dedicated server for one test (IAM enforcement, recorder control, `denied`).
