@@ -56,21 +56,26 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, RunError> {
         ),
     };
     let mut findings = Vec::new();
+    let mut clocks = Vec::new();
     for path in &args.inventory {
         let inventory = Inventory::load(path).map_err(|e| RunError(e.to_string()))?;
         let now = fixed_now.unwrap_or(inventory.collection.finished_at);
+        clocks.push(Clock {
+            inventory: path.display().to_string(),
+            now,
+        });
         findings.extend(evaluate::evaluate(&rules, &inventory, now));
     }
     finding::sort(&mut findings);
     if args.json() {
-        let envelope = serde_json::json!({
-            "schema": "trailguard.findings/v1",
-            "tool_version": env!("CARGO_PKG_VERSION"),
-            "inventories": args.inventory.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-            "rules": rules.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
-            "summary": summary(&findings),
-            "findings": findings,
-        });
+        let envelope = Envelope {
+            schema: "trailguard.findings/v1",
+            tool_version: env!("CARGO_PKG_VERSION"),
+            inventories: clocks,
+            rules: rules.iter().map(|r| r.id.as_str()).collect(),
+            summary: Summary::of(&findings),
+            findings: &findings,
+        };
         outln!(
             "{}",
             serde_json::to_string_pretty(&envelope).map_err(|e| RunError(e.to_string()))?
@@ -121,15 +126,45 @@ fn select(
     Ok(())
 }
 
-fn summary(findings: &[Finding]) -> serde_json::Value {
-    let count = |s: Status| findings.iter().filter(|f| f.status == s).count();
-    serde_json::json!({
-        "total": findings.len(),
-        "pass": count(Status::Pass),
-        "fail": count(Status::Fail),
-        "error": count(Status::Error),
-        "not_applicable": count(Status::NotApplicable),
-    })
+/// `check --output json`: fields in this order, for people reading the file.
+#[derive(serde::Serialize)]
+struct Envelope<'a> {
+    schema: &'static str,
+    tool_version: &'static str,
+    inventories: Vec<Clock>,
+    rules: Vec<&'a str>,
+    summary: Summary,
+    findings: &'a [Finding],
+}
+
+/// Which clock judged which inventory.
+#[derive(serde::Serialize)]
+struct Clock {
+    inventory: String,
+    now: Timestamp,
+}
+
+/// Counts by status.
+#[derive(serde::Serialize)]
+struct Summary {
+    total: usize,
+    pass: usize,
+    fail: usize,
+    error: usize,
+    not_applicable: usize,
+}
+
+impl Summary {
+    fn of(findings: &[Finding]) -> Summary {
+        let count = |s: Status| findings.iter().filter(|f| f.status == s).count();
+        Summary {
+            total: findings.len(),
+            pass: count(Status::Pass),
+            fail: count(Status::Fail),
+            error: count(Status::Error),
+            not_applicable: count(Status::NotApplicable),
+        }
+    }
 }
 
 fn resource_label(f: &Finding) -> String {
