@@ -327,3 +327,31 @@ fn help_shows_examples() {
     let o = run(&["rules", "--help"]);
     assert!(stdout(&o).contains("trailguard rules explain CT-A02"));
 }
+
+#[test]
+fn a_user_rule_replaces_the_builtin_rule_with_its_id() {
+    let o = run(&[
+        "check",
+        "--inventory",
+        COMPLIANT,
+        "--rules",
+        "tests/fixtures/rules/override",
+        "--only",
+        "CT-B08",
+        "--output",
+        "json",
+    ]);
+    assert!(
+        stderr(&o).contains("replaces the built-in rule CT-B08"),
+        "{}",
+        stderr(&o)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty());
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["severity"] == "info" && f["rule_id"] == "CT-B08")
+    );
+}
