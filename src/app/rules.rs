@@ -192,7 +192,7 @@ pub fn render_explain(rule: &Rule) -> String {
         out.push_str("\nParameters:\n");
         for (name, p) in &rule.parameters {
             out.push_str(&format!(
-                "  {name} ({}, default {}, now {}): {}\n",
+                "  {name} ({}, default {}, in force {}): {}\n",
                 p.kind.as_str(),
                 p.default,
                 p.value,
