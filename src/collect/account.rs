@@ -60,20 +60,6 @@ pub fn organization_from(
     })
 }
 
-/// `ec2:DescribeRegions`: the regions enabled for the account in its partition.
-pub async fn enabled_regions(ctx: &Ctx, partition: &Partition) -> Collected<Vec<Region>> {
-    let _permit = ctx.permit().await;
-    match ctx.clients.ec2().describe_regions().send().await {
-        Ok(out) => Collected::Ok(enabled_from(
-            out.regions()
-                .iter()
-                .map(|r| (r.region_name(), r.opt_in_status())),
-            partition,
-        )),
-        Err(e) => Collected::failed(collect_error("ec2:DescribeRegions", &e)),
-    }
-}
-
 /// Keeps the regions that are enabled (opt-in not required, or opted in) and in the partition.
 /// Some endpoints list regions of every partition and regions not opted in; filter here.
 pub fn enabled_from<'a>(

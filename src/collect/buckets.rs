@@ -9,7 +9,7 @@ use super::Ctx;
 use super::error::{collect_error, skipped};
 use crate::inventory::{
     AccessLogging, AclGrant, Bucket, BucketPolicy, CollectError, Collected, DefaultEncryption,
-    DefaultRetention, ErrorKind, ObjectLock, PublicAccessBlock, Region, Versioning,
+    DefaultRetention, ObjectLock, PublicAccessBlock, Region, Versioning,
 };
 
 /// Where a bucket is, or that it is gone.
@@ -330,11 +330,6 @@ pub fn encryption_from(
         kms_key_id: by_default.kms_master_key_id().map(str::to_owned),
         bucket_key_enabled: rule.bucket_key_enabled().unwrap_or(false),
     })
-}
-
-/// Whether an error means the bucket is gone (used to keep evidence honest).
-pub fn is_missing(err: &CollectError) -> bool {
-    err.kind == ErrorKind::NotFound
 }
 
 #[cfg(test)]

@@ -73,11 +73,6 @@ impl Clients {
         }
     }
 
-    /// The account's configuration.
-    pub fn sdk(&self) -> &SdkConfig {
-        &self.sdk
-    }
-
     /// The configured (or bootstrap) region.
     pub fn home_region(&self) -> String {
         self.sdk
