@@ -13,4 +13,5 @@ pub mod evaluate;
 pub mod collect;
 pub mod inventory;
 pub mod finding;
+pub mod gate;
 pub mod rules;

@@ -1,0 +1,495 @@
+//! The CI gate: findings (plus waivers and a baseline) → exit status 0 or 1 and one sentence
+//! saying why.
+//!
+//! Pure: no I/O, no clock. Exit status 2 ("could not run") is decided before the gate ever runs,
+//! so nothing here can produce or hide it. The rules, from `OUTPUTS.md`:
+//!
+//! - an unwaived FAIL at or above `--fail-on` (default: any severity) fails the gate;
+//! - an unwaived ERROR fails it unless `--allow-errors`;
+//! - `--fail-on-new-only` counts only findings the baseline marks new;
+//! - `--exit-zero` turns 1 into 0, and the reason still says it would have failed.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::finding::{Finding, Status};
+use crate::rules::Severity;
+
+/// Exit status when the gate passes.
+pub const PASSED: u8 = 0;
+/// Exit status when the gate fails.
+pub const FAILED: u8 = 1;
+
+/// How many rule ids a reason lists before it says "and N more".
+const MAX_RULES_IN_REASON: usize = 6;
+
+/// What makes the gate fail: the resolved `--fail-on`, `--allow-errors`, `--exit-zero` and
+/// `--fail-on-new-only` (flags or the config's `gate:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct GatePolicy {
+    /// The lowest severity of FAIL that gates; `None` means every FAIL gates.
+    pub fail_on: Option<Severity>,
+    /// ERROR findings do not gate.
+    pub allow_errors: bool,
+    /// Report a failed gate but exit 0 (audits). Never affects exit status 2.
+    pub exit_zero: bool,
+    /// Count only findings the baseline marks new. Without a baseline every finding counts
+    /// (fail closed): the command line should refuse the flag without `--baseline`.
+    pub fail_on_new_only: bool,
+}
+
+/// What the gate counted, for the reason line and the JSON report's `run.gate`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct GateCounts {
+    /// FAIL findings that gate.
+    pub fail: usize,
+    /// Their rule ids, sorted, unique.
+    pub fail_rules: Vec<String>,
+    /// ERROR findings that gate.
+    pub error: usize,
+    /// Their rule ids, sorted, unique.
+    pub error_rules: Vec<String>,
+    /// ERROR findings that would gate without `--allow-errors`.
+    pub errors_allowed: usize,
+    /// FAIL findings below `--fail-on` (report-only).
+    pub below_threshold: usize,
+    /// FAIL and ERROR findings covered by a waiver.
+    pub waived: usize,
+    /// FAIL and ERROR findings left out because the baseline already had them
+    /// (`--fail-on-new-only`).
+    pub not_new: usize,
+}
+
+/// The gate's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GateDecision {
+    /// 0 or 1 (after `--exit-zero`).
+    pub exit_code: u8,
+    /// Whether the gate failed, whatever `--exit-zero` made of the exit status.
+    pub failed: bool,
+    /// One sentence: why the exit status is what it is.
+    pub reason: String,
+    /// What was counted.
+    pub counted: GateCounts,
+}
+
+impl GateDecision {
+    /// `"pass"` or `"fail"`, as the JSON report's `run.gate.result`.
+    pub fn result(&self) -> &'static str {
+        if self.failed { "fail" } else { "pass" }
+    }
+}
+
+/// Decides the exit status.
+///
+/// `waived` holds the fingerprints of findings a waiver covers; `baseline_new` the fingerprints
+/// the baseline marks new (`None` without `--baseline`).
+pub fn decide(
+    findings: &[Finding],
+    waived: &BTreeSet<String>,
+    baseline_new: Option<&BTreeSet<String>>,
+    policy: &GatePolicy,
+) -> GateDecision {
+    let mut counted = GateCounts::default();
+    let mut fail_rules = BTreeSet::new();
+    let mut error_rules = BTreeSet::new();
+    for f in findings {
+        if !matches!(f.status, Status::Fail | Status::Error) {
+            continue;
+        }
+        if waived.contains(&f.fingerprint) {
+            counted.waived += 1;
+            continue;
+        }
+        if policy.fail_on_new_only
+            && let Some(new) = baseline_new
+            && !new.contains(&f.fingerprint)
+        {
+            counted.not_new += 1;
+            continue;
+        }
+        match f.status {
+            Status::Fail if policy.fail_on.is_some_and(|min| f.severity < min) => {
+                counted.below_threshold += 1;
+            }
+            Status::Fail => {
+                counted.fail += 1;
+                fail_rules.insert(f.rule_id.clone());
+            }
+            _ if policy.allow_errors => counted.errors_allowed += 1,
+            _ => {
+                counted.error += 1;
+                error_rules.insert(f.rule_id.clone());
+            }
+        }
+    }
+    counted.fail_rules = fail_rules.into_iter().collect();
+    counted.error_rules = error_rules.into_iter().collect();
+    let failed = counted.fail + counted.error > 0;
+    let exit_code = if failed && !policy.exit_zero {
+        FAILED
+    } else {
+        PASSED
+    };
+    GateDecision {
+        exit_code,
+        failed,
+        reason: reason(&counted, policy, failed, baseline_new.is_some()),
+        counted,
+    }
+}
+
+fn reason(c: &GateCounts, policy: &GatePolicy, failed: bool, has_baseline: bool) -> String {
+    let new = if policy.fail_on_new_only && has_baseline {
+        "new "
+    } else {
+        ""
+    };
+    let threshold = match policy.fail_on {
+        Some(s) => format!(" at or above {s}"),
+        None => String::new(),
+    };
+    let mut parts = Vec::new();
+    let head = if failed {
+        if c.fail > 0 {
+            parts.push(format!(
+                "{} {new}FAIL{threshold} ({})",
+                c.fail,
+                rule_list(&c.fail_rules)
+            ));
+        }
+        if c.error > 0 {
+            parts.push(format!(
+                "{} {new}ERROR ({}; use --allow-errors to ignore)",
+                c.error,
+                rule_list(&c.error_rules)
+            ));
+        }
+        if policy.exit_zero {
+            "exit 0 (--exit-zero): the gate would have failed on "
+        } else {
+            "exit 1: "
+        }
+    } else {
+        parts.push(format!("no {new}FAIL{threshold}"));
+        if c.errors_allowed > 0 {
+            parts.push(format!(
+                "{} ERROR ignored by --allow-errors",
+                c.errors_allowed
+            ));
+        } else {
+            parts.push(format!("no {new}ERROR"));
+        }
+        "exit 0: "
+    };
+    let mut text = format!("{head}{}", join_and(&parts, failed));
+    let mut notes = Vec::new();
+    if c.waived > 0 {
+        notes.push(format!("{} waived", c.waived));
+    }
+    if c.not_new > 0 {
+        notes.push(format!("{} already in the baseline", c.not_new));
+    }
+    if c.below_threshold > 0 {
+        if let Some(min) = policy.fail_on {
+            notes.push(format!("{} FAIL below {min}", c.below_threshold));
+        }
+    }
+    if failed && c.errors_allowed > 0 {
+        notes.push(format!(
+            "{} ERROR ignored by --allow-errors",
+            c.errors_allowed
+        ));
+    }
+    if !notes.is_empty() {
+        text.push_str(&format!(" (not counted: {})", notes.join(", ")));
+    }
+    text
+}
+
+fn join_and(parts: &[String], failed: bool) -> String {
+    if failed {
+        parts.join(" and ")
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn rule_list(rules: &[String]) -> String {
+    let shown: Vec<&str> = rules
+        .iter()
+        .take(MAX_RULES_IN_REASON)
+        .map(String::as_str)
+        .collect();
+    let more = rules.len().saturating_sub(MAX_RULES_IN_REASON);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Resource, fingerprint};
+
+    fn finding(rule: &str, severity: Severity, status: Status, id: &str) -> Finding {
+        Finding {
+            rule_id: rule.into(),
+            title: String::new(),
+            severity,
+            status,
+            resource: Resource {
+                account_id: "111111111111".into(),
+                region: None,
+                resource_type: "AWS::S3::Bucket".into(),
+                id: id.into(),
+                arn: None,
+                partition: "aws".into(),
+            },
+            message: String::new(),
+            evidence: Vec::new(),
+            fingerprint: fingerprint(rule, "111111111111", None, id),
+        }
+    }
+
+    /// FAIL high (CT-A02), FAIL low (CT-B08), ERROR medium (CT-A01), PASS critical (CT-D02).
+    fn sample() -> Vec<Finding> {
+        vec![
+            finding("CT-A02", Severity::High, Status::Fail, "a"),
+            finding("CT-B08", Severity::Low, Status::Fail, "b"),
+            finding("CT-A01", Severity::Medium, Status::Error, "c"),
+            finding("CT-D02", Severity::Critical, Status::Pass, "d"),
+            finding("CT-D03", Severity::Critical, Status::NotApplicable, "e"),
+        ]
+    }
+
+    fn fp(findings: &[Finding], rule: &str) -> String {
+        findings
+            .iter()
+            .find(|f| f.rule_id == rule)
+            .map(|f| f.fingerprint.clone())
+            .unwrap_or_default()
+    }
+
+    struct Case {
+        name: &'static str,
+        policy: GatePolicy,
+        waive: &'static [&'static str],
+        new: Option<&'static [&'static str]>,
+        exit: u8,
+        failed: bool,
+        reason: &'static str,
+    }
+
+    const fn policy(
+        fail_on: Option<Severity>,
+        allow_errors: bool,
+        exit_zero: bool,
+        fail_on_new_only: bool,
+    ) -> GatePolicy {
+        GatePolicy {
+            fail_on,
+            allow_errors,
+            exit_zero,
+            fail_on_new_only,
+        }
+    }
+
+    const HIGH: Option<Severity> = Some(Severity::High);
+    const CRIT: Option<Severity> = Some(Severity::Critical);
+
+    #[test]
+    fn every_combination() {
+        let cases = [
+            Case {
+                name: "defaults: every FAIL and ERROR gate",
+                policy: policy(None, false, false, false),
+                waive: &[],
+                new: None,
+                exit: 1,
+                failed: true,
+                reason: "exit 1: 2 FAIL (CT-A02, CT-B08) and 1 ERROR (CT-A01; use --allow-errors to ignore)",
+            },
+            Case {
+                name: "threshold high leaves the low FAIL report-only",
+                policy: policy(HIGH, false, false, false),
+                waive: &[],
+                new: None,
+                exit: 1,
+                failed: true,
+                reason: "exit 1: 1 FAIL at or above high (CT-A02) and 1 ERROR (CT-A01; use --allow-errors to ignore) (not counted: 1 FAIL below high)",
+            },
+            Case {
+                name: "threshold high, errors allowed",
+                policy: policy(HIGH, true, false, false),
+                waive: &[],
+                new: None,
+                exit: 1,
+                failed: true,
+                reason: "exit 1: 1 FAIL at or above high (CT-A02) (not counted: 1 FAIL below high, 1 ERROR ignored by --allow-errors)",
+            },
+            Case {
+                name: "threshold critical, errors allowed: passes",
+                policy: policy(CRIT, true, false, false),
+                waive: &[],
+                new: None,
+                exit: 0,
+                failed: false,
+                reason: "exit 0: no FAIL at or above critical, 1 ERROR ignored by --allow-errors (not counted: 2 FAIL below critical)",
+            },
+            Case {
+                name: "threshold critical: only the ERROR gates",
+                policy: policy(CRIT, false, false, false),
+                waive: &[],
+                new: None,
+                exit: 1,
+                failed: true,
+                reason: "exit 1: 1 ERROR (CT-A01; use --allow-errors to ignore) (not counted: 2 FAIL below critical)",
+            },
+            Case {
+                name: "exit-zero turns 1 into 0 and says so",
+                policy: policy(None, false, true, false),
+                waive: &[],
+                new: None,
+                exit: 0,
+                failed: true,
+                reason: "exit 0 (--exit-zero): the gate would have failed on 2 FAIL (CT-A02, CT-B08) and 1 ERROR (CT-A01; use --allow-errors to ignore)",
+            },
+            Case {
+                name: "exit-zero on a passing gate changes nothing",
+                policy: policy(CRIT, true, true, false),
+                waive: &[],
+                new: None,
+                exit: 0,
+                failed: false,
+                reason: "exit 0: no FAIL at or above critical, 1 ERROR ignored by --allow-errors (not counted: 2 FAIL below critical)",
+            },
+            Case {
+                name: "waived FAIL and ERROR do not gate",
+                policy: policy(HIGH, false, false, false),
+                waive: &["CT-A02", "CT-A01"],
+                new: None,
+                exit: 0,
+                failed: false,
+                reason: "exit 0: no FAIL at or above high, no ERROR (not counted: 2 waived, 1 FAIL below high)",
+            },
+            Case {
+                name: "waiving a PASS changes nothing",
+                policy: policy(None, false, false, false),
+                waive: &["CT-D02", "CT-A01"],
+                new: None,
+                exit: 1,
+                failed: true,
+                reason: "exit 1: 2 FAIL (CT-A02, CT-B08) (not counted: 1 waived)",
+            },
+            Case {
+                name: "new-only: only what the baseline marks new",
+                policy: policy(None, false, false, true),
+                waive: &[],
+                new: Some(&["CT-B08"]),
+                exit: 1,
+                failed: true,
+                reason: "exit 1: 1 new FAIL (CT-B08) (not counted: 2 already in the baseline)",
+            },
+            Case {
+                name: "new-only with nothing new passes",
+                policy: policy(None, false, false, true),
+                waive: &[],
+                new: Some(&[]),
+                exit: 0,
+                failed: false,
+                reason: "exit 0: no new FAIL, no new ERROR (not counted: 3 already in the baseline)",
+            },
+            Case {
+                name: "new-only and threshold: a new low FAIL is below it",
+                policy: policy(HIGH, false, false, true),
+                waive: &[],
+                new: Some(&["CT-B08"]),
+                exit: 0,
+                failed: false,
+                reason: "exit 0: no new FAIL at or above high, no new ERROR (not counted: 2 already in the baseline, 1 FAIL below high)",
+            },
+            Case {
+                name: "new-only: a new ERROR gates",
+                policy: policy(None, false, false, true),
+                waive: &[],
+                new: Some(&["CT-A01"]),
+                exit: 1,
+                failed: true,
+                reason: "exit 1: 1 new ERROR (CT-A01; use --allow-errors to ignore) (not counted: 2 already in the baseline)",
+            },
+            Case {
+                name: "new-only and waiver: the waiver wins",
+                policy: policy(None, false, false, true),
+                waive: &["CT-B08"],
+                new: Some(&["CT-B08"]),
+                exit: 0,
+                failed: false,
+                reason: "exit 0: no new FAIL, no new ERROR (not counted: 1 waived, 2 already in the baseline)",
+            },
+            Case {
+                name: "new-only without a baseline counts everything (fail closed)",
+                policy: policy(None, true, false, true),
+                waive: &[],
+                new: None,
+                exit: 1,
+                failed: true,
+                reason: "exit 1: 2 FAIL (CT-A02, CT-B08) (not counted: 1 ERROR ignored by --allow-errors)",
+            },
+            Case {
+                name: "a baseline without new-only changes nothing",
+                policy: policy(HIGH, true, false, false),
+                waive: &[],
+                new: Some(&[]),
+                exit: 1,
+                failed: true,
+                reason: "exit 1: 1 FAIL at or above high (CT-A02) (not counted: 1 FAIL below high, 1 ERROR ignored by --allow-errors)",
+            },
+        ];
+        let findings = sample();
+        for case in cases {
+            let waived: BTreeSet<String> = case.waive.iter().map(|r| fp(&findings, r)).collect();
+            let new: Option<BTreeSet<String>> = case
+                .new
+                .map(|rules| rules.iter().map(|r| fp(&findings, r)).collect());
+            let d = decide(&findings, &waived, new.as_ref(), &case.policy);
+            assert_eq!(d.exit_code, case.exit, "{}", case.name);
+            assert_eq!(d.failed, case.failed, "{}", case.name);
+            assert_eq!(d.reason, case.reason, "{}", case.name);
+            assert_eq!(d.result(), if case.failed { "fail" } else { "pass" });
+        }
+    }
+
+    #[test]
+    fn nothing_to_report_passes() {
+        let d = decide(&[], &BTreeSet::new(), None, &GatePolicy::default());
+        assert_eq!(d.exit_code, 0);
+        assert_eq!(d.reason, "exit 0: no FAIL, no ERROR");
+        let high = policy(HIGH, false, false, false);
+        let d = decide(&[], &BTreeSet::new(), None, &high);
+        assert_eq!(d.reason, "exit 0: no FAIL at or above high, no ERROR");
+    }
+
+    #[test]
+    fn counts_and_long_rule_lists() {
+        let findings: Vec<Finding> = (0..8)
+            .flat_map(|i| {
+                let rule = format!("CT-X{i:02}");
+                [
+                    finding(&rule, Severity::High, Status::Fail, "a"),
+                    finding(&rule, Severity::High, Status::Fail, "b"),
+                ]
+            })
+            .collect();
+        let d = decide(&findings, &BTreeSet::new(), None, &GatePolicy::default());
+        assert_eq!(d.counted.fail, 16);
+        assert_eq!(d.counted.fail_rules.len(), 8);
+        assert_eq!(
+            d.reason,
+            "exit 1: 16 FAIL (CT-X00, CT-X01, CT-X02, CT-X03, CT-X04, CT-X05 and 2 more)"
+        );
+    }
+}
