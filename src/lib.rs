@@ -15,3 +15,4 @@ pub mod inventory;
 pub mod finding;
 pub mod gate;
 pub mod rules;
+pub mod waivers;

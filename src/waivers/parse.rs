@@ -1,0 +1,343 @@
+//! Waivers file → [`Waiver`]s, strict like rule files: the same located YAML layer and the same
+//! diagnostics, every problem of the file at its own `file:line:col`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use time::Date;
+use time::macros::format_description;
+
+use super::Waiver;
+use super::glob::Glob;
+use crate::rules::diagnostic::{Diagnostic, ProblemKind, SourceFile, did_you_mean};
+use crate::rules::yaml::{self, Key, Node, Pos, Value};
+
+/// The optional `schema:` value of a waivers file.
+pub const SCHEMA: &str = "trailguard.waivers/v1";
+
+const TOP_KEYS: &[&str] = &["schema", "waivers"];
+const WAIVER_KEYS: &[&str] = &[
+    "id", "rule", "resource", "account", "region", "reason", "owner", "expires",
+];
+
+/// Parses a whole file; problems go to `problems`.
+pub(super) fn parse_file(file: &Arc<SourceFile>, problems: &mut Vec<Diagnostic>) -> Vec<Waiver> {
+    let doc = match yaml::parse(&file.text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            problems.push(syntax_diagnostic(file, &e));
+            return Vec::new();
+        }
+    };
+    let entries = match &doc.value {
+        Value::Map(m) => m.as_slice(),
+        Value::Null => {
+            problems.push(Diagnostic::whole_file(
+                ProblemKind::MissingKey,
+                file,
+                "the waivers file is empty: it needs a `waivers:` list",
+            ));
+            return Vec::new();
+        }
+        _ => {
+            problems.push(Diagnostic::new(
+                ProblemKind::InvalidValue,
+                file,
+                doc.pos,
+                format!(
+                    "a waivers file is a mapping with a `waivers:` list, found {}",
+                    doc.type_name()
+                ),
+            ));
+            return Vec::new();
+        }
+    };
+    check_keys(file, entries, TOP_KEYS, "waivers file", problems);
+    if let Some((_, v)) = entries.iter().find(|(k, _)| k.name == "schema")
+        && v.as_str() != Some(SCHEMA)
+    {
+        problems.push(
+            Diagnostic::new(
+                ProblemKind::InvalidValue,
+                file,
+                v.pos,
+                format!("unsupported waivers schema; this trailguard reads `{SCHEMA}`"),
+            )
+            .help("leave `schema:` out, or write `schema: trailguard.waivers/v1`"),
+        );
+    }
+    let Some((_, list)) = entries.iter().find(|(k, _)| k.name == "waivers") else {
+        if !entries
+            .iter()
+            .any(|(k, _)| did_you_mean(&k.name, ["waivers"]).is_some() && k.name != "schema")
+        {
+            problems.push(Diagnostic::new(
+                ProblemKind::MissingKey,
+                file,
+                doc.pos,
+                "missing required key `waivers`",
+            ));
+        }
+        return Vec::new();
+    };
+    let items: &[Node] = match &list.value {
+        Value::Seq(items) => items,
+        Value::Null => &[],
+        _ => {
+            problems.push(Diagnostic::new(
+                ProblemKind::InvalidValue,
+                file,
+                list.pos,
+                format!("`waivers` is a list of waivers, found {}", list.type_name()),
+            ));
+            return Vec::new();
+        }
+    };
+    let mut waivers = Vec::new();
+    let mut ids: BTreeMap<String, Pos> = BTreeMap::new();
+    for (index, item) in items.iter().enumerate() {
+        let id = item
+            .as_map()
+            .and_then(|m| m.iter().find(|(k, _)| k.name == "id"))
+            .and_then(|(_, v)| v.as_str().map(|s| (s.trim().to_owned(), v.pos)));
+        if let Some((id, pos)) = id {
+            if let Some(first) = ids.get(&id) {
+                let mut d = Diagnostic::new(
+                    ProblemKind::DuplicateId,
+                    file,
+                    pos,
+                    format!("waiver id `{id}` is used twice"),
+                )
+                .help("waiver ids name waivers in reports and warnings; make each unique");
+                d.related = Some((Arc::clone(file), *first, "first used here".into()));
+                problems.push(d);
+            } else {
+                ids.insert(id, pos);
+            }
+        }
+        waivers.extend(parse_waiver(file, index, item, problems));
+    }
+    waivers
+}
+
+fn parse_waiver(
+    file: &Arc<SourceFile>,
+    index: usize,
+    item: &Node,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Waiver> {
+    let Some(entries) = item.as_map() else {
+        problems.push(Diagnostic::new(
+            ProblemKind::InvalidValue,
+            file,
+            item.pos,
+            format!(
+                "a waiver is a mapping {{rule, resource, reason, owner, expires, …}}, found {}",
+                item.type_name()
+            ),
+        ));
+        return None;
+    };
+    let start = problems.len();
+    check_keys(file, entries, WAIVER_KEYS, "waiver", problems);
+    let mut f = Fields {
+        file,
+        entries,
+        problems,
+        whole: item.pos,
+    };
+    let id = f.text("id", false);
+    let id_pos = f.get("id").map(|(_, v)| v.pos);
+    let rule = f.glob("rule", true);
+    let resource = f.glob("resource", true);
+    let account = f.account();
+    let region = f.glob("region", false);
+    let reason = f.text("reason", true);
+    let owner = f.text("owner", true);
+    let expires = f.date("expires");
+    if problems.len() > start {
+        return None;
+    }
+    Some(Waiver {
+        id: id.unwrap_or_else(|| format!("#{}", index + 1)),
+        id_pos,
+        rule: rule?,
+        resource: resource?,
+        account,
+        region,
+        reason: reason?,
+        owner: owner?,
+        expires: expires?,
+        pos: item.pos,
+    })
+}
+
+/// The entries of one waiver, and where problems go.
+struct Fields<'a, 'p> {
+    file: &'a Arc<SourceFile>,
+    entries: &'a [(Key, Node)],
+    problems: &'p mut Vec<Diagnostic>,
+    whole: Pos,
+}
+
+impl<'a> Fields<'a, '_> {
+    fn get(&self, name: &str) -> Option<(&'a Key, &'a Node)> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.name == name)
+            .map(|(k, v)| (k, v))
+    }
+
+    fn report(&mut self, kind: ProblemKind, pos: Pos, message: String) -> &mut Diagnostic {
+        self.problems
+            .push(Diagnostic::new(kind, self.file, pos, message));
+        let last = self.problems.len() - 1;
+        &mut self.problems[last]
+    }
+
+    /// A missing required key, unless a misspelt key stands for it (that one says "did you
+    /// mean").
+    fn missing(&mut self, name: &str) {
+        let misspelt = self.entries.iter().any(|(k, _)| {
+            !WAIVER_KEYS.contains(&k.name.as_str())
+                && crate::rules::diagnostic::closest(&k.name, [name]).is_some()
+        });
+        if !misspelt {
+            let pos = self.whole;
+            self.report(
+                ProblemKind::MissingKey,
+                pos,
+                format!("missing required key `{name}` in waiver"),
+            )
+            .help =
+                Some("a waiver needs `rule`, `resource`, `reason`, `owner` and `expires`".into());
+        }
+    }
+
+    fn text(&mut self, name: &str, required: bool) -> Option<String> {
+        let Some((_, v)) = self.get(name) else {
+            if required {
+                self.missing(name);
+            }
+            return None;
+        };
+        match &v.value {
+            Value::Str(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            Value::Str(_) => {
+                self.report(
+                    ProblemKind::InvalidValue,
+                    v.pos,
+                    format!("`{name}` is empty"),
+                )
+                .help = (name == "resource" || name == "rule")
+                    .then(|| "write `*` to match everything".to_owned());
+                None
+            }
+            _ => {
+                let found = v.type_name();
+                self.report(
+                    ProblemKind::InvalidValue,
+                    v.pos,
+                    format!("`{name}` is a non-empty string, found {found}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn glob(&mut self, name: &str, required: bool) -> Option<Glob> {
+        let text = self.text(name, required)?;
+        let pos = self.get(name).map_or(self.whole, |(_, v)| v.pos);
+        match Glob::new(&text) {
+            Ok(g) => Some(g),
+            Err(e) => {
+                self.report(ProblemKind::InvalidValue, pos, format!("`{name}`: {e}"));
+                None
+            }
+        }
+    }
+
+    /// `account`: a string glob, or an unquoted 12-digit number.
+    fn account(&mut self) -> Option<Glob> {
+        let (_, v) = self.get("account")?;
+        if let Value::Int(n) = v.value {
+            let text = n.to_string();
+            if text.len() == 12 {
+                return Glob::new(&text).ok();
+            }
+            self.report(
+                ProblemKind::InvalidValue,
+                v.pos,
+                format!("`account` {text} is not a 12-digit account id"),
+            )
+            .help = Some("quote account ids: leading zeros are lost in unquoted numbers".into());
+            return None;
+        }
+        self.glob("account", false)
+    }
+
+    fn date(&mut self, name: &str) -> Option<Date> {
+        let Some((_, v)) = self.get(name) else {
+            self.missing(name);
+            return None;
+        };
+        let format = format_description!("[year]-[month]-[day]");
+        let parsed = v.as_str().and_then(|s| Date::parse(s.trim(), &format).ok());
+        if parsed.is_none() {
+            let found = match v.as_str() {
+                Some(s) => format!("`{s}`"),
+                None => v.type_name().to_owned(),
+            };
+            self.report(
+                ProblemKind::InvalidValue,
+                v.pos,
+                format!("`{name}` is a date YYYY-MM-DD, found {found}"),
+            )
+            .help = Some("e.g. `expires: 2027-03-31` (the last day the waiver applies)".into());
+        }
+        parsed
+    }
+}
+
+fn check_keys(
+    file: &Arc<SourceFile>,
+    entries: &[(Key, Node)],
+    allowed: &[&str],
+    what: &str,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (key, _) in entries {
+        if !allowed.contains(&key.name.as_str()) {
+            let help = did_you_mean(&key.name, allowed.iter().copied())
+                .unwrap_or_else(|| format!("the keys of a {what} are: {}", allowed.join(", ")));
+            problems.push(
+                Diagnostic::new(
+                    ProblemKind::UnknownKey,
+                    file,
+                    key.pos,
+                    format!("unknown key `{}` in {what}", key.name),
+                )
+                .help(help),
+            );
+        }
+    }
+}
+
+/// A YAML parse failure as a diagnostic (duplicate keys get their own kind), as for rules.
+fn syntax_diagnostic(file: &Arc<SourceFile>, e: &yaml::SyntaxError) -> Diagnostic {
+    let kind = if e.message.starts_with("duplicate mapping key") {
+        ProblemKind::DuplicateKey
+    } else {
+        ProblemKind::Syntax
+    };
+    let d = match e.pos {
+        Some(pos) => Diagnostic::new(kind, file, pos, e.message.clone()),
+        None => Diagnostic::whole_file(kind, file, e.message.clone()),
+    };
+    if kind == ProblemKind::DuplicateKey {
+        d.label("given a second time here")
+            .help("each key may appear once in a mapping")
+    } else {
+        d
+    }
+}
