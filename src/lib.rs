@@ -14,5 +14,6 @@ pub mod collect;
 pub mod inventory;
 pub mod finding;
 pub mod gate;
+pub mod report;
 pub mod rules;
 pub mod waivers;

@@ -1,0 +1,660 @@
+//! The report: everything one run found, in one value that every format renders.
+//!
+//! `Report` is a product like the inventory: `--output json` writes it as it is (schema
+//! `trailguard.report/v1`, described by `src/report/report-v1.schema.json`), `--baseline` and
+//! `diff` read it back. It is built once by [`Report::build`] from the evaluation's findings,
+//! the rule metadata, the inventory, and the annotations (waivers, baseline) and gate verdict
+//! that other stages compute; renderers only read it, and never read a clock.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::wire::{self, ResourceDef, SeverityDef, StatusDef};
+use crate::finding::{self, Evidence, Finding, Resource, Status};
+use crate::inventory::{ErrorKind, Inventory, Timestamp};
+use crate::rules::{Rule, RuleSet, Severity};
+
+/// The `schema` value of this report format. The major version changes only on a breaking
+/// change; fields may be added within v1 and readers ignore fields they do not know.
+pub const SCHEMA: &str = "trailguard.report/v1";
+
+/// One run's report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Report {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// The tool that wrote the report.
+    pub tool: Tool,
+    /// The rules that were evaluated.
+    pub rule_pack: RulePack,
+    /// What was audited, how and when.
+    pub run: RunInfo,
+    /// The exit code and why.
+    pub gate: GateSummary,
+    /// Counts.
+    pub summary: Summary,
+    /// The metadata of every evaluated rule, by id.
+    pub rules: Vec<RuleInfo>,
+    /// Every finding, PASS included (evidence that a control operates), sorted by rule id,
+    /// account, region and resource id.
+    pub findings: Vec<ReportFinding>,
+    /// Findings of the baseline report that this run no longer has.
+    #[serde(default)]
+    pub resolved: Vec<ResolvedFinding>,
+    /// Which waivers applied, expired or matched nothing.
+    #[serde(default)]
+    pub waivers: WaiverReport,
+    /// Every read that failed during collection, as recorded in the inventory.
+    #[serde(default)]
+    pub collection_errors: Vec<CollectionError>,
+}
+
+/// The tool that wrote a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Tool {
+    /// Always `trailguard`.
+    pub name: String,
+    /// The trailguard version.
+    pub version: String,
+}
+
+/// The evaluated rule pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RulePack {
+    /// How many rules were evaluated.
+    pub count: usize,
+    /// `fnv1a64:<hex>` over every rule's id, file path and file text: equal digests mean the
+    /// same rules were run.
+    pub digest: String,
+}
+
+/// How the inventory was obtained.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Collected from AWS in this run (`trailguard scan`).
+    Live,
+    /// Read from saved inventory files (`trailguard check --inventory`).
+    Offline,
+}
+
+/// What was audited, how and when. The caller fills what it knows; [`Report::build`] adds the
+/// accounts and in-scope regions of the inventory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RunInfo {
+    /// Live scan or offline check.
+    pub mode: Mode,
+    /// When the run started (from the injected clock).
+    pub started_at: Timestamp,
+    /// When the run finished (from the injected clock).
+    pub finished_at: Timestamp,
+    /// The audited account ids, sorted.
+    #[serde(default)]
+    pub accounts: Vec<String>,
+    /// The regions in scope, sorted.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// The inventory files read (offline mode), as given.
+    #[serde(default)]
+    pub inventory_files: Vec<String>,
+    /// The `--framework` filter, when one limited the rules.
+    #[serde(default)]
+    pub framework: Option<String>,
+}
+
+/// The gate's verdict, as the gate computed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct GateSummary {
+    /// The process exit code: 0 passed, 1 failed, 2 could not run.
+    pub exit_code: u8,
+    /// Why the exit code is what it is, in one line (printed last by the text format).
+    pub reason: String,
+    /// `--fail-on`: the lowest severity whose unwaived FAILs gate; `null` for `none`.
+    #[serde(deserialize_with = "wire::option_severity")]
+    #[schemars(with = "Option<SeverityDef>")]
+    pub fail_on: Option<Severity>,
+    /// `--allow-errors`: ERROR findings do not gate.
+    pub allow_errors: bool,
+    /// `--exit-zero`: a failed gate exits 0 (never hides exit code 2).
+    pub exit_zero: bool,
+    /// `--fail-on-new-only`: only findings new since the baseline gate.
+    pub fail_on_new_only: bool,
+}
+
+/// Counts over the findings.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Summary {
+    /// Every finding.
+    pub total: usize,
+    /// PASS findings.
+    pub pass: usize,
+    /// FAIL findings (waived ones included).
+    pub fail: usize,
+    /// ERROR findings.
+    pub error: usize,
+    /// NOT_APPLICABLE findings.
+    pub not_applicable: usize,
+    /// Findings with a waiver attached.
+    pub waived: usize,
+    /// FAIL findings by severity (waived ones included).
+    pub fail_by_severity: SeverityCounts,
+    /// Unwaived FAIL findings by severity: what a severity gate looks at.
+    pub unwaived_fail_by_severity: SeverityCounts,
+    /// Findings marked `new` against the baseline.
+    pub new: usize,
+    /// Baseline findings no longer present.
+    pub resolved: usize,
+    /// Audited accounts.
+    pub accounts: usize,
+}
+
+/// A count per severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct SeverityCounts {
+    /// Critical.
+    pub critical: usize,
+    /// High.
+    pub high: usize,
+    /// Medium.
+    pub medium: usize,
+    /// Low.
+    pub low: usize,
+    /// Info.
+    pub info: usize,
+}
+
+impl SeverityCounts {
+    /// The count for one severity.
+    pub fn get(&self, severity: Severity) -> usize {
+        match severity {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+            Severity::Info => self.info,
+        }
+    }
+
+    fn add(&mut self, severity: Severity) {
+        let slot = match severity {
+            Severity::Critical => &mut self.critical,
+            Severity::High => &mut self.high,
+            Severity::Medium => &mut self.medium,
+            Severity::Low => &mut self.low,
+            Severity::Info => &mut self.info,
+        };
+        *slot += 1;
+    }
+}
+
+/// Rule metadata that SARIF, Markdown and auditors need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RuleInfo {
+    /// The rule id, e.g. `CT-A02`.
+    pub id: String,
+    /// What a PASS means.
+    pub title: String,
+    /// The severity.
+    #[serde(deserialize_with = "SeverityDef::deserialize")]
+    #[schemars(with = "SeverityDef")]
+    pub severity: Severity,
+    /// What one finding is about (`account`, `region`, `trail`, `bucket`, `key`).
+    pub scope: String,
+    /// Why it matters.
+    pub rationale: String,
+    /// How to fix a failure.
+    pub remediation: RemediationInfo,
+    /// Links.
+    pub references: Vec<String>,
+    /// Framework id → control ids.
+    pub frameworks: BTreeMap<String, Vec<String>>,
+    /// Where the rule is defined.
+    pub source: RuleSource,
+    /// Whether it comes from the built-in pack.
+    pub builtin: bool,
+}
+
+/// How to fix a failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RemediationInfo {
+    /// What to do, in words.
+    pub text: String,
+    /// A command that does it.
+    #[serde(default)]
+    pub cli: Option<String>,
+    /// Where to read more.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// Where a rule is defined: the anchor of its SARIF results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RuleSource {
+    /// The rule file, relative and with `/` separators (`rules/CT-A02.yaml` for the built-in
+    /// pack; the path as given for `--rules DIR`).
+    pub path: String,
+    /// The 1-based line of the rule's `id:`.
+    pub line: usize,
+}
+
+/// A finding as reported: the evaluation's finding plus its compliance mapping and annotations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReportFinding {
+    /// The rule id.
+    pub rule_id: String,
+    /// The rule title.
+    pub title: String,
+    /// The severity.
+    #[serde(deserialize_with = "SeverityDef::deserialize")]
+    #[schemars(with = "SeverityDef")]
+    pub severity: Severity,
+    /// The verdict. A waiver never changes it.
+    #[serde(deserialize_with = "StatusDef::deserialize")]
+    #[schemars(with = "StatusDef")]
+    pub status: Status,
+    /// The resource.
+    #[serde(deserialize_with = "ResourceDef::deserialize")]
+    #[schemars(with = "ResourceDef")]
+    pub resource: Resource,
+    /// One line: the rule's message for FAIL, the reason for ERROR / NOT_APPLICABLE.
+    pub message: String,
+    /// Why.
+    #[serde(deserialize_with = "wire::evidence_list")]
+    #[schemars(with = "Vec<wire::EvidenceDef>")]
+    pub evidence: Vec<Evidence>,
+    /// Stable identity: FNV-1a 64 of rule id, account, region and resource id.
+    pub fingerprint: String,
+    /// Framework id → control ids, from the rule.
+    pub frameworks: BTreeMap<String, Vec<String>>,
+    /// The waiver that covers this finding, if any.
+    #[serde(default)]
+    pub waiver: Option<AppliedWaiver>,
+    /// Against `--baseline`: new or unchanged; `null` without a baseline.
+    #[serde(default)]
+    pub baseline: Option<BaselineState>,
+}
+
+impl ReportFinding {
+    /// Whether a waiver covers the finding.
+    pub fn is_waived(&self) -> bool {
+        self.waiver.is_some()
+    }
+}
+
+/// The waiver attached to a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AppliedWaiver {
+    /// The waiver id, e.g. `W-003`.
+    pub id: String,
+    /// Why the finding is accepted.
+    pub reason: String,
+    /// Who accepted it.
+    pub owner: String,
+    /// The last day it applies (`YYYY-MM-DD`).
+    pub expires: String,
+}
+
+/// A finding's state against the baseline report.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum BaselineState {
+    /// Not in the baseline (or not failing there): a regression.
+    New,
+    /// In the baseline with the same status.
+    Unchanged,
+}
+
+/// A baseline finding that this run no longer has (fixed, or its resource is gone).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ResolvedFinding {
+    /// The rule id.
+    pub rule_id: String,
+    /// The resource, as the baseline recorded it.
+    #[serde(deserialize_with = "ResourceDef::deserialize")]
+    #[schemars(with = "ResourceDef")]
+    pub resource: Resource,
+    /// The fingerprint.
+    pub fingerprint: String,
+    /// The status in the baseline.
+    #[serde(deserialize_with = "StatusDef::deserialize")]
+    #[schemars(with = "StatusDef")]
+    pub previous_status: Status,
+}
+
+/// One entry of the waivers file, as the waiver report lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct WaiverEntry {
+    /// The waiver id.
+    pub id: String,
+    /// The rule id or glob it names.
+    pub rule: String,
+    /// Why.
+    pub reason: String,
+    /// Who owns it.
+    pub owner: String,
+    /// The last day it applies (`YYYY-MM-DD`).
+    pub expires: String,
+    /// How many findings it covers (or would cover, once expired).
+    pub matched: usize,
+}
+
+/// What happened to each waiver.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct WaiverReport {
+    /// Waivers that cover at least one finding.
+    pub applied: Vec<WaiverEntry>,
+    /// Waivers past their expiry: they no longer apply.
+    pub expired: Vec<WaiverEntry>,
+    /// Waivers that matched nothing.
+    pub unused: Vec<WaiverEntry>,
+}
+
+/// One failed read recorded in the inventory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CollectionError {
+    /// The account it was read for.
+    pub account_id: String,
+    /// Where in the account's inventory, e.g. `trails[arn:…].status` or `buckets[logs].policy`.
+    pub path: String,
+    /// The API operation, as `service:Operation`.
+    pub operation: String,
+    /// The classification.
+    pub kind: ErrorKind,
+    /// The AWS error code.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The AWS error message.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// Waiver and baseline results computed elsewhere (`waivers`, `baseline`), keyed by finding
+/// fingerprint.
+#[derive(Debug, Clone, Default)]
+pub struct Annotations {
+    /// Fingerprint → the waiver that covers that finding.
+    pub waivers: BTreeMap<String, AppliedWaiver>,
+    /// Fingerprint → new / unchanged.
+    pub baseline: BTreeMap<String, BaselineState>,
+    /// Baseline findings that are gone.
+    pub resolved: Vec<ResolvedFinding>,
+    /// Applied / expired / unused waivers.
+    pub waiver_report: WaiverReport,
+}
+
+/// Everything [`Report::build`] needs.
+#[derive(Debug)]
+pub struct ReportInput<'a> {
+    /// The evaluated rules.
+    pub rules: &'a RuleSet,
+    /// The evaluation's findings (any order).
+    pub findings: Vec<Finding>,
+    /// The inventory, for the scope and the collection errors.
+    pub inventory: Option<&'a Inventory>,
+    /// What the caller knows about the run.
+    pub run: RunInfo,
+    /// Waivers and baseline.
+    pub annotations: Annotations,
+    /// The gate's verdict.
+    pub gate: GateSummary,
+}
+
+impl Report {
+    /// Builds the report: attaches compliance mappings and annotations to each finding,
+    /// completes the run scope from the inventory, counts, and sorts everything.
+    pub fn build(input: ReportInput<'_>) -> Report {
+        let ReportInput {
+            rules,
+            mut findings,
+            inventory,
+            mut run,
+            annotations,
+            gate,
+        } = input;
+        finding::sort(&mut findings);
+        let findings: Vec<ReportFinding> = findings
+            .into_iter()
+            .map(|f| {
+                let frameworks = rules
+                    .get(&f.rule_id)
+                    .map(|r| r.frameworks.clone())
+                    .unwrap_or_default();
+                ReportFinding {
+                    waiver: annotations.waivers.get(&f.fingerprint).cloned(),
+                    baseline: annotations.baseline.get(&f.fingerprint).copied(),
+                    rule_id: f.rule_id,
+                    title: f.title,
+                    severity: f.severity,
+                    status: f.status,
+                    resource: f.resource,
+                    message: f.message,
+                    evidence: f.evidence,
+                    fingerprint: f.fingerprint,
+                    frameworks,
+                }
+            })
+            .collect();
+
+        let mut accounts: BTreeSet<String> = run.accounts.drain(..).collect();
+        let mut regions: BTreeSet<String> = run.regions.drain(..).collect();
+        if let Some(inv) = inventory {
+            for account in &inv.accounts {
+                accounts.insert(account.account_id.to_string());
+                regions.extend(
+                    account
+                        .regions
+                        .iter()
+                        .filter(|r| r.in_scope)
+                        .map(|r| r.region.to_string()),
+                );
+            }
+        }
+        accounts.extend(findings.iter().map(|f| f.resource.account_id.clone()));
+        run.accounts = accounts.into_iter().collect();
+        run.regions = regions.into_iter().collect();
+
+        let mut resolved = annotations.resolved;
+        resolved.sort_by(|a, b| {
+            let key = |r: &ResolvedFinding| {
+                (
+                    r.rule_id.clone(),
+                    r.resource.account_id.clone(),
+                    r.resource.region.clone().unwrap_or_default(),
+                    r.resource.id.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        let mut waivers = annotations.waiver_report;
+        for list in [
+            &mut waivers.applied,
+            &mut waivers.expired,
+            &mut waivers.unused,
+        ] {
+            list.sort_by(|a, b| a.id.cmp(&b.id));
+        }
+
+        let summary = Summary::of(&findings, resolved.len(), run.accounts.len());
+        Report {
+            schema: SCHEMA.to_owned(),
+            tool: Tool {
+                name: "trailguard".to_owned(),
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+            },
+            rule_pack: RulePack {
+                count: rules.len(),
+                digest: digest(rules),
+            },
+            run,
+            gate,
+            summary,
+            rules: rules.iter().map(RuleInfo::of).collect(),
+            findings,
+            resolved,
+            waivers,
+            collection_errors: inventory.map(collection_errors).unwrap_or_default(),
+        }
+    }
+
+    /// The metadata of the rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+impl Summary {
+    /// Counts over sorted findings.
+    pub fn of(findings: &[ReportFinding], resolved: usize, accounts: usize) -> Summary {
+        let mut s = Summary {
+            total: findings.len(),
+            resolved,
+            accounts,
+            ..Summary::default()
+        };
+        for f in findings {
+            match f.status {
+                Status::Pass => s.pass += 1,
+                Status::Fail => {
+                    s.fail += 1;
+                    s.fail_by_severity.add(f.severity);
+                    if !f.is_waived() {
+                        s.unwaived_fail_by_severity.add(f.severity);
+                    }
+                }
+                Status::Error => s.error += 1,
+                Status::NotApplicable => s.not_applicable += 1,
+            }
+            s.waived += usize::from(f.is_waived());
+            s.new += usize::from(f.baseline == Some(BaselineState::New));
+        }
+        s
+    }
+}
+
+impl RuleInfo {
+    /// The report's view of a loaded rule.
+    pub fn of(rule: &Rule) -> RuleInfo {
+        RuleInfo {
+            id: rule.id.clone(),
+            title: rule.title.clone(),
+            severity: rule.severity,
+            scope: rule.scope.as_str().to_owned(),
+            rationale: rule.rationale.trim().to_owned(),
+            remediation: RemediationInfo {
+                text: rule.remediation.text.trim().to_owned(),
+                cli: rule.remediation.cli.clone(),
+                url: rule.remediation.url.clone(),
+            },
+            references: rule.references.clone(),
+            frameworks: rule.frameworks.clone(),
+            source: RuleSource {
+                path: relative_path(&rule.source.name),
+                line: id_line(rule),
+            },
+            builtin: rule.builtin,
+        }
+    }
+}
+
+/// A rule file's name as a relative, `/`-separated path (`./rules/x.yaml` → `rules/x.yaml`).
+fn relative_path(name: &str) -> String {
+    let mut path = name.replace('\\', "/");
+    if let Some(rest) = path.strip_prefix("builtin:") {
+        path = rest.to_owned();
+    }
+    while let Some(rest) = path.strip_prefix("./") {
+        path = rest.to_owned();
+    }
+    path
+}
+
+/// The line of the rule's `id:`: from the parser, or found in the text.
+fn id_line(rule: &Rule) -> usize {
+    if rule.id_pos.line > 0 {
+        return rule.id_pos.line;
+    }
+    rule.source
+        .text
+        .lines()
+        .position(|l| l.starts_with("id:"))
+        .map_or(1, |i| i + 1)
+}
+
+/// FNV-1a 64 over every rule's id, file name and text, in id order.
+fn digest(rules: &RuleSet) -> String {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash = OFFSET;
+    for rule in rules.iter() {
+        for part in [&rule.id, &rule.source.name, &rule.source.text] {
+            for byte in part.bytes().chain(std::iter::once(0x1f)) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(PRIME);
+            }
+        }
+    }
+    format!("fnv1a64:{hash:016x}")
+}
+
+/// Every failed read recorded in the inventory, sorted by account and path.
+///
+/// Walks the inventory's JSON form, so a `Collected` field added to the inventory later is
+/// found without a change here. List elements are named by their ARN, key id, name or region.
+pub fn collection_errors(inventory: &Inventory) -> Vec<CollectionError> {
+    let mut out = Vec::new();
+    for account in &inventory.accounts {
+        let Ok(value) = serde_json::to_value(account) else {
+            continue;
+        };
+        walk(account.account_id.as_str(), &value, String::new(), &mut out);
+    }
+    out.sort_by(|a, b| (&a.account_id, &a.path).cmp(&(&b.account_id, &b.path)));
+    out
+}
+
+fn walk(account: &str, value: &serde_json::Value, path: String, out: &mut Vec<CollectionError>) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            if map.len() == 1
+                && let Some(error) = map.get("error")
+                && let Ok(e) =
+                    serde_json::from_value::<crate::inventory::CollectError>(error.clone())
+            {
+                out.push(CollectionError {
+                    account_id: account.to_owned(),
+                    path,
+                    operation: e.operation,
+                    kind: e.kind,
+                    code: e.code,
+                    message: e.message,
+                });
+                return;
+            }
+            for (key, child) in map {
+                let child_path = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                walk(account, child, child_path, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let name = ["arn", "key_id", "name", "region"]
+                    .iter()
+                    .find_map(|k| item.get(*k).and_then(Value::as_str))
+                    .map_or_else(|| i.to_string(), str::to_owned);
+                walk(account, item, format!("{path}[{name}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
