@@ -17,3 +17,4 @@ pub mod gate;
 pub mod report;
 pub mod rules;
 pub mod waivers;
+pub mod baseline;

@@ -1,0 +1,388 @@
+//! Baselines: the previous run's JSON report is the baseline. `--baseline prev.json` marks each
+//! FAIL / ERROR finding new or unchanged and lists the ones that were resolved since;
+//! `--fail-on-new-only` then gates only on regressions. `trailguard diff` reads reports through
+//! the same [`ReportFile`].
+//!
+//! Only what comparisons need is read (schema, findings with rule, severity, status, resource,
+//! message, fingerprint, and the rule ids); every other field is ignored, so reports may grow
+//! within `v1`. Findings are matched by fingerprint alone.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Finding, Resource, Status};
+use crate::rules::Severity;
+
+/// The report schema family this trailguard reads.
+pub const REPORT_SCHEMA: &str = "trailguard.report";
+/// The major version it reads.
+pub const REPORT_MAJOR: u32 = 1;
+
+/// Why a report file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportFileError {
+    /// The file could not be read.
+    #[error("cannot read report `{path}`: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Not JSON, or not the shape of a report.
+    #[error("`{path}` is not a readable trailguard report: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong, with line and column when the JSON is malformed.
+        message: String,
+    },
+    /// A report of another schema or major version.
+    #[error(
+        "`{path}` has schema `{found}`; this trailguard reads `{REPORT_SCHEMA}/v{REPORT_MAJOR}` reports{hint}"
+    )]
+    Schema {
+        /// The file.
+        path: String,
+        /// The `schema` it declares.
+        found: String,
+        /// What to do about it.
+        hint: String,
+    },
+}
+
+/// One finding as a report recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordedFinding {
+    /// The rule id.
+    pub rule_id: String,
+    /// The rule title.
+    pub title: String,
+    /// The severity.
+    pub severity: Severity,
+    /// The verdict.
+    pub status: Status,
+    /// The resource.
+    pub resource: Resource,
+    /// The one-line message.
+    pub message: String,
+    /// The identity findings are matched by.
+    pub fingerprint: String,
+    /// Whether a waiver covered it.
+    pub waived: bool,
+}
+
+impl RecordedFinding {
+    /// Whether the status is FAIL or ERROR.
+    pub fn is_problem(&self) -> bool {
+        is_problem(self.status)
+    }
+}
+
+/// A report read back: the parts comparisons need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportFile {
+    /// The path as given.
+    pub path: String,
+    /// The declared schema.
+    pub schema: String,
+    /// The evaluated rule ids, sorted (from `rules`, or from the findings when absent).
+    pub rules: Vec<String>,
+    /// The findings, in file order.
+    pub findings: Vec<RecordedFinding>,
+}
+
+#[derive(Deserialize)]
+struct RawHead {
+    schema: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct RawReport {
+    #[serde(default)]
+    rules: Option<Vec<RawRule>>,
+    findings: Vec<RawFinding>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawRule {
+    Id(String),
+    Info { id: String },
+}
+
+#[derive(Deserialize)]
+struct RawFinding {
+    rule_id: String,
+    #[serde(default)]
+    title: String,
+    severity: String,
+    status: String,
+    resource: RawResource,
+    #[serde(default)]
+    message: String,
+    fingerprint: String,
+    #[serde(default)]
+    waiver: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct RawResource {
+    account_id: String,
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(rename = "type")]
+    resource_type: String,
+    id: String,
+    #[serde(default)]
+    arn: Option<String>,
+    #[serde(default = "default_partition")]
+    partition: String,
+}
+
+fn default_partition() -> String {
+    "aws".to_owned()
+}
+
+impl ReportFile {
+    /// Reads a report written by `--output json=FILE`.
+    pub fn load(path: &Path) -> Result<ReportFile, ReportFileError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ReportFileError::Io {
+            path: name.clone(),
+            source,
+        })?;
+        Self::parse(&name, &text)
+    }
+
+    /// Parses report text; `name` is shown in errors.
+    pub fn parse(name: &str, text: &str) -> Result<ReportFile, ReportFileError> {
+        let invalid = |message: String| ReportFileError::Invalid {
+            path: name.to_owned(),
+            message,
+        };
+        let head: RawHead = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let schema = match head.schema {
+            Some(serde_json::Value::String(s)) => s,
+            Some(other) => return Err(invalid(format!("`schema` is {other}, not a string"))),
+            None => return Err(invalid("it has no `schema` field".into())),
+        };
+        check_schema(name, &schema)?;
+        let raw: RawReport = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let mut findings = Vec::with_capacity(raw.findings.len());
+        for (i, f) in raw.findings.into_iter().enumerate() {
+            let at = |what: String| invalid(format!("findings[{i}] ({}): {what}", f.rule_id));
+            let severity = Severity::parse(&f.severity)
+                .ok_or_else(|| at(format!("unknown severity `{}`", f.severity)))?;
+            let status = parse_status(&f.status)
+                .ok_or_else(|| at(format!("unknown status `{}`", f.status)))?;
+            findings.push(RecordedFinding {
+                title: f.title,
+                severity,
+                status,
+                resource: Resource {
+                    account_id: f.resource.account_id,
+                    region: f.resource.region,
+                    resource_type: f.resource.resource_type,
+                    id: f.resource.id,
+                    arn: f.resource.arn,
+                    partition: f.resource.partition,
+                },
+                message: f.message,
+                fingerprint: f.fingerprint,
+                waived: f.waiver.is_some_and(|w| !w.is_null()),
+                rule_id: f.rule_id,
+            });
+        }
+        let rules: BTreeSet<String> = match raw.rules {
+            Some(rules) => rules
+                .into_iter()
+                .map(|r| match r {
+                    RawRule::Id(id) | RawRule::Info { id } => id,
+                })
+                .collect(),
+            None => findings.iter().map(|f| f.rule_id.clone()).collect(),
+        };
+        Ok(ReportFile {
+            path: name.to_owned(),
+            schema,
+            rules: rules.into_iter().collect(),
+            findings,
+        })
+    }
+
+    /// The findings by fingerprint; when one appears twice, a FAIL / ERROR record wins.
+    pub fn by_fingerprint(&self) -> BTreeMap<&str, &RecordedFinding> {
+        let mut map: BTreeMap<&str, &RecordedFinding> = BTreeMap::new();
+        for f in &self.findings {
+            let slot = map.entry(f.fingerprint.as_str()).or_insert(f);
+            if !slot.is_problem() && f.is_problem() {
+                *slot = f;
+            }
+        }
+        map
+    }
+}
+
+/// Accepts `trailguard.report/v1` (and `v1.N`); refuses other majors and other documents.
+fn check_schema(path: &str, schema: &str) -> Result<(), ReportFileError> {
+    let refuse = |hint: &str| ReportFileError::Schema {
+        path: path.to_owned(),
+        found: schema.to_owned(),
+        hint: hint.to_owned(),
+    };
+    let Some(version) = schema
+        .strip_prefix(REPORT_SCHEMA)
+        .and_then(|rest| rest.strip_prefix("/v"))
+    else {
+        return Err(refuse(
+            " (is it an inventory or another tool's file? write a report with `--output json=FILE`)",
+        ));
+    };
+    let major = version
+        .split('.')
+        .next()
+        .and_then(|m| m.parse::<u32>().ok());
+    match major {
+        Some(REPORT_MAJOR) => Ok(()),
+        Some(m) if m > REPORT_MAJOR => Err(refuse(
+            "; it was written by a newer trailguard: upgrade to read it",
+        )),
+        _ => Err(refuse("")),
+    }
+}
+
+/// Parses a status as reports write it.
+pub fn parse_status(text: &str) -> Option<Status> {
+    match text {
+        "PASS" => Some(Status::Pass),
+        "FAIL" => Some(Status::Fail),
+        "ERROR" => Some(Status::Error),
+        "NOT_APPLICABLE" => Some(Status::NotApplicable),
+        _ => None,
+    }
+}
+
+fn is_problem(status: Status) -> bool {
+    matches!(status, Status::Fail | Status::Error)
+}
+
+/// A FAIL / ERROR finding's state against the baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BaselineState {
+    /// FAIL or ERROR now, but not in the baseline (absent, PASS or NOT_APPLICABLE there): a
+    /// regression.
+    New,
+    /// FAIL or ERROR in the baseline and still (a FAIL that became an ERROR stays unchanged).
+    Unchanged,
+}
+
+/// A finding that was FAIL or ERROR in the baseline and no longer is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResolvedFinding {
+    /// The rule id.
+    pub rule_id: String,
+    /// The rule title, as the baseline recorded it.
+    pub title: String,
+    /// The severity, as the baseline recorded it.
+    pub severity: Severity,
+    /// The resource, as the baseline recorded it.
+    pub resource: Resource,
+    /// The fingerprint.
+    pub fingerprint: String,
+    /// The status in the baseline (FAIL or ERROR).
+    pub previous_status: Status,
+    /// The status now (PASS or NOT_APPLICABLE), or `None` when the finding is gone (resource
+    /// deleted, rule no longer run).
+    pub current_status: Option<Status>,
+}
+
+/// What comparing a run with its baseline found.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct BaselineOutcome {
+    /// Fingerprint → state, for every FAIL / ERROR finding of this run (PASS and
+    /// NOT_APPLICABLE findings get none).
+    pub state: BTreeMap<String, BaselineState>,
+    /// Baseline FAIL / ERROR findings that are now PASS, NOT_APPLICABLE or absent, sorted by
+    /// rule, account, region and resource.
+    pub resolved: Vec<ResolvedFinding>,
+}
+
+impl BaselineOutcome {
+    /// The fingerprints marked new (what `--fail-on-new-only` gates on).
+    pub fn new_fingerprints(&self) -> BTreeSet<String> {
+        self.state
+            .iter()
+            .filter(|(_, s)| **s == BaselineState::New)
+            .map(|(fp, _)| fp.clone())
+            .collect()
+    }
+}
+
+/// A previous report, as a baseline.
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    /// The report.
+    pub report: ReportFile,
+}
+
+impl Baseline {
+    /// Reads the report given to `--baseline`.
+    pub fn load(path: &Path) -> Result<Baseline, ReportFileError> {
+        ReportFile::load(path).map(|report| Baseline { report })
+    }
+
+    /// Compares this run's findings with the baseline.
+    pub fn compare(&self, findings: &[Finding]) -> BaselineOutcome {
+        let before = self.report.by_fingerprint();
+        let mut now: BTreeMap<&str, Status> = BTreeMap::new();
+        for f in findings {
+            let slot = now.entry(f.fingerprint.as_str()).or_insert(f.status);
+            if is_problem(f.status) {
+                *slot = f.status;
+            }
+        }
+        let mut outcome = BaselineOutcome::default();
+        for (fp, status) in &now {
+            if !is_problem(*status) {
+                continue;
+            }
+            let was = before.get(fp).is_some_and(|b| b.is_problem());
+            let state = if was {
+                BaselineState::Unchanged
+            } else {
+                BaselineState::New
+            };
+            outcome.state.insert((*fp).to_owned(), state);
+        }
+        for (fp, b) in before {
+            let current = now.get(fp).copied();
+            if b.is_problem() && !current.is_some_and(is_problem) {
+                outcome.resolved.push(ResolvedFinding {
+                    rule_id: b.rule_id.clone(),
+                    title: b.title.clone(),
+                    severity: b.severity,
+                    resource: b.resource.clone(),
+                    fingerprint: b.fingerprint.clone(),
+                    previous_status: b.status,
+                    current_status: current,
+                });
+            }
+        }
+        outcome.resolved.sort_by(|a, b| {
+            let key = |r: &ResolvedFinding| {
+                (
+                    r.rule_id.clone(),
+                    r.resource.account_id.clone(),
+                    r.resource.region.clone().unwrap_or_default(),
+                    r.resource.id.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        outcome
+    }
+}
