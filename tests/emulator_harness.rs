@@ -506,6 +506,19 @@ fn moto_patches_behave_like_aws() {
         "{xml}"
     );
 
+    // (e) GetBucketPolicyStatus is served (plain moto 5.1.22 answers it with ListObjects).
+    let access_logs = facts_str(&seeded.facts, "/buckets/access_logs/name").to_string();
+    for (bucket, status, needle) in [
+        (&plain, 200, "<IsPublic>true</IsPublic>"),
+        (&locked, 200, "<IsPublic>false</IsPublic>"),
+        (&access_logs, 404, "NoSuchBucketPolicy"),
+    ] {
+        let (got, body) = emulator.request("GET", &format!("/{bucket}?policyStatus"), None, b"");
+        let xml = String::from_utf8_lossy(&body);
+        assert_eq!(got, status, "{bucket}: {xml}");
+        assert!(xml.contains(needle), "{bucket}: {xml}");
+    }
+
     // (a), (b), (c) through boto3.
     let got = boto3_json(
         emulator,

@@ -19,10 +19,10 @@ Usage: moto_server.py [--port N] [--recording-file PATH] [--record] [--verbose]
 
 import argparse
 import inspect
+import json
 import logging
 import os
 import sys
-import json
 import tempfile
 import threading
 
