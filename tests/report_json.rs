@@ -97,6 +97,7 @@ fn every_fixture_inventory_validates() {
             annotations: Annotations::default(),
             gate: GateSummary {
                 exit_code: 0,
+                failed: false,
                 reason: "gate passed".into(),
                 fail_on: None,
                 allow_errors: true,

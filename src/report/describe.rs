@@ -1,5 +1,6 @@
 //! Words shared by the human-facing formats: resource labels and evidence lines.
 
+use super::{BaselineState, GateSummary, ReportFinding};
 use crate::finding::{Evidence, Resource, Status};
 use crate::rules::Severity;
 
@@ -30,11 +31,6 @@ pub fn qualified_name(r: &Resource) -> String {
             parts.join("/")
         }
     }
-}
-
-/// `critical`, … as shown in listings.
-pub fn severity_word(s: Severity) -> &'static str {
-    s.as_str()
 }
 
 /// `PASS`, `FAIL`, `ERROR`, `N/A`.
@@ -118,7 +114,13 @@ pub fn evidence_lines(evidence: &[Evidence], problems_only: bool) -> Vec<String>
             )),
             Evidence::Note { text } => Some(text.clone()),
         })
-        .collect()
+        .fold(Vec::new(), |mut lines, line| {
+            // Alternatives of one condition can test the same leaf twice.
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+            lines
+        })
 }
 
 /// `cloudtrail:DescribeTrails failed: access denied (AccessDeniedException) reading trails`.
@@ -140,7 +142,8 @@ pub fn read_error_line(
     s
 }
 
-/// The first failed read of an ERROR finding, as one line; its message otherwise.
+/// The first failed read of an ERROR finding, as one line without AWS's message (the JSON
+/// report keeps it); the finding's message otherwise.
 pub fn error_reason(evidence: &[Evidence], message: &str) -> String {
     evidence
         .iter()
@@ -150,13 +153,13 @@ pub fn error_reason(evidence: &[Evidence], message: &str) -> String {
                 operation,
                 error_kind,
                 code,
-                message,
+                ..
             } => Some(read_error_line(
                 path,
                 operation,
                 error_kind,
                 code.as_deref(),
-                message.as_deref(),
+                None,
             )),
             _ => None,
         })
@@ -169,5 +172,19 @@ pub fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+/// Whether a finding counts toward the gate under the report's recorded policy: the marker
+/// the text and Markdown formats show (`✖` gates, `·` report-only). The gate itself decides
+/// the exit code; this mirrors its rules for display.
+pub fn gates(f: &ReportFinding, gate: &GateSummary) -> bool {
+    if f.is_waived() || (gate.fail_on_new_only && f.baseline == Some(BaselineState::Unchanged)) {
+        return false;
+    }
+    match f.status {
+        Status::Fail => gate.fail_on.is_none_or(|min| f.severity >= min),
+        Status::Error => !gate.allow_errors,
+        Status::Pass | Status::NotApplicable => false,
     }
 }

@@ -111,9 +111,11 @@ pub struct RunInfo {
 pub struct GateSummary {
     /// The process exit code: 0 passed, 1 failed, 2 could not run.
     pub exit_code: u8,
+    /// Whether the gate failed, whatever `--exit-zero` made of the exit code.
+    pub failed: bool,
     /// Why the exit code is what it is, in one line (printed last by the text format).
     pub reason: String,
-    /// `--fail-on`: the lowest severity whose unwaived FAILs gate; `null` for `none`.
+    /// `--fail-on`: the lowest severity whose unwaived FAILs gate; `null` when every FAIL gates.
     #[serde(deserialize_with = "wire::option_severity")]
     #[schemars(with = "Option<SeverityDef>")]
     pub fail_on: Option<Severity>,
@@ -290,6 +292,8 @@ impl ReportFinding {
 pub struct AppliedWaiver {
     /// The waiver id, e.g. `W-003`.
     pub id: String,
+    /// The rule id or pattern it names.
+    pub rule: String,
     /// Why the finding is accepted.
     pub reason: String,
     /// Who accepted it.
@@ -334,13 +338,18 @@ pub struct WaiverEntry {
     pub id: String,
     /// The rule id or glob it names.
     pub rule: String,
+    /// The resource matcher it names (account, region, ARN or glob).
+    pub resource: String,
     /// Why.
     pub reason: String,
     /// Who owns it.
     pub owner: String,
     /// The last day it applies (`YYYY-MM-DD`).
     pub expires: String,
-    /// How many findings it covers (or would cover, once expired).
+    /// Where it is written (`file:line:col`).
+    pub location: String,
+    /// How many findings it covers (applied), would cover (expired), or matched while they
+    /// passed (unused).
     pub matched: usize,
 }
 

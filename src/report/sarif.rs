@@ -177,7 +177,7 @@ fn result(report: &Report, f: &ReportFinding, with_suppressions: bool) -> Value 
         "fullyQualifiedName": format!("{}/{}", r.partition, r.account_id),
         "kind": "account",
     }));
-    if let Some(region) = &r.region {
+    if let Some(region) = r.region.as_ref().filter(|region| **region != r.id) {
         logical.push(json!({
             "name": region,
             "fullyQualifiedName": format!("{}/{}/{region}", r.partition, r.account_id),

@@ -1,7 +1,276 @@
-//! placeholder
-use super::{RenderOptions, Report};
+//! The text format: for a person at a terminal.
+//!
+//! FAIL and ERROR findings first, grouped by rule (id, severity, title), each resource with the
+//! evidence that explains it, marked `✖` when it counts toward the gate and `·` when it is
+//! report-only (waived, below `--fail-on`, allowed error, or not new under
+//! `--fail-on-new-only`). Then baseline and waiver notes, the counts, and last the line that
+//! says why the exit code is what it is. PASS and NOT_APPLICABLE findings are counted, and
+//! listed only with [`RenderOptions::verbose`].
+
 use std::io::{self, Write};
-/// x
-pub fn render(_r: &Report, _o: &RenderOptions, _out: &mut dyn Write) -> io::Result<()> {
+
+use owo_colors::{OwoColorize, Style};
+
+use super::describe::{
+    SEVERITIES_DESC, error_reason, evidence_lines, gates, plural, resource_label, status_word,
+};
+use super::{BaselineState, RenderOptions, Report, ReportFinding};
+use crate::finding::Status;
+use crate::rules::Severity;
+
+/// Evidence lines shown per finding before "… N more".
+const MAX_EVIDENCE: usize = 8;
+
+/// Writes the text listing.
+pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let paint = Paint {
+        color: options.color,
+    };
+    let listed =
+        |f: &ReportFinding| options.verbose || matches!(f.status, Status::Fail | Status::Error);
+    let mut first = true;
+    let mut start = 0;
+    while start < report.findings.len() {
+        let rule_id = &report.findings[start].rule_id;
+        let end = report.findings[start..]
+            .iter()
+            .position(|f| &f.rule_id != rule_id)
+            .map_or(report.findings.len(), |n| start + n);
+        let group = &report.findings[start..end];
+        start = end;
+        let mut shown: Vec<&ReportFinding> = group.iter().filter(|f| listed(f)).collect();
+        if shown.is_empty() {
+            continue;
+        }
+        // FAIL, then ERROR, then (verbose) PASS and N/A; stable within a status.
+        shown.sort_by_key(|f| status_rank(f.status));
+        if !first {
+            writeln!(out)?;
+        }
+        first = false;
+        let head = &group[0];
+        writeln!(
+            out,
+            "{} {} {}",
+            paint.apply(rule_id, Style::new().bold()),
+            paint.severity(head.severity),
+            head.title
+        )?;
+        for f in shown {
+            finding(out, &paint, report, f)?;
+        }
+    }
+    if !first {
+        writeln!(out)?;
+    }
+    notes(out, &paint, report)?;
+    summary(out, &paint, report)
+}
+
+fn status_rank(s: Status) -> u8 {
+    match s {
+        Status::Fail => 0,
+        Status::Error => 1,
+        Status::Pass => 2,
+        Status::NotApplicable => 3,
+    }
+}
+
+/// One resource under its rule.
+fn finding(
+    out: &mut dyn Write,
+    paint: &Paint,
+    report: &Report,
+    f: &ReportFinding,
+) -> io::Result<()> {
+    let problem = matches!(f.status, Status::Fail | Status::Error);
+    let marker = match (problem, gates(f, &report.gate)) {
+        (false, _) => " ",
+        (true, true) => "✖",
+        (true, false) => "·",
+    };
+    let detail = match f.status {
+        Status::Error => error_reason(&f.evidence, &f.message),
+        _ => f.message.clone(),
+    };
+    let mut line = format!(
+        "  {marker} {} {}: {detail}",
+        paint.status(f.status),
+        resource_label(&f.resource)
+    );
+    if f.baseline == Some(BaselineState::New) && problem {
+        line.push_str(&format!(
+            " {}",
+            paint.apply("[new]", Style::new().cyan().bold())
+        ));
+    }
+    writeln!(out, "{line}")?;
+    if let Some(w) = &f.waiver {
+        writeln!(
+            out,
+            "          {}",
+            paint.apply(
+                &format!(
+                    "waived by {} until {} ({}): {}",
+                    w.id, w.expires, w.owner, w.reason
+                ),
+                Style::new().cyan()
+            )
+        )?;
+    }
+    if f.status == Status::Fail {
+        let lines = evidence_lines(&f.evidence, true);
+        for l in lines.iter().take(MAX_EVIDENCE) {
+            writeln!(out, "          {}", paint.apply(l, Style::new().dimmed()))?;
+        }
+        if lines.len() > MAX_EVIDENCE {
+            writeln!(
+                out,
+                "          {}",
+                paint.apply(
+                    &format!("… {} more (see --output json)", lines.len() - MAX_EVIDENCE),
+                    Style::new().dimmed()
+                )
+            )?;
+        }
+    }
     Ok(())
+}
+
+/// Baseline and waiver notes.
+fn notes(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    let mut any = false;
+    for r in &report.resolved {
+        any = true;
+        writeln!(
+            out,
+            "{} {} {}: {} in the baseline, gone now",
+            paint.apply("resolved", Style::new().green().bold()),
+            r.rule_id,
+            resource_label(&r.resource),
+            r.previous_status
+        )?;
+    }
+    let warn = Style::new().yellow().bold();
+    for w in &report.waivers.expired {
+        any = true;
+        writeln!(
+            out,
+            "{} waiver {} ({}) expired on {} and no longer applies",
+            paint.apply("warning:", warn),
+            w.id,
+            w.location,
+            w.expires
+        )?;
+    }
+    for w in &report.waivers.unused {
+        any = true;
+        writeln!(
+            out,
+            "{} waiver {} ({}) matched no FAIL or ERROR finding",
+            paint.apply("warning:", warn),
+            w.id,
+            w.location
+        )?;
+    }
+    if !report.collection_errors.is_empty() {
+        any = true;
+        writeln!(
+            out,
+            "{} {} failed during collection (see --output json)",
+            paint.apply("note:", Style::new().bold()),
+            plural(report.collection_errors.len(), "read")
+        )?;
+    }
+    if any {
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// The counts and the gate line.
+fn summary(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    let s = &report.summary;
+    let mut fail = format!("{} FAIL", s.fail);
+    if s.waived > 0 {
+        fail.push_str(&format!(" ({} waived)", s.waived));
+    }
+    writeln!(
+        out,
+        "{} from {} over {}: {}, {} ERROR, {} PASS, {} N/A",
+        plural(s.total, "finding"),
+        plural(report.rule_pack.count, "rule"),
+        plural(s.accounts, "account"),
+        paint.status_text(Status::Fail, &fail),
+        s.error,
+        s.pass,
+        s.not_applicable
+    )?;
+    if s.fail > 0 {
+        let by: Vec<String> = SEVERITIES_DESC
+            .iter()
+            .filter(|sev| s.fail_by_severity.get(**sev) > 0)
+            .map(|sev| format!("{} {}", s.fail_by_severity.get(*sev), paint.severity(*sev)))
+            .collect();
+        writeln!(out, "FAIL by severity: {}", by.join(", "))?;
+    }
+    if s.new > 0 || s.resolved > 0 {
+        writeln!(
+            out,
+            "against the baseline: {} new, {} resolved",
+            s.new, s.resolved
+        )?;
+    }
+    let gate = &report.gate;
+    let style = if gate.exit_code == 0 {
+        Style::new().green().bold()
+    } else {
+        Style::new().red().bold()
+    };
+    writeln!(
+        out,
+        "{} {}",
+        paint.apply(&format!("exit {}:", gate.exit_code), style),
+        gate.reason
+    )
+}
+
+/// Colour only when asked: every styled piece goes through here.
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    fn apply(&self, text: &str, style: Style) -> String {
+        if self.color {
+            text.style(style).to_string()
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn status(&self, s: Status) -> String {
+        self.status_text(s, &format!("{:<5}", status_word(s)))
+    }
+
+    fn status_text(&self, s: Status, text: &str) -> String {
+        let style = match s {
+            Status::Fail => Style::new().red().bold(),
+            Status::Error => Style::new().yellow().bold(),
+            Status::Pass => Style::new().green(),
+            Status::NotApplicable => Style::new().dimmed(),
+        };
+        self.apply(text, style)
+    }
+
+    fn severity(&self, s: Severity) -> String {
+        let style = match s {
+            Severity::Critical => Style::new().magenta().bold(),
+            Severity::High => Style::new().red(),
+            Severity::Medium => Style::new().yellow(),
+            Severity::Low => Style::new().blue(),
+            Severity::Info => Style::new().dimmed(),
+        };
+        self.apply(s.as_str(), style)
+    }
 }
