@@ -191,10 +191,10 @@ fn reason(c: &GateCounts, policy: &GatePolicy, failed: bool, has_baseline: bool)
     if c.not_new > 0 {
         notes.push(format!("{} already in the baseline", c.not_new));
     }
-    if c.below_threshold > 0 {
-        if let Some(min) = policy.fail_on {
-            notes.push(format!("{} FAIL below {min}", c.below_threshold));
-        }
+    if c.below_threshold > 0
+        && let Some(min) = policy.fail_on
+    {
+        notes.push(format!("{} FAIL below {min}", c.below_threshold));
     }
     if failed && c.errors_allowed > 0 {
         notes.push(format!(

@@ -18,3 +18,4 @@ pub mod report;
 pub mod rules;
 pub mod waivers;
 pub mod baseline;
+pub mod frameworks;

@@ -202,7 +202,7 @@ fn unusable_files_are_refused_with_the_file_named() {
         r#"{"schema": "trailguard.findings/v1", "findings": []}"#,
     );
     assert!(matches!(other, Err(ReportFileError::Schema { .. })));
-    let other = other.map(|_| ()).unwrap_err().to_string();
+    let other = other.map(|_| ()).expect_err("refused").to_string();
     assert!(
         other.contains("write a report with `--output json=FILE`"),
         "{other}"
