@@ -19,3 +19,4 @@ pub mod rules;
 pub mod waivers;
 pub mod baseline;
 pub mod frameworks;
+pub mod diff;

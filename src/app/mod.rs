@@ -4,6 +4,7 @@
 mod check;
 #[cfg(feature = "aws")]
 mod collect;
+mod diff;
 mod rules;
 
 use std::process::ExitCode;
@@ -43,6 +44,7 @@ pub fn main() -> ExitCode {
         )),
         Command::Check(args) => check::run(&cli, args),
         Command::Rules(args) => rules::run(&cli, args),
+        Command::Diff(args) => diff::run(&cli, args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,6 +1,7 @@
 //! The command-line surface (clap). Parsing only: `app` turns these into a run.
 
 mod check;
+pub mod diff;
 mod rules;
 mod target;
 
@@ -37,6 +38,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List, explain, validate and test rules.
     Rules(RulesArgs),
+    /// Show the drift between two JSON reports: new failures, resolved, status changes.
+    Diff(diff::DiffArgs),
 }
 
 /// When to colour output.
