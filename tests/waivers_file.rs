@@ -177,6 +177,12 @@ fn apply_covers_fail_and_error_keeps_the_rest() {
     assert_eq!(out.applied_ids(), ["#2", "legacy-bucket-public"]);
     assert_eq!(out.waived().len(), 3);
 
+    let used: Vec<(&str, usize)> = out
+        .used
+        .iter()
+        .map(|n| (n.id.as_str(), n.matched))
+        .collect();
+    assert_eq!(used, [("legacy-bucket-public", 2), ("#2", 1)]);
     let expired: Vec<&str> = out.expired.iter().map(|n| n.id.as_str()).collect();
     assert_eq!(expired, ["old-exception"]);
     assert_eq!(out.expired[0].matched, 1, "the eu-west-1 FAIL counts again");

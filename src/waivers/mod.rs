@@ -115,8 +115,9 @@ pub struct WaiverNotice {
     pub expires: Date,
     /// `file:line:col` of the waiver.
     pub location: String,
-    /// FAIL / ERROR findings it matches (expired: no longer covered) or PASS / NOT_APPLICABLE
-    /// findings it matches (unused: the problem seems fixed).
+    /// Used: the FAIL / ERROR findings it covers. Expired: the FAIL / ERROR findings it
+    /// matches, no longer covered. Unused: the PASS / NOT_APPLICABLE findings it matches (the
+    /// problem seems fixed).
     pub matched: usize,
 }
 
@@ -125,6 +126,9 @@ pub struct WaiverNotice {
 pub struct WaiverOutcome {
     /// Finding fingerprint → the waiver that covers it (the first matching one in file order).
     pub applied: BTreeMap<String, AppliedWaiver>,
+    /// Waivers that covered at least one finding, in file order (`matched`: how many they
+    /// cover, counting findings a waiver earlier in the file took).
+    pub used: Vec<WaiverNotice>,
     /// Waivers past their date, in file order; they covered nothing.
     pub expired: Vec<WaiverNotice>,
     /// Unexpired waivers that covered no FAIL or ERROR finding, in file order.
@@ -239,7 +243,9 @@ impl Waivers {
                     }
                 ));
                 outcome.expired.push(self.notice(w, n));
-            } else if covered[i] == 0 {
+            } else if covered[i] > 0 {
+                outcome.used.push(self.notice(w, covered[i]));
+            } else {
                 let n = count(false);
                 let why = if n > 0 {
                     format!(
