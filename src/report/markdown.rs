@@ -1,7 +1,373 @@
-//! placeholder
-use super::Report;
+//! Markdown for `$GITHUB_STEP_SUMMARY`, PR comments and audit write-ups.
+//!
+//! The gate verdict first, then the summary tables (status counts, FAIL by severity), failures
+//! grouped by rule with their remediation (text, and the command in a code block), errors with
+//! their reasons, the per-framework coverage of controls, and baseline and waiver notes. Table
+//! cells go through [`cell`]: `|`, line breaks and HTML-significant characters are escaped.
+
+use std::collections::BTreeMap;
 use std::io::{self, Write};
-/// x
-pub fn render(_r: &Report, _out: &mut dyn Write) -> io::Result<()> {
-    Ok(())
+
+use super::describe::{SEVERITIES_DESC, error_reason, gates, resource_label, status_word};
+use super::{BaselineState, Report, ReportFinding};
+use crate::finding::Status;
+
+/// Writes the Markdown document.
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut md = String::new();
+    header(&mut md, report);
+    summary(&mut md, report);
+    failures(&mut md, report);
+    errors(&mut md, report);
+    coverage(&mut md, report);
+    notes(&mut md, report);
+    out.write_all(md.as_bytes())
+}
+
+fn header(md: &mut String, report: &Report) {
+    let gate = &report.gate;
+    let verdict = if gate.failed {
+        "gate failed"
+    } else {
+        "gate passed"
+    };
+    md.push_str(&format!(
+        "## trailguard: {verdict} (exit {})\n\n> {}\n\n",
+        gate.exit_code,
+        inline(&gate.reason)
+    ));
+    let run = &report.run;
+    let mode = match run.mode {
+        super::Mode::Live => "live scan",
+        super::Mode::Offline => "offline check",
+    };
+    md.push_str(&format!(
+        "{mode} of {} ({}) in {} · {} rules · {} → {}",
+        plural(run.accounts.len(), "account"),
+        inline(&listed(&run.accounts, 10)),
+        plural(run.regions.len(), "region"),
+        report.rule_pack.count,
+        run.started_at,
+        run.finished_at
+    ));
+    if let Some(fw) = &run.framework {
+        md.push_str(&format!(" · framework `{}`", inline(fw)));
+    }
+    md.push_str("\n\n");
+}
+
+fn summary(md: &mut String, report: &Report) {
+    let s = &report.summary;
+    md.push_str("| Status | Findings |\n| --- | ---: |\n");
+    let fail = if s.waived > 0 {
+        format!("{} ({} waived)", s.fail, s.waived)
+    } else {
+        s.fail.to_string()
+    };
+    for (status, count) in [
+        ("FAIL", fail),
+        ("ERROR", s.error.to_string()),
+        ("PASS", s.pass.to_string()),
+        ("N/A", s.not_applicable.to_string()),
+        ("total", s.total.to_string()),
+    ] {
+        md.push_str(&format!("| {status} | {count} |\n"));
+    }
+    md.push_str("\n| Severity | FAIL | not waived |\n| --- | ---: | ---: |\n");
+    for sev in SEVERITIES_DESC {
+        md.push_str(&format!(
+            "| {sev} | {} | {} |\n",
+            s.fail_by_severity.get(sev),
+            s.unwaived_fail_by_severity.get(sev)
+        ));
+    }
+    md.push('\n');
+    if s.new > 0 || s.resolved > 0 {
+        md.push_str(&format!(
+            "Against the baseline: **{} new**, {} resolved.\n\n",
+            s.new, s.resolved
+        ));
+    }
+}
+
+/// The findings of one status, grouped by rule, most severe rule first.
+fn grouped(report: &Report, status: Status) -> Vec<(&str, Vec<&ReportFinding>)> {
+    let mut by_rule: BTreeMap<&str, Vec<&ReportFinding>> = BTreeMap::new();
+    for f in report.findings.iter().filter(|f| f.status == status) {
+        by_rule.entry(&f.rule_id).or_default().push(f);
+    }
+    let mut groups: Vec<(&str, Vec<&ReportFinding>)> = by_rule.into_iter().collect();
+    groups.sort_by(|a, b| b.1[0].severity.cmp(&a.1[0].severity).then(a.0.cmp(b.0)));
+    groups
+}
+
+fn failures(md: &mut String, report: &Report) {
+    let groups = grouped(report, Status::Fail);
+    if groups.is_empty() {
+        return;
+    }
+    md.push_str("### Failures\n\n");
+    md.push_str("✖ counts toward the gate · report-only otherwise (waived, below `--fail-on`, or not new)\n\n");
+    for (rule_id, findings) in groups {
+        let head = findings[0];
+        md.push_str(&format!(
+            "#### {rule_id} · {} · {}\n\n",
+            head.severity,
+            inline(&head.title)
+        ));
+        md.push_str(
+            "| | Resource | Account | Region | Finding |\n| --- | --- | --- | --- | --- |\n",
+        );
+        for f in findings {
+            let mut note = cell(&f.message);
+            if let Some(w) = &f.waiver {
+                note.push_str(&format!(
+                    "<br>waived by {} until {}: {}",
+                    cell(&w.id),
+                    cell(&w.expires),
+                    cell(&w.reason)
+                ));
+            }
+            if f.baseline == Some(BaselineState::New) {
+                note.push_str(" **(new)**");
+            }
+            md.push_str(&format!(
+                "| {} | {} | {} | {} | {note} |\n",
+                if gates(f, &report.gate) { "✖" } else { "·" },
+                code(
+                    &f.resource
+                        .arn
+                        .clone()
+                        .unwrap_or_else(|| f.resource.id.clone())
+                ),
+                cell(&f.resource.account_id),
+                cell(f.resource.region.as_deref().unwrap_or("–")),
+            ));
+        }
+        md.push('\n');
+        if let Some(rule) = report.rule(rule_id) {
+            md.push_str(&format!("**Fix.** {}\n\n", inline(&rule.remediation.text)));
+            if let Some(cli) = &rule.remediation.cli {
+                let fence = fence(cli);
+                md.push_str(&format!("{fence}sh\n{}\n{fence}\n\n", cli.trim()));
+            }
+            if let Some(url) = &rule.remediation.url {
+                md.push_str(&format!(
+                    "See <{url}>. Rule: `{}:{}`.\n\n",
+                    rule.source.path, rule.source.line
+                ));
+            }
+        }
+    }
+}
+
+fn errors(md: &mut String, report: &Report) {
+    let list: Vec<&ReportFinding> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Error)
+        .collect();
+    if list.is_empty() {
+        return;
+    }
+    md.push_str("### Errors\n\nThese rules could not be evaluated on these resources.\n\n");
+    md.push_str("| Rule | Resource | Reason |\n| --- | --- | --- |\n");
+    for f in list {
+        md.push_str(&format!(
+            "| {} | {} | {} |\n",
+            cell(&f.rule_id),
+            cell(&resource_label(&f.resource)),
+            cell(&error_reason(&f.evidence, &f.message))
+        ));
+    }
+    md.push('\n');
+}
+
+/// The status of one control: FAIL if any finding of its rules fails, else ERROR if any could
+/// not be evaluated, else PASS if any passes, else N/A.
+fn control_status(findings: &[&ReportFinding]) -> Status {
+    let has = |s: Status| findings.iter().any(|f| f.status == s);
+    [Status::Fail, Status::Error, Status::Pass]
+        .into_iter()
+        .find(|s| has(*s))
+        .unwrap_or(Status::NotApplicable)
+}
+
+fn coverage(md: &mut String, report: &Report) {
+    // framework → control → findings of the rules mapped to it.
+    let mut map: BTreeMap<&str, BTreeMap<&str, Vec<&ReportFinding>>> = BTreeMap::new();
+    for f in &report.findings {
+        for (framework, controls) in &f.frameworks {
+            if report
+                .run
+                .framework
+                .as_ref()
+                .is_some_and(|only| only != framework)
+            {
+                continue;
+            }
+            for control in controls {
+                map.entry(framework)
+                    .or_default()
+                    .entry(control)
+                    .or_default()
+                    .push(f);
+            }
+        }
+    }
+    if map.is_empty() {
+        return;
+    }
+    md.push_str("### Framework coverage\n\n");
+    md.push_str("| Framework | Controls | PASS | FAIL | ERROR | N/A |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
+    for (framework, controls) in &map {
+        let count = |s: Status| controls.values().filter(|f| control_status(f) == s).count();
+        md.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            cell(framework),
+            controls.len(),
+            count(Status::Pass),
+            count(Status::Fail),
+            count(Status::Error),
+            count(Status::NotApplicable)
+        ));
+    }
+    md.push('\n');
+    for (framework, controls) in &map {
+        md.push_str(&format!(
+            "<details><summary>{}</summary>\n\n| Control | Status | Rules |\n| --- | --- | --- |\n",
+            cell(framework)
+        ));
+        for (control, findings) in controls {
+            let mut rules: Vec<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
+            rules.dedup();
+            md.push_str(&format!(
+                "| {} | {} | {} |\n",
+                cell(control),
+                status_word(control_status(findings)),
+                cell(&rules.join(", "))
+            ));
+        }
+        md.push_str("\n</details>\n\n");
+    }
+}
+
+fn notes(md: &mut String, report: &Report) {
+    let mut lines = Vec::new();
+    for r in &report.resolved {
+        lines.push(format!(
+            "- resolved: {} on {} ({} in the baseline)",
+            inline(&r.rule_id),
+            inline(&resource_label(&r.resource)),
+            r.previous_status
+        ));
+    }
+    let w = &report.waivers;
+    for e in &w.applied {
+        lines.push(format!(
+            "- waiver {} applied to {} ({}, until {})",
+            inline(&e.id),
+            plural(e.matched, "finding"),
+            inline(&e.owner),
+            inline(&e.expires)
+        ));
+    }
+    for e in &w.expired {
+        lines.push(format!(
+            "- ⚠ waiver {} expired on {} and no longer applies (`{}`)",
+            inline(&e.id),
+            inline(&e.expires),
+            inline(&e.location)
+        ));
+    }
+    for e in &w.unused {
+        lines.push(format!(
+            "- ⚠ waiver {} matched no FAIL or ERROR finding (`{}`)",
+            inline(&e.id),
+            inline(&e.location)
+        ));
+    }
+    if !report.collection_errors.is_empty() {
+        lines.push(format!(
+            "- {} failed during collection (listed in the JSON report)",
+            plural(report.collection_errors.len(), "read")
+        ));
+    }
+    if lines.is_empty() {
+        return;
+    }
+    md.push_str("### Notes\n\n");
+    for l in lines {
+        md.push_str(&l);
+        md.push('\n');
+    }
+}
+
+/// Text for a table cell: `|` escaped, line breaks as `<br>`, `<`, `>` and `&` as entities.
+pub fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => out.push_str("<br>"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Running text (outside tables): line breaks become spaces, HTML-significant characters
+/// entities.
+fn inline(text: &str) -> String {
+    cell(text).replace("<br>", " ").replace("\\|", "|")
+}
+
+/// A code span for a table cell.
+fn code(text: &str) -> String {
+    let text = text.replace('|', "\\|").replace(['\n', '\r', '`'], " ");
+    format!("`{text}`")
+}
+
+/// A code fence longer than any run of backticks in the text.
+fn fence(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
+
+/// `a, b, c` or, past `max`, `a, b, … and 7 more`.
+fn listed(items: &[String], max: usize) -> String {
+    if items.len() <= max {
+        return items.join(", ");
+    }
+    format!(
+        "{}, … and {} more",
+        items[..max].join(", "),
+        items.len() - max
+    )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    super::describe::plural(n, word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_escape_pipes_and_line_breaks() {
+        assert_eq!(
+            cell("a | b\nc\r\nd <e> & f"),
+            "a \\| b<br>c<br>d &lt;e&gt; &amp; f"
+        );
+        assert_eq!(code("x|y"), "`x\\|y`");
+        assert_eq!(fence("no ticks"), "```");
+        assert_eq!(fence("a ```` b"), "`````");
+    }
 }

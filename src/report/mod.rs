@@ -4,6 +4,8 @@
 //! it as often as `--output` asks ([`render`]). Renderers are pure: the same report gives the
 //! same bytes (times come from the report, never from a clock).
 
+mod build;
+mod collection;
 mod describe;
 mod json;
 mod junit;
@@ -17,11 +19,12 @@ use std::fmt;
 use std::io::{self, Write};
 use std::str::FromStr;
 
+pub use collection::collection_errors;
 pub use json::json_schema;
 pub use model::{
     Annotations, AppliedWaiver, BaselineState, CollectionError, GateSummary, Mode, RemediationInfo,
     Report, ReportFinding, ReportInput, ResolvedFinding, RuleInfo, RulePack, RuleSource, RunInfo,
-    SCHEMA, SeverityCounts, Summary, Tool, WaiverEntry, WaiverReport, collection_errors,
+    SCHEMA, SeverityCounts, Summary, Tool, WaiverEntry, WaiverReport,
 };
 
 /// An output format. Closed: adding one is a compile error wherever formats are matched.
