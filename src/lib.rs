@@ -7,16 +7,16 @@
 //! 3. [`inventory`] — plain, versioned data; saved and re-read for offline checks.
 
 pub mod app;
+pub mod baseline;
 pub mod cli;
-pub mod evaluate;
 #[cfg(feature = "aws")]
 pub mod collect;
-pub mod inventory;
+pub mod diff;
+pub mod evaluate;
 pub mod finding;
+pub mod frameworks;
 pub mod gate;
+pub mod inventory;
 pub mod report;
 pub mod rules;
 pub mod waivers;
-pub mod baseline;
-pub mod frameworks;
-pub mod diff;

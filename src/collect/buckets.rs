@@ -49,7 +49,7 @@ pub async fn bucket(ctx: &Ctx, name: String) -> Bucket {
             "s3:GetBucketVersioning",
             s3c.get_bucket_versioning().bucket(b).send(),
             &[],
-            || unreachable_default(),
+            unreachable_default,
             |o| versioning_from(o.status(), o.mfa_delete()),
         ),
         read(

@@ -164,18 +164,18 @@ async fn collect_account(ctx: Arc<Ctx>, requested: &[String]) -> Result<Account,
     };
 
     let requested: Vec<Region> = requested.iter().map(|r| Region::from(r.as_str())).collect();
-    if let Collected::Ok(list) = &enabled {
-        if let Some(bad) = requested.iter().find(|r| !list.contains(r)) {
-            return Err(CollectFailure::RegionNotEnabled {
-                region: bad.to_string(),
-                account: identity.account_id.to_string(),
-                enabled: list
-                    .iter()
-                    .map(Region::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        }
+    if let Collected::Ok(list) = &enabled
+        && let Some(bad) = requested.iter().find(|r| !list.contains(r))
+    {
+        return Err(CollectFailure::RegionNotEnabled {
+            region: bad.to_string(),
+            account: identity.account_id.to_string(),
+            enabled: list
+                .iter()
+                .map(Region::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
     }
     // Discover in every enabled region even when the scope is narrower: a multi-region
     // trail homed outside the scope still covers it.
