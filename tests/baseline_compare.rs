@@ -177,8 +177,8 @@ fn unusable_files_are_refused_with_the_file_named() {
             "`tests/fixtures/reports/v2.json` has schema `trailguard.report/v2`; this trailguard reads `trailguard.report/v1` reports; it was written by a newer trailguard: upgrade to read it",
         ),
         (
-            "tests/fixtures/inventories/compliant.json",
-            "`tests/fixtures/inventories/compliant.json` is not a readable trailguard report: it has no `schema` field",
+            "tests/fixtures/reports/inventory-like.json",
+            "`tests/fixtures/reports/inventory-like.json` is not a readable trailguard report: it has no `schema` field",
         ),
         (
             "tests/fixtures/reports/truncated.json",

@@ -127,7 +127,7 @@ fn unreadable_input_exits_2_naming_the_file() {
             "`tests/fixtures/reports/truncated.json` is not a readable trailguard report",
         ),
         (
-            "tests/fixtures/inventories/compliant.json",
+            "tests/fixtures/reports/inventory-like.json",
             "it has no `schema` field",
         ),
     ];
