@@ -108,6 +108,8 @@ pub struct WaiverNotice {
     pub rule: String,
     /// The resource pattern.
     pub resource: String,
+    /// Why the exception was accepted.
+    pub reason: String,
     /// Who answers for it.
     pub owner: String,
     /// Its expiry date.
@@ -274,6 +276,7 @@ impl Waivers {
             id: w.id.clone(),
             rule: w.rule.to_string(),
             resource: w.resource.to_string(),
+            reason: w.reason.clone(),
             owner: w.owner.clone(),
             expires: w.expires,
             location: self.location(w),
