@@ -183,49 +183,18 @@ fn errors(md: &mut String, report: &Report) {
     md.push('\n');
 }
 
-/// The status of one control: FAIL if any finding of its rules fails, else ERROR if any could
-/// not be evaluated, else PASS if any passes, else N/A.
-fn control_status(findings: &[&ReportFinding]) -> Status {
-    let has = |s: Status| findings.iter().any(|f| f.status == s);
-    [Status::Fail, Status::Error, Status::Pass]
-        .into_iter()
-        .find(|s| has(*s))
-        .unwrap_or(Status::NotApplicable)
-}
-
 fn coverage(md: &mut String, report: &Report) {
-    // framework → control → findings of the rules mapped to it.
-    let mut map: BTreeMap<&str, BTreeMap<&str, Vec<&ReportFinding>>> = BTreeMap::new();
-    for f in &report.findings {
-        for (framework, controls) in &f.frameworks {
-            if report
-                .run
-                .framework
-                .as_ref()
-                .is_some_and(|only| only != framework)
-            {
-                continue;
-            }
-            for control in controls {
-                map.entry(framework)
-                    .or_default()
-                    .entry(control)
-                    .or_default()
-                    .push(f);
-            }
-        }
-    }
-    if map.is_empty() {
+    if report.frameworks.is_empty() {
         return;
     }
     md.push_str("### Framework coverage\n\n");
     md.push_str("| Framework | Controls | PASS | FAIL | ERROR | N/A |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
-    for (framework, controls) in &map {
-        let count = |s: Status| controls.values().filter(|f| control_status(f) == s).count();
+    for fw in &report.frameworks {
+        let count = |s: Status| fw.controls.iter().filter(|c| c.status == s).count();
         md.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
-            cell(framework),
-            controls.len(),
+            cell(&fw.framework),
+            fw.controls.len(),
             count(Status::Pass),
             count(Status::Fail),
             count(Status::Error),
@@ -233,19 +202,34 @@ fn coverage(md: &mut String, report: &Report) {
         ));
     }
     md.push('\n');
-    for (framework, controls) in &map {
+    for fw in &report.frameworks {
         md.push_str(&format!(
-            "<details><summary>{}</summary>\n\n| Control | Status | Rules |\n| --- | --- | --- |\n",
-            cell(framework)
+            "<details><summary>{}</summary>\n\n| Control | Status | Rules | Findings |\n| --- | --- | --- | --- |\n",
+            cell(&fw.framework)
         ));
-        for (control, findings) in controls {
-            let mut rules: Vec<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
-            rules.dedup();
+        for c in &fw.controls {
+            let mut counts = Vec::new();
+            for (n, word) in [
+                (c.fail, "FAIL"),
+                (c.error, "ERROR"),
+                (c.waived, "waived"),
+                (c.pass, "PASS"),
+                (c.not_applicable, "N/A"),
+            ] {
+                if n > 0 {
+                    counts.push(format!("{n} {word}"));
+                }
+            }
             md.push_str(&format!(
-                "| {} | {} | {} |\n",
-                cell(control),
-                status_word(control_status(findings)),
-                cell(&rules.join(", "))
+                "| {} | {} | {} | {} |\n",
+                cell(&c.control),
+                status_word(c.status),
+                cell(&c.rules.join(", ")),
+                if counts.is_empty() {
+                    "–".to_owned()
+                } else {
+                    counts.join(", ")
+                }
             ));
         }
         md.push_str("\n</details>\n\n");
@@ -256,10 +240,14 @@ fn notes(md: &mut String, report: &Report) {
     let mut lines = Vec::new();
     for r in &report.resolved {
         lines.push(format!(
-            "- resolved: {} on {} ({} in the baseline)",
+            "- resolved: {} on {} ({} in the baseline, {})",
             inline(&r.rule_id),
             inline(&resource_label(&r.resource)),
-            r.previous_status
+            r.previous_status,
+            r.current_status.map_or_else(
+                || "gone now".to_owned(),
+                |s| format!("{} now", status_word(s))
+            )
         ));
     }
     let w = &report.waivers;

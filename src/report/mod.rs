@@ -6,6 +6,7 @@
 
 mod build;
 mod collection;
+mod convert;
 mod describe;
 mod json;
 mod junit;

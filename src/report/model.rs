@@ -49,6 +49,10 @@ pub struct Report {
     /// Every read that failed during collection, as recorded in the inventory.
     #[serde(default)]
     pub collection_errors: Vec<CollectionError>,
+    /// Per framework (only the `--framework` one when given): each control the evaluated rules
+    /// map to, with a status folded from their findings.
+    #[serde(default)]
+    pub frameworks: Vec<FrameworkCoverage>,
 }
 
 /// The tool that wrote a report.
@@ -314,11 +318,18 @@ pub enum BaselineState {
     Unchanged,
 }
 
-/// A baseline finding that this run no longer has (fixed, or its resource is gone).
+/// A FAIL or ERROR finding of the baseline report that this run no longer has (fixed, or its
+/// resource or rule is gone).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResolvedFinding {
     /// The rule id.
     pub rule_id: String,
+    /// The rule title, as the baseline recorded it.
+    pub title: String,
+    /// The severity, as the baseline recorded it.
+    #[serde(deserialize_with = "SeverityDef::deserialize")]
+    #[schemars(with = "SeverityDef")]
+    pub severity: Severity,
     /// The resource, as the baseline recorded it.
     #[serde(deserialize_with = "ResourceDef::deserialize")]
     #[schemars(with = "ResourceDef")]
@@ -329,6 +340,10 @@ pub struct ResolvedFinding {
     #[serde(deserialize_with = "StatusDef::deserialize")]
     #[schemars(with = "StatusDef")]
     pub previous_status: Status,
+    /// The status now (PASS or NOT_APPLICABLE); `null` when the finding is gone.
+    #[serde(default, deserialize_with = "wire::option_status")]
+    #[schemars(with = "Option<StatusDef>")]
+    pub current_status: Option<Status>,
 }
 
 /// One entry of the waivers file, as the waiver report lists it.
@@ -340,8 +355,9 @@ pub struct WaiverEntry {
     pub rule: String,
     /// The resource matcher it names (account, region, ARN or glob).
     pub resource: String,
-    /// Why.
-    pub reason: String,
+    /// Why, when the waiver report carries it.
+    #[serde(default)]
+    pub reason: Option<String>,
     /// Who owns it.
     pub owner: String,
     /// The last day it applies (`YYYY-MM-DD`).
@@ -412,4 +428,37 @@ pub struct ReportInput<'a> {
     pub annotations: Annotations,
     /// The gate's verdict.
     pub gate: GateSummary,
+}
+
+/// How one compliance framework fares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FrameworkCoverage {
+    /// The framework id, e.g. `cis-aws-foundations-v5.0.0`.
+    pub framework: String,
+    /// Its controls that an evaluated rule maps to, in control order (`3.2` before `3.10`).
+    pub controls: Vec<ControlCoverage>,
+}
+
+/// One control and the findings behind its status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ControlCoverage {
+    /// The control id, e.g. `3.1`.
+    pub control: String,
+    /// The evaluated rules mapped to it, sorted.
+    pub rules: Vec<String>,
+    /// Folded: FAIL if an unwaived finding fails; else ERROR if one could not be evaluated;
+    /// else PASS if one passes or is waived (the risk is accepted); else NOT_APPLICABLE.
+    #[serde(deserialize_with = "StatusDef::deserialize")]
+    #[schemars(with = "StatusDef")]
+    pub status: Status,
+    /// PASS findings.
+    pub pass: usize,
+    /// Unwaived FAIL findings.
+    pub fail: usize,
+    /// Unwaived ERROR findings.
+    pub error: usize,
+    /// NOT_APPLICABLE findings.
+    pub not_applicable: usize,
+    /// Waived FAIL and ERROR findings.
+    pub waived: usize,
 }

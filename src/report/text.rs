@@ -144,11 +144,15 @@ fn notes(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> 
         any = true;
         writeln!(
             out,
-            "{} {} {}: {} in the baseline, gone now",
+            "{} {} {}: {} in the baseline, {}",
             paint.apply("resolved", Style::new().green().bold()),
             r.rule_id,
             resource_label(&r.resource),
-            r.previous_status
+            r.previous_status,
+            r.current_status.map_or_else(
+                || "gone now".to_owned(),
+                |s| format!("{} now", status_word(s))
+            )
         )?;
     }
     let warn = Style::new().yellow().bold();
@@ -213,6 +217,24 @@ fn summary(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()
             .map(|sev| format!("{} {}", s.fail_by_severity.get(*sev), paint.severity(*sev)))
             .collect();
         writeln!(out, "FAIL by severity: {}", by.join(", "))?;
+    }
+    if let Some(fw) = report
+        .run
+        .framework
+        .as_ref()
+        .and_then(|id| report.frameworks.iter().find(|f| &f.framework == id))
+    {
+        let count = |st: Status| fw.controls.iter().filter(|c| c.status == st).count();
+        writeln!(
+            out,
+            "{}: {}: {} FAIL, {} ERROR, {} PASS, {} N/A",
+            fw.framework,
+            plural(fw.controls.len(), "control"),
+            count(Status::Fail),
+            count(Status::Error),
+            count(Status::Pass),
+            count(Status::NotApplicable)
+        )?;
     }
     if s.new > 0 || s.resolved > 0 {
         writeln!(

@@ -131,3 +131,10 @@ pub fn option_severity<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Severit
     struct One(#[serde(with = "SeverityDef")] Severity);
     Ok(Option::<One>::deserialize(d)?.map(|One(s)| s))
 }
+
+/// Reads an optional status (`null` allowed).
+pub fn option_status<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Status>, D::Error> {
+    #[derive(Deserialize)]
+    struct One(#[serde(with = "StatusDef")] Status);
+    Ok(Option::<One>::deserialize(d)?.map(|One(s)| s))
+}

@@ -1,0 +1,122 @@
+//! From the outcomes of the gate, waiver and baseline stages to the report's plain types, so
+//! that wiring a run is `Annotations::from_outcomes(..)` and `GateSummary::from_decision(..)`.
+
+use super::model::{
+    Annotations, AppliedWaiver, BaselineState, GateSummary, ResolvedFinding, WaiverEntry,
+    WaiverReport,
+};
+use crate::baseline::{self, BaselineOutcome};
+use crate::gate::{GateDecision, GatePolicy};
+use crate::waivers::{self, WaiverNotice, WaiverOutcome};
+
+impl GateSummary {
+    /// The gate's decision under its policy.
+    pub fn from_decision(decision: &GateDecision, policy: &GatePolicy) -> GateSummary {
+        GateSummary {
+            exit_code: decision.exit_code,
+            failed: decision.failed,
+            reason: decision.reason.clone(),
+            fail_on: policy.fail_on,
+            allow_errors: policy.allow_errors,
+            exit_zero: policy.exit_zero,
+            fail_on_new_only: policy.fail_on_new_only,
+        }
+    }
+}
+
+impl Annotations {
+    /// Waivers and baseline, when the run had them.
+    pub fn from_outcomes(
+        waivers: Option<&WaiverOutcome>,
+        baseline: Option<&BaselineOutcome>,
+    ) -> Annotations {
+        let mut a = Annotations::default();
+        if let Some(w) = waivers {
+            a.waivers = w
+                .applied
+                .iter()
+                .map(|(fp, applied)| (fp.clone(), AppliedWaiver::from(applied)))
+                .collect();
+            a.waiver_report = WaiverReport::from(w);
+        }
+        if let Some(b) = baseline {
+            a.baseline = b
+                .state
+                .iter()
+                .map(|(fp, s)| (fp.clone(), BaselineState::from(*s)))
+                .collect();
+            a.resolved = b.resolved.iter().map(ResolvedFinding::from).collect();
+        }
+        a
+    }
+}
+
+impl From<&waivers::AppliedWaiver> for AppliedWaiver {
+    fn from(w: &waivers::AppliedWaiver) -> AppliedWaiver {
+        AppliedWaiver {
+            id: w.id.clone(),
+            rule: w.rule.clone(),
+            reason: w.reason.clone(),
+            owner: w.owner.clone(),
+            expires: waivers::iso(w.expires),
+        }
+    }
+}
+
+impl From<&WaiverNotice> for WaiverEntry {
+    fn from(n: &WaiverNotice) -> WaiverEntry {
+        WaiverEntry {
+            id: n.id.clone(),
+            rule: n.rule.clone(),
+            resource: n.resource.clone(),
+            reason: None,
+            owner: n.owner.clone(),
+            expires: waivers::iso(n.expires),
+            location: n.location.clone(),
+            matched: n.matched,
+        }
+    }
+}
+
+impl From<&WaiverOutcome> for WaiverReport {
+    fn from(o: &WaiverOutcome) -> WaiverReport {
+        let list = |l: &[WaiverNotice]| l.iter().map(WaiverEntry::from).collect();
+        let mut report = WaiverReport {
+            applied: list(&o.used),
+            expired: list(&o.expired),
+            unused: list(&o.unused),
+        };
+        // The notices carry no reason; the applied waivers do.
+        for entry in &mut report.applied {
+            entry.reason = o
+                .applied
+                .values()
+                .find(|a| a.id == entry.id)
+                .map(|a| a.reason.clone());
+        }
+        report
+    }
+}
+
+impl From<baseline::BaselineState> for BaselineState {
+    fn from(s: baseline::BaselineState) -> BaselineState {
+        match s {
+            baseline::BaselineState::New => BaselineState::New,
+            baseline::BaselineState::Unchanged => BaselineState::Unchanged,
+        }
+    }
+}
+
+impl From<&baseline::ResolvedFinding> for ResolvedFinding {
+    fn from(r: &baseline::ResolvedFinding) -> ResolvedFinding {
+        ResolvedFinding {
+            rule_id: r.rule_id.clone(),
+            title: r.title.clone(),
+            severity: r.severity,
+            resource: r.resource.clone(),
+            fingerprint: r.fingerprint.clone(),
+            previous_status: r.previous_status,
+            current_status: r.current_status,
+        }
+    }
+}
