@@ -281,6 +281,13 @@ fn collector_scenario_every_field() {
     // The well-protected bucket.
     let locked = bucket(&acct, fact(facts, "buckets.locked.name"));
     assert_eq!(locked.exists, Collected::Ok(true));
+    let me = trailguard::inventory::AccountId::from(seeded.account_id.as_str());
+    assert_eq!(
+        locked.owner_account,
+        Collected::Ok(Some(me.clone())),
+        "from ListBuckets"
+    );
+    assert_eq!(locked.owned_by_audited_account, Collected::Ok(true));
     assert_eq!(ok(&locked.region, "region").as_str(), "us-east-1");
     let lock = ok(&locked.object_lock, "object lock");
     assert!(lock.enabled);
@@ -353,6 +360,12 @@ fn collector_scenario_every_field() {
         Collected::Ok(false),
         "deleted bucket is a fact, not an error"
     );
+    assert_eq!(
+        gone.owner_account,
+        Collected::Ok(None),
+        "no scanned account owns it"
+    );
+    assert_eq!(gone.owned_by_audited_account, Collected::Ok(false));
     assert!(
         gone.versioning.error().is_some(),
         "nothing is invented for a missing bucket"

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::{EXIT_OK, RunError};
 use crate::cli::{Cli, CollectArgs, TargetArgs};
-use crate::collect::{CollectOptions, collect_blocking};
+use crate::collect::{CollectOptions, OrgOptions, collect_blocking};
 use crate::inventory::{Inventory, Timestamp};
 
 /// Runs `trailguard collect`.
@@ -21,6 +21,13 @@ pub fn collect_live(target: &TargetArgs) -> Result<Inventory, RunError> {
         regions: target.regions.clone(),
         concurrency: usize::from(target.concurrency),
         timeout: target.timeout,
+        org: target.org.then(|| OrgOptions {
+            role_name: target.role_name.clone(),
+            role_arn_template: target.role_arn_template.clone(),
+            external_id: target.external_id.clone(),
+            accounts: target.accounts.clone(),
+            exclude_accounts: target.exclude_accounts.clone(),
+        }),
     };
     let now = || Timestamp(time::OffsetDateTime::now_utc());
     collect_blocking(&opts, &now).map_err(|e| RunError(e.to_string()))

@@ -20,6 +20,30 @@ pub struct TargetArgs {
     /// Timeout for each AWS call attempt, e.g. `30s`, `2m`.
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
     pub timeout: std::time::Duration,
+    /// Scan every active account of the organization, through AssumeRole (run from the
+    /// management account or the CloudTrail delegated administrator).
+    #[arg(long)]
+    pub org: bool,
+    /// With --org: the role to assume in each member account.
+    #[arg(
+        long,
+        default_value = "OrganizationAccountAccessRole",
+        requires = "org"
+    )]
+    pub role_name: String,
+    /// With --org: the role ARN to assume, with `{account_id}` (and `{partition}`), for landing
+    /// zones whose audit role has a path, e.g. `arn:aws:iam::{account_id}:role/security/Audit`.
+    #[arg(long, requires = "org", value_name = "TEMPLATE")]
+    pub role_arn_template: Option<String>,
+    /// With --org: the external id the member roles require.
+    #[arg(long, requires = "org")]
+    pub external_id: Option<String>,
+    /// With --org: only these accounts (comma-separated).
+    #[arg(long, requires = "org", value_delimiter = ',', value_name = "ID,...")]
+    pub accounts: Vec<String>,
+    /// With --org: skip these accounts (comma-separated).
+    #[arg(long, requires = "org", value_delimiter = ',', value_name = "ID,...")]
+    pub exclude_accounts: Vec<String>,
 }
 
 /// `trailguard collect`.
@@ -27,6 +51,7 @@ pub struct TargetArgs {
 #[command(after_help = "Examples:
   trailguard collect -o inventory.json
   trailguard collect --profile audit --region us-east-1 --region eu-west-1
+  trailguard collect --org --role-name AuditRole --exclude-accounts 111111111111 -o org.json
   AWS_ENDPOINT_URL=http://127.0.0.1:5000 trailguard collect   # an emulator")]
 pub struct CollectArgs {
     /// Which account and regions.

@@ -118,6 +118,8 @@ pub async fn bucket(ctx: &Ctx, name: String) -> Bucket {
         name,
         referenced_by: vec![],
         exists: Collected::Ok(true),
+        owner_account: Collected::Ok(None),
+        owned_by_audited_account: Collected::Ok(false),
         region: Collected::Ok(region),
         object_lock,
         versioning,
@@ -131,6 +133,22 @@ pub async fn bucket(ctx: &Ctx, name: String) -> Bucket {
     }
 }
 
+/// `s3:ListBuckets`: the names of the buckets the account owns.
+pub async fn owned_bucket_names(ctx: &Ctx) -> Collected<Vec<String>> {
+    let _permit = ctx.permit().await;
+    let client = ctx.clients.s3(&ctx.clients.home_region());
+    match client.list_buckets().send().await {
+        Ok(out) => Collected::Ok(
+            out.buckets()
+                .iter()
+                .filter_map(|b| b.name())
+                .map(str::to_owned)
+                .collect(),
+        ),
+        Err(e) => Collected::failed(collect_error("s3:ListBuckets", &e)),
+    }
+}
+
 /// A bucket none of whose configuration could be read, each field carrying `why`.
 fn unreadable(name: String, exists: Collected<bool>, why: &CollectError) -> Bucket {
     fn f<T>(why: &CollectError) -> Collected<T> {
@@ -140,6 +158,8 @@ fn unreadable(name: String, exists: Collected<bool>, why: &CollectError) -> Buck
         name,
         referenced_by: vec![],
         exists,
+        owner_account: Collected::Ok(None),
+        owned_by_audited_account: Collected::Ok(false),
         region: f(why),
         object_lock: f(why),
         versioning: f(why),

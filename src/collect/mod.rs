@@ -16,21 +16,23 @@ mod buckets;
 mod clients;
 mod error;
 mod keys;
+mod org;
 mod trails;
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::{OnceCell, Semaphore, SemaphorePermit};
 use tokio::task::JoinSet;
 
 use crate::inventory::{
-    Account, Arn, Collected, CollectionMeta, Inventory, Region, RegionState, SCHEMA_VERSION,
-    Timestamp,
+    Account, AccountId, Arn, Bucket, CollectError, Collected, CollectionMeta, Inventory, KmsKey,
+    OrganizationAccount, OrganizationScan, Region, RegionState, SCHEMA_VERSION, Timestamp,
 };
 
 pub use clients::BOOTSTRAP_REGION;
+pub use org::{OrgOptions, SESSION_NAME};
 
 /// What to collect and how.
 #[derive(Debug, Clone)]
@@ -39,14 +41,16 @@ pub struct CollectOptions {
     pub profile: Option<String>,
     /// `--region` (empty: every enabled region).
     pub regions: Vec<String>,
-    /// Maximum AWS calls in flight.
+    /// Maximum AWS calls in flight, across every account.
     pub concurrency: usize,
     /// Per-attempt timeout.
     pub timeout: Duration,
+    /// `--org`: every account of the organization, through AssumeRole.
+    pub org: Option<OrgOptions>,
 }
 
-/// Why nothing could be collected (exit status 2). Failures of single reads are not fatal:
-/// they are recorded in the inventory as error states.
+/// Why nothing could be collected (exit status 2). Failures of single reads, and of single
+/// member accounts, are not fatal: they are recorded in the inventory as error states.
 #[derive(Debug, thiserror::Error)]
 pub enum CollectFailure {
     /// The caller could not be identified: no credentials, bad credentials, no endpoint.
@@ -62,15 +66,19 @@ pub enum CollectFailure {
         /// The enabled regions, comma-separated.
         enabled: String,
     },
+    /// `--org` could not list the organization.
+    #[error("--org: {0}")]
+    Organization(String),
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(String),
 }
 
-/// Shared state of one collection: clients and the concurrency budget.
+/// One account's clients and the shared concurrency budget.
+#[derive(Clone)]
 pub struct Ctx {
     clients: clients::Clients,
-    limit: Semaphore,
+    limit: Arc<Semaphore>,
 }
 
 impl Ctx {
@@ -93,23 +101,147 @@ pub fn collect_blocking(
     runtime.block_on(collect(opts, now))
 }
 
-/// Collects the inventory of the account the credentials belong to.
+/// An account to collect, with its credentials.
+struct Target {
+    account_id: AccountId,
+    ctx: Ctx,
+    /// Known already for the caller's own account.
+    identity: Option<account::Identity>,
+}
+
+/// An account after its first round of calls.
+struct Prepared {
+    ctx: Ctx,
+    identity: account::Identity,
+    enabled: Collected<Vec<Region>>,
+    organization: Collected<Option<crate::inventory::Organization>>,
+    buckets_owned: Collected<Vec<String>>,
+}
+
+/// What every account's collection shares: the owners of buckets and the reads of buckets
+/// and keys, each made once however many trails and accounts refer to them.
+struct Shared {
+    owners: BTreeMap<String, AccountId>,
+    listing_errors: BTreeMap<AccountId, CollectError>,
+    ctx_by_account: BTreeMap<AccountId, Ctx>,
+    buckets: Mutex<HashMap<String, Arc<OnceCell<Bucket>>>>,
+    keys: Mutex<HashMap<String, Arc<OnceCell<KmsKey>>>>,
+}
+
+/// Collects the inventory: the caller's account, or with `--org` every account of the
+/// organization.
 pub async fn collect(
     opts: &CollectOptions,
     now: &dyn Fn() -> Timestamp,
 ) -> Result<Inventory, CollectFailure> {
     let started_at = now();
-    let sdk = clients::load_config(&clients::ConfigOptions {
+    let base = clients::load_config(&clients::ConfigOptions {
         profile: opts.profile.clone(),
         fallback_region: opts.regions.first().cloned(),
         timeout: opts.timeout,
     })
     .await;
-    let ctx = Arc::new(Ctx {
-        clients: clients::Clients::new(sdk),
-        limit: Semaphore::new(opts.concurrency.max(1)),
+    let limit = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    let caller_ctx = Ctx {
+        clients: clients::Clients::new(base.clone()),
+        limit,
+    };
+    let caller = identify(&caller_ctx).await.map_err(|(err, detail)| {
+        CollectFailure::Identity(account::describe_identity_failure(&err, &detail))
+    })?;
+
+    let (targets, mut org_scan) = match &opts.org {
+        None => {
+            let target = Target {
+                account_id: caller.account_id.clone(),
+                ctx: caller_ctx.clone(),
+                identity: Some(caller.clone()),
+            };
+            (vec![target], None)
+        }
+        Some(org_opts) => org_targets(&base, &caller_ctx, &caller, org_opts).await?,
+    };
+
+    // Round one, every account at once: identity (proves the role), regions, bucket
+    // ownership, organization facts.
+    let mut prepared = Vec::new();
+    let mut failed: Vec<(AccountId, CollectError)> = Vec::new();
+    let mut round_one = JoinSet::new();
+    for target in targets {
+        round_one.spawn(prepare(target));
+    }
+    for result in join_all(round_one).await {
+        match result {
+            Ok(p) => prepared.push(p),
+            Err(failure) => failed.push(failure),
+        }
+    }
+    prepared.sort_by(|a, b| a.identity.account_id.cmp(&b.identity.account_id));
+
+    let requested: Vec<Region> = opts
+        .regions
+        .iter()
+        .map(|r| Region::from(r.as_str()))
+        .collect();
+    if let Some(own) = prepared
+        .iter()
+        .find(|p| p.identity.account_id == caller.account_id)
+        && let Collected::Ok(list) = &own.enabled
+        && let Some(bad) = requested.iter().find(|r| !list.contains(r))
+    {
+        return Err(CollectFailure::RegionNotEnabled {
+            region: bad.to_string(),
+            account: caller.account_id.to_string(),
+            enabled: list
+                .iter()
+                .map(Region::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+
+    let mut owners = BTreeMap::new();
+    let mut listing_errors = BTreeMap::new();
+    for p in &prepared {
+        match &p.buckets_owned {
+            Collected::Ok(names) => {
+                for name in names {
+                    owners.insert(name.clone(), p.identity.account_id.clone());
+                }
+            }
+            Collected::Failed { error } => {
+                listing_errors.insert(p.identity.account_id.clone(), error.clone());
+            }
+        }
+    }
+    let shared = Arc::new(Shared {
+        owners,
+        listing_errors,
+        ctx_by_account: prepared
+            .iter()
+            .map(|p| (p.identity.account_id.clone(), p.ctx.clone()))
+            .collect(),
+        buckets: Mutex::default(),
+        keys: Mutex::default(),
     });
-    let account = collect_account(ctx, &opts.regions).await?;
+
+    let mut round_two = JoinSet::new();
+    for p in prepared {
+        round_two.spawn(collect_account(p, Arc::clone(&shared), requested.clone()));
+    }
+    let accounts = join_all(round_two).await;
+
+    if let Some(scan) = &mut org_scan {
+        for (account_id, error) in failed {
+            if let Some(entry) = scan
+                .accounts
+                .iter_mut()
+                .find(|a| a.account_id == account_id)
+            {
+                entry.error = Some(error);
+            }
+        }
+    }
     let mut inventory = Inventory {
         schema_version: SCHEMA_VERSION.to_owned(),
         collection: CollectionMeta {
@@ -117,43 +249,112 @@ pub async fn collect(
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
             started_at,
             finished_at: now(),
-            requested_regions: opts
-                .regions
-                .iter()
-                .map(|r| Region::from(r.as_str()))
-                .collect(),
+            requested_regions: requested,
         },
-        accounts: vec![account],
+        accounts,
+        organization: org_scan,
     };
     inventory.normalize();
     Ok(inventory)
 }
 
-async fn collect_account(ctx: Arc<Ctx>, requested: &[String]) -> Result<Account, CollectFailure> {
-    let sts = ctx.clients.sts();
-    let identity_call = async {
+/// `sts:GetCallerIdentity`; on failure the classified error and the full explanation.
+async fn identify(ctx: &Ctx) -> Result<account::Identity, (CollectError, String)> {
+    let answer = {
         let _p = ctx.permit().await;
-        sts.get_caller_identity().send().await
+        ctx.clients.sts().get_caller_identity().send().await
     };
-    // DescribeRegions does not depend on the identity: ask both at once.
-    let regions_call = async {
+    match answer {
+        Ok(out) => account::identity_from(out.account(), out.arn()).ok_or_else(|| {
+            let err = error::skipped("sts:GetCallerIdentity", "the answer named no account");
+            (err, "sts:GetCallerIdentity returned no account".to_owned())
+        }),
+        Err(e) => Err((
+            error::collect_error("sts:GetCallerIdentity", &e),
+            error::error_chain(&e),
+        )),
+    }
+}
+
+/// Lists the organization and builds a target per selected account.
+async fn org_targets(
+    base: &aws_config::SdkConfig,
+    caller_ctx: &Ctx,
+    caller: &account::Identity,
+    org_opts: &OrgOptions,
+) -> Result<(Vec<Target>, Option<OrganizationScan>), CollectFailure> {
+    let organization = match account::organization(caller_ctx, &caller.account_id).await {
+        Collected::Ok(Some(org)) => org,
+        Collected::Ok(None) => {
+            return Err(CollectFailure::Organization(format!(
+                "account {} is not in an organization",
+                caller.account_id
+            )));
+        }
+        Collected::Failed { error } => return Err(CollectFailure::Organization(error.to_string())),
+    };
+    let listed = org::list_accounts(base)
+        .await
+        .map_err(CollectFailure::Organization)?;
+    let selected = org::select(&listed, org_opts).map_err(CollectFailure::Identity)?;
+    let mut targets = Vec::new();
+    for (account, in_scope) in listed.iter().zip(&selected) {
+        if !in_scope {
+            continue;
+        }
+        let (ctx, identity) = if account.id == caller.account_id {
+            (caller_ctx.clone(), Some(caller.clone()))
+        } else {
+            let role = org::role_arn(org_opts, caller.partition.as_str(), &account.id);
+            let config = org::member_config(base, &role, org_opts.external_id.as_deref()).await;
+            let ctx = Ctx {
+                clients: clients::Clients::new(config),
+                limit: Arc::clone(&caller_ctx.limit),
+            };
+            (ctx, None)
+        };
+        targets.push(Target {
+            account_id: account.id.clone(),
+            ctx,
+            identity,
+        });
+    }
+    let scan = OrganizationScan {
+        id: organization.id.clone(),
+        management_account_id: organization.management_account_id.clone(),
+        scanned_from: caller.account_id.clone(),
+        accounts: listed
+            .iter()
+            .zip(&selected)
+            .map(|(a, in_scope)| OrganizationAccount {
+                account_id: a.id.clone(),
+                name: a.name.clone(),
+                in_scope: *in_scope,
+                error: None,
+            })
+            .collect(),
+    };
+    Ok((targets, Some(scan)))
+}
+
+/// Round one for one account. Fails only when the account cannot be identified (its role
+/// could not be assumed, or every call is denied).
+async fn prepare(target: Target) -> Result<Prepared, (AccountId, CollectError)> {
+    let ctx = target.ctx;
+    let identity = async {
+        match target.identity {
+            Some(known) => Ok(known),
+            None => identify(&ctx).await.map_err(|(err, _)| err),
+        }
+    };
+    let regions = async {
         let _p = ctx.permit().await;
         ctx.clients.ec2().describe_regions().send().await
     };
-    let (identity, regions) = tokio::join!(identity_call, regions_call);
-    let identity = match identity {
-        Ok(out) => account::identity_from(out.account(), out.arn()).ok_or_else(|| {
-            CollectFailure::Identity("sts:GetCallerIdentity returned no account".to_owned())
-        })?,
-        Err(e) => {
-            let err = error::collect_error("sts:GetCallerIdentity", &e);
-            let detail = error::error_chain(&e);
-            return Err(CollectFailure::Identity(
-                account::describe_identity_failure(&err, &detail),
-            ));
-        }
-    };
-    let enabled: Collected<Vec<Region>> = match regions {
+    let listing = buckets::owned_bucket_names(&ctx);
+    let (identity, regions, buckets_owned) = tokio::join!(identity, regions, listing);
+    let identity = identity.map_err(|e| (target.account_id.clone(), e))?;
+    let enabled = match regions {
         Ok(out) => Collected::Ok(account::enabled_from(
             out.regions()
                 .iter()
@@ -162,21 +363,26 @@ async fn collect_account(ctx: Arc<Ctx>, requested: &[String]) -> Result<Account,
         )),
         Err(e) => Collected::failed(error::collect_error("ec2:DescribeRegions", &e)),
     };
+    let organization = account::organization(&ctx, &identity.account_id).await;
+    Ok(Prepared {
+        ctx,
+        identity,
+        enabled,
+        organization,
+        buckets_owned,
+    })
+}
 
-    let requested: Vec<Region> = requested.iter().map(|r| Region::from(r.as_str())).collect();
-    if let Collected::Ok(list) = &enabled
-        && let Some(bad) = requested.iter().find(|r| !list.contains(r))
-    {
-        return Err(CollectFailure::RegionNotEnabled {
-            region: bad.to_string(),
-            account: identity.account_id.to_string(),
-            enabled: list
-                .iter()
-                .map(Region::as_str)
-                .collect::<Vec<_>>()
-                .join(", "),
-        });
-    }
+/// Round two for one account: trails in every enabled region, their details, and their
+/// buckets and keys (through the shared, read-once caches).
+async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region>) -> Account {
+    let Prepared {
+        ctx,
+        identity,
+        enabled,
+        organization,
+        ..
+    } = p;
     // Discover in every enabled region even when the scope is narrower: a multi-region
     // trail homed outside the scope still covers it.
     let discovery_regions: Vec<Region> = match &enabled {
@@ -186,28 +392,18 @@ async fn collect_account(ctx: Arc<Ctx>, requested: &[String]) -> Result<Account,
     };
     let in_scope = |r: &Region| requested.is_empty() || requested.contains(r);
 
-    let org_ctx = Arc::clone(&ctx);
-    let me = identity.account_id.clone();
-    let organization = tokio::spawn(async move { account::organization(&org_ctx, &me).await });
-
     let mut discovery = JoinSet::new();
     for region in discovery_regions {
-        let ctx = Arc::clone(&ctx);
+        let ctx = ctx.clone();
         discovery.spawn(async move {
             let found = trails::discover(&ctx, &region).await;
             (region, found)
         });
     }
-    let mut per_region = Vec::new();
-    while let Some(joined) = discovery.join_next().await {
-        if let Ok(pair) = joined {
-            per_region.push(pair);
-        }
-    }
+    let mut per_region = join_all(discovery).await;
     per_region.sort_by(|a, b| a.0.cmp(&b.0));
     let found = trails::dedupe(&per_region);
 
-    // Buckets and keys come from DescribeTrails alone: read them alongside the trail details.
     let mut bucket_names: Vec<String> = Vec::new();
     let mut key_ids: BTreeMap<String, Region> = BTreeMap::new();
     for d in found.values() {
@@ -224,33 +420,38 @@ async fn collect_account(ctx: Arc<Ctx>, requested: &[String]) -> Result<Account,
     bucket_names.sort();
     bucket_names.dedup();
 
+    let ctx = Arc::new(ctx);
     let mut trail_tasks = JoinSet::new();
     for discovered in found.into_values() {
-        let ctx = Arc::clone(&ctx);
-        let me = identity.account_id.clone();
-        trail_tasks.spawn(trails::details(ctx, me, discovered));
+        trail_tasks.spawn(trails::details(
+            Arc::clone(&ctx),
+            identity.account_id.clone(),
+            discovered,
+        ));
     }
     let mut bucket_tasks = JoinSet::new();
     for name in bucket_names {
-        let ctx = Arc::clone(&ctx);
-        bucket_tasks.spawn(async move { buckets::bucket(&ctx, name).await });
+        let (shared, ctx, me) = (
+            Arc::clone(&shared),
+            Arc::clone(&ctx),
+            identity.account_id.clone(),
+        );
+        bucket_tasks.spawn(async move { shared_bucket(&shared, &ctx, &me, name).await });
     }
     let mut key_tasks = JoinSet::new();
     for (key_id, region) in key_ids {
-        let ctx = Arc::clone(&ctx);
-        key_tasks.spawn(async move { keys::key(&ctx, key_id, region).await });
+        let (shared, ctx, me) = (
+            Arc::clone(&shared),
+            Arc::clone(&ctx),
+            identity.account_id.clone(),
+        );
+        key_tasks.spawn(async move { shared_key(&shared, &ctx, &me, key_id, region).await });
     }
     let (trails, buckets, kms_keys) = tokio::join!(
         join_all(trail_tasks),
         join_all(bucket_tasks),
         join_all(key_tasks)
     );
-    let organization = organization.await.unwrap_or_else(|e| {
-        Collected::failed(error::skipped(
-            "organizations:DescribeOrganization",
-            &format!("the task failed: {e}"),
-        ))
-    });
 
     let regions = per_region
         .into_iter()
@@ -267,7 +468,7 @@ async fn collect_account(ctx: Arc<Ctx>, requested: &[String]) -> Result<Account,
         })
         .collect();
 
-    Ok(Account {
+    Account {
         account_id: identity.account_id,
         partition: identity.partition,
         caller_arn: identity.arn,
@@ -277,7 +478,64 @@ async fn collect_account(ctx: Arc<Ctx>, requested: &[String]) -> Result<Account,
         trails,
         buckets,
         kms_keys,
-    })
+    }
+}
+
+/// A bucket, read once for every account and trail that uses it — with its owner's
+/// credentials when the owner is scanned, so a log-archive bucket is read where it can be.
+async fn shared_bucket(shared: &Shared, requester: &Ctx, me: &AccountId, name: String) -> Bucket {
+    let cell = {
+        let mut map = shared
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(map.entry(name.clone()).or_default())
+    };
+    let owner = shared.owners.get(&name);
+    let reader = owner
+        .and_then(|o| shared.ctx_by_account.get(o))
+        .unwrap_or(requester);
+    let mut bucket = cell
+        .get_or_init(|| buckets::bucket(reader, name.clone()))
+        .await
+        .clone();
+    bucket.owner_account = match (owner, shared.listing_errors.get(me)) {
+        (Some(o), _) => Collected::Ok(Some(o.clone())),
+        (None, Some(err)) => Collected::failed(err.clone()),
+        (None, None) => Collected::Ok(None),
+    };
+    bucket.owned_by_audited_account = bucket.owner_account.clone().map(|o| o.as_ref() == Some(me));
+    bucket
+}
+
+/// A key, read once, with its owner account's credentials when that account is scanned.
+async fn shared_key(
+    shared: &Shared,
+    requester: &Ctx,
+    me: &AccountId,
+    key_id: String,
+    region: Region,
+) -> KmsKey {
+    let arn = Arn::from(key_id.as_str());
+    // A bare id or alias means a key of the account whose trail names it.
+    let cache_key = match arn.account() {
+        Some(_) => key_id.clone(),
+        None => format!("{me}/{region}/{key_id}"),
+    };
+    let cell = {
+        let mut map = shared
+            .keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(map.entry(cache_key).or_default())
+    };
+    let reader = arn
+        .account()
+        .and_then(|a| shared.ctx_by_account.get(&AccountId::from(a)))
+        .unwrap_or(requester);
+    cell.get_or_init(|| keys::key(reader, key_id, region))
+        .await
+        .clone()
 }
 
 /// Waits for every task. A task only fails by panicking; that is a bug, and losing one

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Arn, Collected, Region};
+use super::{AccountId, Arn, Collected, Region};
 
 /// A bucket that at least one trail delivers to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -15,6 +15,11 @@ pub struct Bucket {
     pub referenced_by: Vec<Arn>,
     /// Whether the bucket exists (`HeadBucket`; `false` on NotFound / NoSuchBucket).
     pub exists: Collected<bool>,
+    /// The audited account that owns the bucket (from each scanned account's `ListBuckets`);
+    /// `null` when no scanned account owns it — a log-archive account outside the scan.
+    pub owner_account: Collected<Option<AccountId>>,
+    /// Whether the account this inventory entry belongs to owns the bucket.
+    pub owned_by_audited_account: Collected<bool>,
     /// The bucket's region, when it exists and could be located.
     pub region: Collected<Region>,
     /// Object Lock configuration (`GetObjectLockConfiguration`; not configured → disabled).

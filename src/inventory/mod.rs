@@ -33,7 +33,7 @@ pub use trail::{Trail, TrailStatus};
 
 /// The inventory format version this build writes. Readers accept any minor version of the
 /// same major version and refuse other majors.
-pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA_VERSION: &str = "1.1";
 
 /// Everything collected in one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -45,6 +45,39 @@ pub struct Inventory {
     pub collection: CollectionMeta,
     /// The audited accounts, sorted by account id.
     pub accounts: Vec<Account>,
+    /// For an organization scan (`--org`): the organization and every member account,
+    /// including those that could not be collected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<OrganizationScan>,
+}
+
+/// What an organization scan covered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationScan {
+    /// The organization.
+    pub id: String,
+    /// The management account.
+    pub management_account_id: AccountId,
+    /// The account the scan ran from (the management account or a delegated administrator).
+    pub scanned_from: AccountId,
+    /// Every active account listed, sorted by id.
+    pub accounts: Vec<OrganizationAccount>,
+}
+
+/// One account of the organization and whether it was collected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationAccount {
+    /// The account id.
+    pub account_id: AccountId,
+    /// The account name.
+    pub name: String,
+    /// Whether the account was selected (`--accounts` / `--exclude-accounts`).
+    pub in_scope: bool,
+    /// Why the account could not be collected (its role could not be assumed, its calls were
+    /// denied); `null` when it was collected or is out of scope.
+    pub error: Option<CollectError>,
 }
 
 /// How and when the inventory was collected.

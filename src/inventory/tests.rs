@@ -69,6 +69,8 @@ fn sample() -> Inventory {
                 name: "logs".into(),
                 referenced_by: vec![],
                 exists: ok(true),
+                owner_account: ok(Some(AccountId::from("111111111111"))),
+                owned_by_audited_account: ok(true),
                 region: ok(Region::from("us-east-1")),
                 object_lock: ok(ObjectLock::default()),
                 versioning: ok(Versioning {
@@ -85,6 +87,7 @@ fn sample() -> Inventory {
             }],
             kms_keys: vec![],
         }],
+        organization: None,
     }
 }
 
