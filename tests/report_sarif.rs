@@ -241,3 +241,85 @@ fn sarif_snapshot() {
     let text = fixture::render(&fixture::report(), Format::Sarif, &RenderOptions::default());
     insta::assert_snapshot!("report_sarif", text);
 }
+
+/// Rules from `--rules DIR` are anchored at their file as given (relative, `./` dropped), and
+/// an info rule maps to `note` with security-severity `0.0`.
+#[test]
+fn user_rules_are_anchored_at_their_own_file() {
+    use trailguard::evaluate::evaluate;
+    use trailguard::report::{Annotations, GateSummary, Mode, ReportInput, RunInfo};
+
+    let dirs = [
+        std::path::PathBuf::from("./tests/fixtures/rules/good"),
+        std::path::PathBuf::from("tests/fixtures/rules/override"),
+    ];
+    let rules = trailguard::rules::load(false, &dirs)
+        .unwrap_or_else(|p| panic!("{}", p.render(false)))
+        .rules;
+    let inventory = fixture::inventory();
+    let now = fixture::ts("2026-11-20T09:14:41Z");
+    let report = Report::build(ReportInput {
+        rules: &rules,
+        findings: evaluate(&rules, &inventory, now),
+        inventory: Some(&inventory),
+        run: RunInfo {
+            mode: Mode::Live,
+            started_at: now,
+            finished_at: now,
+            accounts: Vec::new(),
+            regions: Vec::new(),
+            inventory_files: Vec::new(),
+            framework: None,
+        },
+        annotations: Annotations::default(),
+        gate: GateSummary {
+            exit_code: 1,
+            failed: true,
+            reason: "user rules".into(),
+            fail_on: None,
+            allow_errors: false,
+            exit_zero: false,
+            fail_on_new_only: false,
+        },
+    });
+    let log = sarif(&report, RenderOptions::default());
+    assert_valid(&log);
+    let all = results(&log);
+    assert!(!all.is_empty(), "the user rules fail on the legacy account");
+    for r in all {
+        let loc = &r["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().expect("uri");
+        assert!(uri.starts_with("tests/fixtures/rules/"), "{uri}");
+        let text = std::fs::read_to_string(fixture::root().join(uri)).expect("the rule file");
+        let line = loc["region"]["startLine"].as_u64().expect("line") as usize;
+        assert!(
+            text.lines()
+                .nth(line - 1)
+                .is_some_and(|l| l.starts_with("id: "))
+        );
+    }
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    let b08 = rules.iter().find(|r| r["id"] == "CT-B08").expect("CT-B08");
+    assert_eq!(b08["defaultConfiguration"]["level"], "note");
+    assert_eq!(b08["properties"]["security-severity"], "0.0");
+}
+
+/// GitHub takes at most 20 runs per file: past that, one run for all accounts.
+#[test]
+fn many_accounts_share_one_run() {
+    let mut report = fixture::report();
+    report.run.accounts = (0..25).map(|i| format!("{:012}", i)).collect();
+    let log = sarif(&report, RenderOptions::default());
+    assert_valid(&log);
+    assert_eq!(runs(&log).len(), 1);
+    assert_eq!(
+        runs(&log)[0]["automationDetails"]["id"],
+        "trailguard/aws/all-accounts/2026-11-20T09:14:41Z"
+    );
+    assert_eq!(
+        results(&log).len(),
+        report.summary.fail - report.summary.waived
+    );
+}

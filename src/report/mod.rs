@@ -117,3 +117,24 @@ pub fn render(
         Format::Markdown => markdown::render(report, out),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(f.as_str().parse::<Format>(), Ok(*f));
+        }
+        assert_eq!("SARIF".parse::<Format>(), Ok(Format::Sarif));
+        assert_eq!("md".parse::<Format>(), Ok(Format::Markdown));
+        assert_eq!(
+            "xml".parse::<Format>().map_err(|e| e.to_string()),
+            Err(
+                "unknown output format `xml` (expected text, json, sarif, junit or markdown)"
+                    .into()
+            )
+        );
+    }
+}
