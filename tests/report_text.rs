@@ -72,3 +72,19 @@ fn lists_problems_not_passes() {
     assert!(out.contains("waived by W-001"));
     assert!(out.contains("[new]"));
 }
+
+#[test]
+fn verbose_lists_every_finding() {
+    let report = fixture::report();
+    let out = text(RenderOptions {
+        verbose: true,
+        ..RenderOptions::default()
+    });
+    let count = |word: &str| {
+        out.lines()
+            .filter(|l| l.starts_with("    ") && l[4..].starts_with(word))
+            .count()
+    };
+    assert_eq!(count("PASS "), report.summary.pass);
+    assert_eq!(count("N/A  "), report.summary.not_applicable);
+}

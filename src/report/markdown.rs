@@ -12,6 +12,10 @@ use super::describe::{SEVERITIES_DESC, error_reason, gates, resource_label, stat
 use super::{BaselineState, Report, ReportFinding};
 use crate::finding::Status;
 
+/// Rows per rule in the failures tables: a job summary is limited to 1 MiB, and the JSON
+/// report has every finding.
+const MAX_ROWS: usize = 100;
+
 /// Writes the Markdown document.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut md = String::new();
@@ -118,7 +122,8 @@ fn failures(md: &mut String, report: &Report) {
         md.push_str(
             "| | Resource | Account | Region | Finding |\n| --- | --- | --- | --- | --- |\n",
         );
-        for f in findings {
+        let hidden = findings.len().saturating_sub(MAX_ROWS);
+        for f in findings.into_iter().take(MAX_ROWS) {
             let mut note = cell(&f.message);
             if let Some(w) = &f.waiver {
                 note.push_str(&format!(
@@ -142,6 +147,11 @@ fn failures(md: &mut String, report: &Report) {
                 ),
                 cell(&f.resource.account_id),
                 cell(f.resource.region.as_deref().unwrap_or("–")),
+            ));
+        }
+        if hidden > 0 {
+            md.push_str(&format!(
+                "| | … and {hidden} more (see the JSON report) | | | |\n"
             ));
         }
         md.push('\n');
