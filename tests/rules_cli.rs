@@ -44,7 +44,9 @@ fn check_legacy_inventory_fails_with_evidence() {
     let o = run(&["check", "--inventory", LEGACY]);
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
     let text = stdout(&o);
-    assert!(text.contains("FAIL  CT-A02"), "{text}");
+    // Grouped by rule: the rule line, then each failing resource with its evidence.
+    let a02 = text.find("CT-A02 high").expect("CT-A02 is listed");
+    assert!(text[a02..].contains("FAIL  account 345678901234"), "{text}");
     assert!(text.contains("expected"), "{text}");
     // FAIL and ERROR come before the summary, PASS lines only with -v.
     assert!(!text.contains("PASS  "), "{text}");
@@ -57,7 +59,7 @@ fn check_denied_inventory_gives_error_not_pass() {
     let o = run(&["check", "--inventory", DENIED, "--output", "json"]);
     assert_eq!(code(&o), 1);
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(json["schema"], "trailguard.findings/v1");
+    assert_eq!(json["schema"], "trailguard.report/v1");
     let findings = json["findings"].as_array().expect("findings");
     assert!(!findings.is_empty());
     assert!(findings.iter().all(|f| f["status"] != "PASS"));
@@ -140,7 +142,7 @@ fn check_selection_flags() {
         .as_array()
         .expect("rules")
         .iter()
-        .filter_map(|r| r.as_str())
+        .filter_map(|r| r["id"].as_str())
         .collect();
     assert_eq!(ids, ["TG-001", "TG-002"]);
 }

@@ -5,7 +5,10 @@ mod check;
 #[cfg(feature = "aws")]
 mod collect;
 mod diff;
+mod pipeline;
 mod rules;
+#[cfg(feature = "aws")]
+mod scan;
 
 use std::process::ExitCode;
 
@@ -38,6 +41,12 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         #[cfg(feature = "aws")]
         Command::Collect(args) => collect::run(&cli, args),
+        #[cfg(feature = "aws")]
+        Command::Scan(args) => scan::run(&cli, args),
+        #[cfg(not(feature = "aws"))]
+        Command::Scan(_) => Err(RunError(
+            "this trailguard was built without the `aws` feature; rebuild with default features to scan".into(),
+        )),
         #[cfg(not(feature = "aws"))]
         Command::Collect(_) => Err(RunError(
             "this trailguard was built without the `aws` feature; rebuild with default features to collect".into(),

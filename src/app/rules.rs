@@ -22,7 +22,6 @@ macro_rules! out {
 macro_rules! outln {
     ($($arg:tt)*) => { $crate::app::rules::emit(&format!("{}\n", format!($($arg)*))) };
 }
-pub(super) use {out, outln};
 
 /// Runs `trailguard rules`.
 pub fn run(cli: &Cli, args: &RulesArgs) -> Result<u8, RunError> {
@@ -273,7 +272,7 @@ fn test(cli: &Cli, dir: Option<&PathBuf>) -> Result<u8, RunError> {
                 case.verdict.status,
                 case.verdict.message
             );
-            for e in super::check::evidence_lines(&case.verdict.evidence, true)
+            for e in crate::report::evidence_lines(&case.verdict.evidence, true)
                 .iter()
                 .take(6)
             {

@@ -3,12 +3,16 @@
 mod check;
 pub mod diff;
 mod rules;
+pub mod run;
+mod scan;
 mod target;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub use check::CheckArgs;
 pub use rules::RulesArgs;
+pub use run::{GateArgs, OutputArgs, OutputSpec, RuleArgs, SeverityArg};
+pub use scan::ScanArgs;
 pub use target::{CollectArgs, TargetArgs};
 
 /// Audit AWS CloudTrail set-up against declarative YAML rules.
@@ -34,6 +38,8 @@ pub struct Cli {
 pub enum Command {
     /// Read CloudTrail set-up from live AWS and write the inventory (JSON evidence).
     Collect(CollectArgs),
+    /// Collect from live AWS, evaluate the rules and report, in one run.
+    Scan(ScanArgs),
     /// Evaluate the rules against saved inventories, offline.
     Check(CheckArgs),
     /// List, explain, validate and test rules.

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::check::SeverityArg;
+use super::run::SeverityArg;
 
 /// `trailguard rules`: list, explain, validate and test rules.
 #[derive(Debug, Clone, Args)]

@@ -5,6 +5,7 @@ mod logic;
 mod subjects;
 #[cfg(test)]
 mod tests;
+mod unreachable;
 
 use std::collections::BTreeMap;
 
@@ -12,6 +13,7 @@ use serde_json::Value;
 
 pub use logic::{Env, Truth, eval, fold_all, fold_any};
 pub use subjects::{Subject, subjects};
+pub use unreachable::unreachable_accounts;
 
 use crate::finding::{self, Evidence, Finding, Status};
 use crate::inventory::{Inventory, Timestamp};
@@ -55,6 +57,7 @@ pub fn evaluate(rules: &RuleSet, inventory: &Inventory, now: Timestamp) -> Vec<F
             }
         }
     }
+    findings.extend(unreachable_accounts(rules, inventory));
     finding::sort(&mut findings);
     findings
 }

@@ -21,6 +21,7 @@ use std::io::{self, Write};
 use std::str::FromStr;
 
 pub use collection::collection_errors;
+pub use describe::evidence_lines;
 pub use json::json_schema;
 pub use model::{
     Annotations, AppliedWaiver, BaselineState, CollectionError, GateSummary, Mode, RemediationInfo,

@@ -1,0 +1,305 @@
+//! The stages every reporting command shares: load rules and the gate's inputs, evaluate,
+//! apply waivers and the baseline, decide the gate, build one report, render every output.
+//! `check` feeds it saved inventories; `scan` feeds it a live collection.
+
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use super::rules::{load_or_report, stderr_color};
+use super::{EXIT_ERROR, RunError};
+use crate::baseline::{Baseline, BaselineOutcome};
+use crate::cli::{Cli, ColorChoice, GateArgs, OutputArgs, OutputSpec, RuleArgs};
+use crate::evaluate;
+use crate::finding::{self, Finding};
+use crate::frameworks;
+use crate::gate::{self, GatePolicy};
+use crate::inventory::{Inventory, Timestamp};
+use crate::report::{
+    self, Annotations, Format, GateSummary, Mode, RenderOptions, Report, ReportInput, RunInfo,
+};
+use crate::rules::{Config, RuleSet, Severity, diagnostic::did_you_mean};
+use crate::waivers::{WaiverOutcome, Waivers};
+
+/// Everything loaded and checked before any evaluation (and, for `scan`, before any AWS call),
+/// so bad input is exit 2 without collecting anything.
+pub struct Plan {
+    rules: RuleSet,
+    framework: Option<String>,
+    waivers: Option<Waivers>,
+    baseline: Option<Baseline>,
+    policy: GatePolicy,
+    outputs: Vec<OutputSpec>,
+}
+
+/// Loads rules, config, waivers and baseline and checks the outputs. `Err(Ok(code))` means the
+/// problems were already printed (rich diagnostics) and the run ends with `code`.
+pub fn plan(
+    cli: &Cli,
+    rule_args: &RuleArgs,
+    gate_args: &GateArgs,
+    output_args: &OutputArgs,
+) -> Result<Plan, Result<u8, RunError>> {
+    let config_path = match &rule_args.config {
+        Some(p) => Some(p.clone()),
+        None => Some(PathBuf::from("trailguard.yaml")).filter(|p| p.is_file()),
+    };
+    let config = match config_path.as_deref().map(Config::load) {
+        None => None,
+        Some(Ok(c)) => Some(c),
+        Some(Err(problems)) => {
+            eprint!("{}", problems.render(stderr_color(cli)));
+            return Err(Ok(EXIT_ERROR));
+        }
+    };
+    let mut dirs = rule_args.rules.clone();
+    let (mut only, mut skip) = (rule_args.only.clone(), rule_args.skip.clone());
+    let mut builtin = !rule_args.no_builtin;
+    if let Some(c) = &config {
+        dirs.extend(c.rule_dirs.iter().cloned());
+        only.extend(c.only.iter().cloned());
+        skip.extend(c.skip.iter().cloned());
+        builtin &= !c.no_builtin;
+    }
+    let mut rules = load_or_report(cli, builtin, &dirs).map_err(Ok)?.rules;
+    if let Some(c) = &config
+        && let Err(problems) = c.apply(&mut rules)
+    {
+        eprint!("{}", problems.render(stderr_color(cli)));
+        return Err(Ok(EXIT_ERROR));
+    }
+    select(
+        &mut rules,
+        &only,
+        &skip,
+        rule_args.severity_min.map(|s| s.as_str()),
+    )
+    .map_err(Err)?;
+    if let Some(id) = &rule_args.framework {
+        frameworks::filter(&mut rules, id)
+            .map_err(|e| Err(RunError(format!("--framework {id}: {e}"))))?;
+    }
+    let waivers = match &gate_args.waivers {
+        None => None,
+        Some(path) => match Waivers::load(path) {
+            Ok(w) => Some(w),
+            Err(problems) => {
+                eprint!("{}", problems.render(stderr_color(cli)));
+                return Err(Ok(EXIT_ERROR));
+            }
+        },
+    };
+    let baseline = match &gate_args.baseline {
+        None => None,
+        Some(path) => {
+            Some(Baseline::load(path).map_err(|e| Err(RunError(format!("--baseline: {e}"))))?)
+        }
+    };
+    let outputs = if output_args.outputs.is_empty() {
+        vec![OutputSpec {
+            format: Format::Text,
+            path: None,
+        }]
+    } else {
+        output_args.outputs.clone()
+    };
+    let on_stdout: Vec<&OutputSpec> = outputs.iter().filter(|o| o.path.is_none()).collect();
+    if on_stdout.len() > 1 {
+        return Err(Err(RunError(format!(
+            "--output: {} formats on stdout ({}); give all but one a file with FORMAT=PATH",
+            on_stdout.len(),
+            on_stdout
+                .iter()
+                .map(|o| o.format.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))));
+    }
+    Ok(Plan {
+        rules,
+        framework: rule_args.framework.clone(),
+        waivers,
+        baseline,
+        policy: GatePolicy {
+            fail_on: gate_args.fail_on.and_then(|s| Severity::parse(s.as_str())),
+            allow_errors: gate_args.allow_errors,
+            exit_zero: gate_args.exit_zero,
+            fail_on_new_only: gate_args.fail_on_new_only,
+        },
+        outputs,
+    })
+}
+
+/// One inventory to evaluate, and the clock to judge it by.
+pub struct Source {
+    /// The inventory.
+    pub inventory: Inventory,
+    /// The file it came from (offline runs).
+    pub file: Option<String>,
+    /// The evaluation clock.
+    pub now: Timestamp,
+}
+
+/// Evaluates, gates, reports; returns the exit status.
+pub fn evaluate_and_report(
+    cli: &Cli,
+    plan: &Plan,
+    sources: &[Source],
+    mode: Mode,
+    output_args: &OutputArgs,
+) -> Result<u8, RunError> {
+    let mut findings: Vec<Finding> = Vec::new();
+    for s in sources {
+        findings.extend(evaluate::evaluate(&plan.rules, &s.inventory, s.now));
+    }
+    finding::sort(&mut findings);
+    let now = sources
+        .iter()
+        .map(|s| s.now)
+        .max()
+        .unwrap_or(Timestamp(time::OffsetDateTime::UNIX_EPOCH));
+
+    let waiver_outcome: Option<WaiverOutcome> = plan
+        .waivers
+        .as_ref()
+        .map(|w| w.apply(&findings, now.0.date()));
+    for warning in waiver_outcome.iter().flat_map(|w| &w.warnings) {
+        eprintln!("warning: {warning}");
+    }
+    let baseline_outcome: Option<BaselineOutcome> =
+        plan.baseline.as_ref().map(|b| b.compare(&findings));
+    let waived: BTreeSet<String> = waiver_outcome
+        .as_ref()
+        .map(WaiverOutcome::waived)
+        .unwrap_or_default();
+    let new = baseline_outcome
+        .as_ref()
+        .map(BaselineOutcome::new_fingerprints);
+    let decision = gate::decide(&findings, &waived, new.as_ref(), &plan.policy);
+
+    let merged = merge(sources);
+    let report = Report::build(ReportInput {
+        rules: &plan.rules,
+        findings,
+        inventory: merged.as_ref(),
+        run: RunInfo {
+            mode,
+            started_at: sources
+                .iter()
+                .map(|s| s.inventory.collection.started_at)
+                .min()
+                .unwrap_or(now),
+            finished_at: sources
+                .iter()
+                .map(|s| s.inventory.collection.finished_at)
+                .max()
+                .unwrap_or(now),
+            accounts: Vec::new(),
+            regions: Vec::new(),
+            inventory_files: sources.iter().filter_map(|s| s.file.clone()).collect(),
+            framework: plan.framework.clone(),
+        },
+        annotations: Annotations::from_outcomes(waiver_outcome.as_ref(), baseline_outcome.as_ref()),
+        gate: GateSummary::from_decision(&decision, &plan.policy),
+    });
+
+    for spec in &plan.outputs {
+        write_output(cli, spec, &report, output_args)?;
+    }
+    if !matches!(plan.outputs.iter().find(|o| o.path.is_none()), Some(o) if o.format == Format::Text)
+        && !cli.quiet
+    {
+        // The text report ends with the gate line; otherwise say it on stderr.
+        eprintln!("{}", decision.reason);
+    }
+    Ok(decision.exit_code)
+}
+
+fn write_output(
+    cli: &Cli,
+    spec: &OutputSpec,
+    report: &Report,
+    args: &OutputArgs,
+) -> Result<(), RunError> {
+    let color = match (cli.color, &spec.path) {
+        (ColorChoice::Always, _) => true,
+        (ColorChoice::Never, _) | (ColorChoice::Auto, Some(_)) => false,
+        (ColorChoice::Auto, None) => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    let options = RenderOptions {
+        color: color && spec.format == Format::Text,
+        verbose: args.list_all || cli.verbose,
+        sarif_include_waived: args.sarif_include_waived,
+    };
+    let mut buffer: Vec<u8> = Vec::new();
+    report::render(spec.format, report, &options, &mut buffer)
+        .map_err(|e| RunError(format!("cannot render {}: {e}", spec.format.as_str())))?;
+    match &spec.path {
+        None => {
+            // A closed pipe (`| head`) is not an error worth exit 2.
+            let _ = std::io::stdout().lock().write_all(&buffer);
+            Ok(())
+        }
+        Some(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    RunError(format!(
+                        "--output {}: cannot create {}: {e}",
+                        spec.format.as_str(),
+                        dir.display()
+                    ))
+                })?;
+            }
+            std::fs::write(path, &buffer).map_err(|e| {
+                RunError(format!(
+                    "--output {}={}: {e}",
+                    spec.format.as_str(),
+                    path.display()
+                ))
+            })
+        }
+    }
+}
+
+/// One inventory covering every source, for the report's scope and collection errors.
+fn merge(sources: &[Source]) -> Option<Inventory> {
+    let mut merged = sources.first()?.inventory.clone();
+    for s in &sources[1..] {
+        merged.accounts.extend(s.inventory.accounts.iter().cloned());
+        if merged.organization.is_none() {
+            merged.organization = s.inventory.organization.clone();
+        }
+    }
+    merged.normalize();
+    Some(merged)
+}
+
+/// Applies `--only`, `--skip` and `--severity-min`; an unknown id is an error.
+fn select(
+    rules: &mut RuleSet,
+    only: &[String],
+    skip: &[String],
+    severity_min: Option<&str>,
+) -> Result<(), RunError> {
+    let known: BTreeSet<String> = rules.iter().map(|r| r.id.clone()).collect();
+    for id in only.iter().chain(skip) {
+        if !known.contains(id) {
+            let help = did_you_mean(id, known.iter().map(String::as_str))
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
+            return Err(RunError(format!(
+                "unknown rule id `{id}` in --only/--skip{help}"
+            )));
+        }
+    }
+    let min = severity_min
+        .and_then(Severity::parse)
+        .unwrap_or(Severity::Info);
+    rules.retain(|r| {
+        (only.is_empty() || only.contains(&r.id)) && !skip.contains(&r.id) && r.severity >= min
+    });
+    Ok(())
+}

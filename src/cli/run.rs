@@ -1,0 +1,150 @@
+//! Options shared by the commands that evaluate rules and report: `check` and `scan`.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use crate::report::Format;
+
+/// Which rules to evaluate.
+#[derive(Debug, Clone, Args)]
+pub struct RuleArgs {
+    /// Rules folder to add to the built-in pack; a rule with a built-in id replaces it
+    /// (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the built-in rule pack.
+    #[arg(long)]
+    pub no_builtin: bool,
+    /// Evaluate only these rule ids (comma-separated; an unknown id is an error).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Do not evaluate these rule ids (comma-separated; an unknown id is an error).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Evaluate only rules of at least this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub severity_min: Option<SeverityArg>,
+    /// Evaluate only the rules mapped to this framework and report per-control status, e.g.
+    /// `cis-aws-foundations-v5.0.0`, `aws-foundational-security-best-practices`.
+    #[arg(long, value_name = "ID")]
+    pub framework: Option<String>,
+    /// Config file with parameter overrides (default: ./trailguard.yaml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// When the run fails, and what is excused.
+#[derive(Debug, Clone, Args)]
+pub struct GateArgs {
+    /// Fail only on FAIL findings at or above this severity (default: any FAIL).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+    /// Do not fail on ERROR findings (data that could not be read).
+    #[arg(long)]
+    pub allow_errors: bool,
+    /// Exit 0 even when the gate fails (audits); never hides exit 2.
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Waivers file: accepted exceptions with reason, owner and expiry.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// A previous JSON report: mark findings new or unchanged and list resolved ones.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+    /// Gate only on findings that are new since --baseline.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_new_only: bool,
+}
+
+/// Where the report goes.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format, and a file to write it to (repeatable): text, json, sarif, junit,
+    /// markdown; without `=PATH` it goes to stdout (one format at most).
+    #[arg(long = "output", value_name = "FORMAT[=PATH]", value_parser = parse_output)]
+    pub outputs: Vec<OutputSpec>,
+    /// The text report also lists PASS and NOT_APPLICABLE findings.
+    #[arg(long)]
+    pub list_all: bool,
+    /// SARIF also carries waived results (as suppressed).
+    #[arg(long)]
+    pub sarif_include_waived: bool,
+}
+
+/// One `--output FORMAT[=PATH]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    /// The format.
+    pub format: Format,
+    /// The file; `None` is stdout.
+    pub path: Option<PathBuf>,
+}
+
+/// Parses `FORMAT[=PATH]`.
+pub fn parse_output(text: &str) -> Result<OutputSpec, String> {
+    let (name, path) = match text.split_once('=') {
+        Some((name, path)) if path.is_empty() => {
+            return Err(format!("`{text}`: no file after `{name}=`"));
+        }
+        Some((name, path)) => (name, Some(PathBuf::from(path))),
+        None => (text, None),
+    };
+    let format: Format = name
+        .parse()
+        .map_err(|e: crate::report::UnknownFormat| e.to_string())?;
+    Ok(OutputSpec { format, path })
+}
+
+/// A rule severity on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    /// Informational.
+    Info,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+impl SeverityArg {
+    /// The severity name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeverityArg::Info => "info",
+            SeverityArg::Low => "low",
+            SeverityArg::Medium => "medium",
+            SeverityArg::High => "high",
+            SeverityArg::Critical => "critical",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_specs() {
+        assert_eq!(
+            parse_output("json"),
+            Ok(OutputSpec {
+                format: Format::Json,
+                path: None
+            })
+        );
+        assert_eq!(
+            parse_output("sarif=out/x.sarif"),
+            Ok(OutputSpec {
+                format: Format::Sarif,
+                path: Some(PathBuf::from("out/x.sarif"))
+            })
+        );
+        assert!(parse_output("xml").is_err());
+        assert!(parse_output("json=").is_err());
+    }
+}
