@@ -8,6 +8,9 @@ selected by AssumeRole into arn:aws:iam::<account>:role/seed: moto maps the
 temporary keys to that account and keeps CloudTrail/KMS/IAM/SNS state per
 account, so tests sharing one server don't see each other. S3 bucket names are
 global in moto as on AWS, so every bucket name starts with the account id.
+Scenario `org` makes that account the management account of its own organization
+with five members (see scenario_org); its member accounts get random ids and its
+bucket names start with the management account id.
 
 On success prints one JSON object on stdout:
   {"account_id": ..., "credentials": {"access_key_id", "secret_access_key",
@@ -538,10 +541,394 @@ def scenario_denied(endpoint, account):
     return auditor, facts
 
 
+# ---------------------------------------------------------------------------
+# Scenario `org`: an AWS Organization seen from its management account
+# ---------------------------------------------------------------------------
+
+ORG_MEMBERS = ["log-archive", "compliant", "legacy", "no-trail", "broken"]
+MEMBER_ROLE = "OrganizationAccountAccessRole"
+
+
+def assume_member(endpoint, management, member):
+    """The management account's way into a member: AssumeRole into its org access role."""
+    sts = management.client("sts")
+    creds = sts.assume_role(
+        RoleArn=f"arn:{PARTITION}:iam::{member}:role/{MEMBER_ROLE}", RoleSessionName="seed-org"
+    )["Credentials"]
+    session = Session(endpoint, creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+    got = session.client("sts").get_caller_identity()["Account"]
+    check(got == member, f"AssumeRole into member landed in account {got}, expected {member}")
+    return session
+
+
+def rotating_key(session, region, description):
+    kms = session.client("kms", region)
+    meta = kms.create_key(Description=description)["KeyMetadata"]
+    kms.enable_key_rotation(KeyId=meta["KeyId"])
+    check(kms.get_key_rotation_status(KeyId=meta["KeyId"])["KeyRotationEnabled"],
+          f"rotation not enabled on {meta['Arn']}")
+    return meta["Arn"]
+
+
+def cloudtrail_bucket_policy(bucket, source_arns, log_prefixes):
+    """The CloudTrail delivery policy, restricted by aws:SourceArn, plus Deny on plain HTTP."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AWSCloudTrailAclCheck",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "s3:GetBucketAcl",
+                "Resource": f"arn:{PARTITION}:s3:::{bucket}",
+                "Condition": {"StringEquals": {"aws:SourceArn": source_arns}},
+            },
+            {
+                "Sid": "AWSCloudTrailWrite",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": [f"arn:{PARTITION}:s3:::{bucket}/AWSLogs/{p}/*" for p in log_prefixes],
+                "Condition": {
+                    "StringEquals": {
+                        "s3:x-amz-acl": "bucket-owner-full-control",
+                        "aws:SourceArn": source_arns,
+                    }
+                },
+            },
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [f"arn:{PARTITION}:s3:::{bucket}", f"arn:{PARTITION}:s3:::{bucket}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+        ],
+    }
+
+
+def protected_bucket(session, owner, bucket, access_logs, kms_key_arn, source_arns, log_prefixes):
+    """A trail bucket done right, in us-east-1 of the session's account."""
+    s3 = session.client("s3", "us-east-1")
+    create_bucket(s3, access_logs, "us-east-1", ACL="log-delivery-write")
+    create_bucket(s3, bucket, "us-east-1", ObjectLockEnabledForBucket=True)
+    s3.put_object_lock_configuration(
+        Bucket=bucket,
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 365}},
+        },
+    )
+    s3.put_bucket_versioning(
+        Bucket=bucket,
+        MFA=f"arn:{PARTITION}:iam::{owner}:mfa/root-account-mfa-device 123456",
+        VersioningConfiguration={"Status": "Enabled", "MFADelete": "Enabled"},
+    )
+    policy = cloudtrail_bucket_policy(bucket, source_arns, log_prefixes)
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_logging(
+        Bucket=bucket,
+        BucketLoggingStatus={
+            "LoggingEnabled": {"TargetBucket": access_logs, "TargetPrefix": f"{bucket}/"}
+        },
+    )
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": {
+                        "SSEAlgorithm": "aws:kms",
+                        "KMSMasterKeyID": kms_key_arn,
+                    },
+                    "BucketKeyEnabled": True,
+                }
+            ]
+        },
+    )
+    s3.put_bucket_ownership_controls(
+        Bucket=bucket,
+        OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+    )
+    lock = s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"]
+    check(lock["Rule"]["DefaultRetention"]["Mode"] == "COMPLIANCE", f"{bucket}: lock {lock!r}")
+    versioning = s3.get_bucket_versioning(Bucket=bucket)
+    check(versioning.get("Status") == "Enabled" and versioning.get("MFADelete") == "Enabled",
+          f"bucket {bucket} versioning read back as {versioning!r}")
+    return policy
+
+
+def full_trail(session, account, name, bucket, kms_key_arn, topic_name, tags, **extra):
+    """A multi-region trail done right, homed in us-east-1, logging."""
+    use1 = "us-east-1"
+    session.client("sns", use1).create_topic(Name=topic_name)
+    log_group = f"cloudtrail/{name}"
+    session.client("logs", use1).create_log_group(logGroupName=log_group)
+    ct, arn = create_trail(
+        session, account, use1, name,
+        S3BucketName=bucket,
+        SnsTopicName=topic_name,
+        IncludeGlobalServiceEvents=True,
+        IsMultiRegionTrail=True,
+        EnableLogFileValidation=True,
+        CloudWatchLogsLogGroupArn=f"arn:{PARTITION}:logs:{use1}:{account}:log-group:{log_group}:*",
+        CloudWatchLogsRoleArn=f"arn:{PARTITION}:iam::{account}:role/CloudTrail_CloudWatchLogs_Role",
+        KmsKeyId=kms_key_arn,
+        **extra,
+    )
+    selectors = [
+        {
+            "ReadWriteType": "All",
+            "IncludeManagementEvents": True,
+            "DataResources": [
+                {"Type": "AWS::S3::Object", "Values": [f"arn:{PARTITION}:s3"]},
+                {"Type": "AWS::Lambda::Function", "Values": [f"arn:{PARTITION}:lambda"]},
+            ],
+        }
+    ]
+    ct.put_event_selectors(TrailName=arn, EventSelectors=selectors)
+    insights = [{"InsightType": "ApiCallRateInsight"}, {"InsightType": "ApiErrorRateInsight"}]
+    ct.put_insight_selectors(TrailName=arn, InsightSelectors=insights)
+    ct.add_tags(ResourceId=arn, TagsList=[{"Key": k, "Value": v} for k, v in tags.items()])
+    ct.start_logging(Name=name)
+    got = ct.get_event_selectors(TrailName=arn)
+    check(got.get("EventSelectors") == selectors, f"{arn}: selectors read back as {got!r}")
+    check(ct.get_trail_status(Name=arn)["IsLogging"] is True, f"{arn} is not logging")
+    return arn
+
+
+def scenario_org(endpoint, account):
+    """An organization: the management account (--account) plus five members.
+
+    * management: the organization trail done right, delivering to a bucket in log-archive;
+    * log-archive: owns that bucket (and its access-log bucket), no trail of its own;
+    * compliant: its own compliant multi-region trail and bucket;
+    * legacy: a stopped single-region trail (eu-west-1), write-only selectors excluding KMS,
+      and a public bucket;
+    * no-trail: nothing;
+    * broken: a logging trail whose bucket was deleted.
+    Returns the management account's session (what `trailguard scan --org` runs as).
+    """
+    mgmt_id = account
+    use1 = "us-east-1"
+    mgmt = assume_account(endpoint, mgmt_id)
+
+    # --- The organization -------------------------------------------------
+    orgs = mgmt.client("organizations", use1)
+    org = orgs.create_organization(FeatureSet="ALL")["Organization"]
+    check(org["MasterAccountId"] == mgmt_id,
+          f"the organization's management account is {org['MasterAccountId']}, not {mgmt_id}")
+    orgs.enable_aws_service_access(ServicePrincipal="cloudtrail.amazonaws.com")
+    members = {}
+    for name in ORG_MEMBERS:
+        status = orgs.create_account(
+            Email=f"{name}@{mgmt_id}.example.com", AccountName=name
+        )["CreateAccountStatus"]
+        check(status["State"] == "SUCCEEDED" and status.get("AccountId"),
+              f"create_account {name}: {status!r}")
+        members[name] = status["AccountId"]
+    listed = {a["Id"]: a for page in orgs.get_paginator("list_accounts").paginate()
+              for a in page["Accounts"]}
+    for name, member_id in members.items():
+        check(member_id in listed and listed[member_id]["Status"] == "ACTIVE",
+              f"member {name} ({member_id}) not listed as ACTIVE: {listed.get(member_id)!r}")
+    check(mgmt_id in listed, f"the management account {mgmt_id} is not listed")
+    sessions = {name: assume_member(endpoint, mgmt, member_id) for name, member_id in members.items()}
+    for name, session in sessions.items():
+        seen = session.client("organizations", use1).describe_organization()["Organization"]
+        check(seen["Id"] == org["Id"], f"member {name} sees organization {seen['Id']}")
+
+    # --- management: the organization trail, bucket in log-archive ---------
+    archive_id = members["log-archive"]
+    org_bucket, org_access_logs = f"{mgmt_id}-org-logs", f"{mgmt_id}-org-access-logs"
+    org_trail_arn = trail_arn(use1, mgmt_id, "org-trail")
+    org_key = rotating_key(mgmt, use1, "organization trail key")
+    org_policy = protected_bucket(
+        sessions["log-archive"], archive_id, org_bucket, org_access_logs, org_key,
+        [org_trail_arn], [mgmt_id, org["Id"]],
+    )
+    org_tags = {"owner": "security", "scope": "organization"}
+    full_trail(mgmt, mgmt_id, "org-trail", org_bucket, org_key, "org-trail-deliveries",
+               org_tags, IsOrganizationTrail=True)
+    got = mgmt.client("cloudtrail", use1).get_trail(Name=org_trail_arn)["Trail"]
+    check(got.get("IsOrganizationTrail") is True, f"org-trail read back as {got!r}")
+
+    # --- compliant: its own trail done right -------------------------------
+    compliant_id = members["compliant"]
+    compliant = sessions["compliant"]
+    compliant_bucket = f"{mgmt_id}-compliant-logs"
+    compliant_access_logs = f"{mgmt_id}-compliant-access-logs"
+    compliant_trail_arn = trail_arn(use1, compliant_id, "compliant-trail")
+    compliant_key = rotating_key(compliant, use1, "compliant trail key")
+    protected_bucket(compliant, compliant_id, compliant_bucket, compliant_access_logs,
+                     compliant_key, [compliant_trail_arn], [compliant_id])
+    full_trail(compliant, compliant_id, "compliant-trail", compliant_bucket, compliant_key,
+               "compliant-trail-deliveries", {"owner": "platform"})
+
+    # --- legacy: stopped regional trail, public bucket ---------------------
+    legacy_id = members["legacy"]
+    legacy = sessions["legacy"]
+    legacy_bucket = f"{mgmt_id}-legacy-logs"
+    s3_eu = legacy.client("s3", "eu-west-1")
+    create_bucket(s3_eu, legacy_bucket, "eu-west-1")
+    s3_eu.put_bucket_acl(Bucket=legacy_bucket, ACL="public-read")
+    legacy_policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PublicRead",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:{PARTITION}:s3:::{legacy_bucket}/*",
+            }
+        ],
+    }
+    s3_eu.put_bucket_policy(Bucket=legacy_bucket, Policy=json.dumps(legacy_policy))
+    ct_eu, legacy_trail_arn = create_trail(
+        legacy, legacy_id, "eu-west-1", "legacy-trail",
+        S3BucketName=legacy_bucket, IsMultiRegionTrail=False,
+    )
+    legacy_selectors = [
+        {
+            "ReadWriteType": "WriteOnly",
+            "IncludeManagementEvents": True,
+            "ExcludeManagementEventSources": ["kms.amazonaws.com"],
+            "DataResources": [],
+        }
+    ]
+    ct_eu.put_event_selectors(TrailName=legacy_trail_arn, EventSelectors=legacy_selectors)
+    ct_eu.start_logging(Name="legacy-trail")
+    ct_eu.stop_logging(Name="legacy-trail")
+    check(ct_eu.get_trail_status(Name=legacy_trail_arn)["IsLogging"] is False,
+          "legacy-trail is still logging")
+
+    # --- broken: a logging trail whose bucket is gone ----------------------
+    broken_id = members["broken"]
+    broken = sessions["broken"]
+    broken_bucket = f"{mgmt_id}-broken-logs"
+    s3_broken = broken.client("s3", use1)
+    create_bucket(s3_broken, broken_bucket, use1)
+    ct_broken, broken_trail_arn = create_trail(
+        broken, broken_id, use1, "broken-trail",
+        S3BucketName=broken_bucket, IsMultiRegionTrail=True, IncludeGlobalServiceEvents=True,
+    )
+    ct_broken.start_logging(Name="broken-trail")
+    s3_broken.delete_bucket(Bucket=broken_bucket)
+    check(ct_broken.get_trail_status(Name=broken_trail_arn)["IsLogging"] is True,
+          "broken-trail is not logging")
+
+    # --- Read back per-account isolation: each account sees only its own trails ----
+    expected_trails = {
+        mgmt_id: [org_trail_arn],
+        archive_id: [],
+        compliant_id: [compliant_trail_arn],
+        legacy_id: [legacy_trail_arn],
+        members["no-trail"]: [],
+        broken_id: [broken_trail_arn],
+    }
+    by_account = {mgmt_id: mgmt, **{members[n]: s for n, s in sessions.items()}}
+    for acct, arns in expected_trails.items():
+        seen = [t["TrailARN"] for region in (use1, "eu-west-1")
+                for t in by_account[acct].client("cloudtrail", region).describe_trails(
+                    includeShadowTrails=False)["trailList"]]
+        check(sorted(seen) == sorted(arns), f"account {acct} sees trails {seen}, expected {arns}")
+
+    facts = {
+        "account_id": mgmt_id,
+        "organization_id": org["Id"],
+        "organization_arn": org["Arn"],
+        "management_account_id": mgmt_id,
+        "members": members,
+        "member_role": MEMBER_ROLE,
+        "accounts": {
+            "management": {
+                "account_id": mgmt_id,
+                "trails": {"org-trail": {
+                    "arn": org_trail_arn, "home_region": use1, "bucket": org_bucket,
+                    "bucket_owner": archive_id, "is_organization_trail": True,
+                    "is_multi_region": True, "is_logging": True, "kms_key_id": org_key,
+                    "tags": org_tags,
+                }},
+                "buckets": {},
+                "kms_keys": [org_key],
+            },
+            "log-archive": {
+                "account_id": archive_id,
+                "trails": {},
+                "buckets": {
+                    org_bucket: {"exists": True, "public": False, "policy": org_policy},
+                    org_access_logs: {"exists": True, "acl": "log-delivery-write"},
+                },
+            },
+            "compliant": {
+                "account_id": compliant_id,
+                "trails": {"compliant-trail": {
+                    "arn": compliant_trail_arn, "home_region": use1, "bucket": compliant_bucket,
+                    "is_organization_trail": False, "is_multi_region": True, "is_logging": True,
+                    "kms_key_id": compliant_key,
+                }},
+                "buckets": {
+                    compliant_bucket: {"exists": True, "public": False},
+                    compliant_access_logs: {"exists": True, "acl": "log-delivery-write"},
+                },
+                "kms_keys": [compliant_key],
+            },
+            "legacy": {
+                "account_id": legacy_id,
+                "trails": {"legacy-trail": {
+                    "arn": legacy_trail_arn, "home_region": "eu-west-1", "bucket": legacy_bucket,
+                    "is_organization_trail": False, "is_multi_region": False,
+                    "is_logging": False, "event_selectors": legacy_selectors,
+                }},
+                "buckets": {legacy_bucket: {"exists": True, "public": True, "acl": "public-read",
+                                            "region": "eu-west-1", "policy": legacy_policy}},
+            },
+            "no-trail": {"account_id": members["no-trail"], "trails": {}, "buckets": {}},
+            "broken": {
+                "account_id": broken_id,
+                "trails": {"broken-trail": {
+                    "arn": broken_trail_arn, "home_region": use1, "bucket": broken_bucket,
+                    "is_organization_trail": False, "is_multi_region": True, "is_logging": True,
+                }},
+                "buckets": {broken_bucket: {"exists": False}},
+            },
+        },
+        "trail_arns": {
+            "management": [org_trail_arn],
+            "log-archive": [],
+            "compliant": [compliant_trail_arn],
+            "legacy": [legacy_trail_arn],
+            "no-trail": [],
+            "broken": [broken_trail_arn],
+        },
+        "buckets": {
+            "org": org_bucket,
+            "org_access_logs": org_access_logs,
+            "compliant": compliant_bucket,
+            "compliant_access_logs": compliant_access_logs,
+            "legacy": legacy_bucket,
+            "broken": broken_bucket,
+        },
+    }
+    return mgmt, facts
+
+
 SCENARIOS = {
     "collector": scenario_collector,
     "empty": scenario_empty,
     "denied": scenario_denied,
+    "org": scenario_org,
 }
 
 
