@@ -3,9 +3,9 @@
 //!
 //! * The Python side lives in `tests/emulator/` (pinned requirements, the patched
 //!   `moto_server.py` wrapper, `seed.py` scenarios). The first use provisions
-//!   `<repo>/.emulator/venv` from `requirements.txt`; a file lock serialises test
-//!   processes doing it at the same time, and a marker (a copy of the requirements)
-//!   makes changed pins reinstall.
+//!   `<repo>/.emulator/venv` from `requirements.txt` through `provision.py` (shared with
+//!   `scripts/demo`): a file lock serialises processes doing it at the same time, and a
+//!   marker (a copy of the requirements) makes changed pins reinstall.
 //! * [`Emulator::shared`] is one server per test process. Tests share it safely by
 //!   each seeding a fresh account ([`unique_account_id`]): moto isolates CloudTrail,
 //!   KMS, IAM and SNS state per account, and seeded bucket names start with the
@@ -92,61 +92,34 @@ fn once_or_remember_failure<T>(
 }
 
 fn provision_venv() -> PathBuf {
-    let state = state_dir();
-    fs::create_dir_all(&state).unwrap_or_else(|e| panic!("cannot create {}: {e}", state.display()));
-    let requirements_path = emulator_dir().join("requirements.txt");
-    let requirements = fs::read(&requirements_path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", requirements_path.display()));
-
-    // Several test binaries may start at once: one provisions, the others wait here.
-    let lock_path = state.join("venv.lock");
-    let lock = File::create(&lock_path)
-        .unwrap_or_else(|e| panic!("cannot create {}: {e}", lock_path.display()));
-    lock.lock()
-        .unwrap_or_else(|e| panic!("cannot lock {}: {e}", lock_path.display()));
-
-    let venv = state.join("venv");
-    let python = venv.join("bin").join("python");
-    let marker = venv.join(".trailguard-requirements.txt");
-    let up_to_date =
-        python.exists() && fs::read(&marker).ok().as_deref() == Some(&requirements[..]);
-    if !up_to_date {
-        if venv.exists() {
-            fs::remove_dir_all(&venv)
-                .unwrap_or_else(|e| panic!("cannot remove stale venv {}: {e}", venv.display()));
-        }
-        let base_python =
-            std::env::var_os("TRAILGUARD_TEST_PYTHON").unwrap_or_else(|| "python3".into());
-        let mut create = Command::new(&base_python);
-        create.arg("-m").arg("venv").arg(&venv);
-        run_checked(
-            &mut create,
-            "create the emulator venv (is python3 with the venv module installed?)",
-        );
-        let mut install = Command::new(&python);
-        install
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--disable-pip-version-check",
-                "--no-input",
-                "-r",
-            ])
-            .arg(&requirements_path)
-            .env("PIP_DISABLE_PIP_VERSION_CHECK", "1");
-        run_checked(
-            &mut install,
-            "install tests/emulator/requirements.txt into the emulator venv",
-        );
-        let mut probe = Command::new(&python);
-        probe.args(["-c", "import moto, boto3; print(moto.__version__)"]);
-        run_checked(&mut probe, "import moto and boto3 from the emulator venv");
-        // Written last: an interrupted install leaves no marker and is redone next time.
-        fs::write(&marker, &requirements)
-            .unwrap_or_else(|e| panic!("cannot write {}: {e}", marker.display()));
-    }
-    drop(lock); // unlocks
+    // tests/emulator/provision.py owns the logic (marker file, lock, pinned install), so the
+    // tests and scripts/demo share one venv and decide the same way when to rebuild it.
+    let base_python =
+        std::env::var_os("TRAILGUARD_TEST_PYTHON").unwrap_or_else(|| "python3".into());
+    let mut provision = Command::new(&base_python);
+    provision
+        .arg(emulator_dir().join("provision.py"))
+        .arg("--state-dir")
+        .arg(state_dir())
+        .env("PYTHONDONTWRITEBYTECODE", "1");
+    let out = run_checked(
+        &mut provision,
+        "provision the emulator venv with tests/emulator/provision.py (is python3 with the venv \
+         module installed?)",
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let python = PathBuf::from(
+        stdout
+            .lines()
+            .last()
+            .unwrap_or_else(|| panic!("provision.py printed no venv python: {stdout:?}"))
+            .trim(),
+    );
+    assert!(
+        python.exists(),
+        "provision.py printed {}, which does not exist",
+        python.display()
+    );
     python
 }
 
