@@ -121,8 +121,8 @@ fn waivers_baseline_and_gate_flow_into_every_format() {
     assert_eq!(ids(&report.waivers.expired), ["W-old"]);
     assert_eq!(ids(&report.waivers.unused), ["W-unused"]);
     assert_eq!(
-        report.waivers.applied[0].reason.as_deref(),
-        Some("Legacy trail | retired in Q4")
+        report.waivers.applied[0].reason,
+        "Legacy trail | retired in Q4"
     );
     let covered: Vec<_> = report.findings.iter().filter(|f| f.is_waived()).collect();
     assert_eq!(covered.len(), 1);

@@ -69,7 +69,7 @@ impl From<&WaiverNotice> for WaiverEntry {
             id: n.id.clone(),
             rule: n.rule.clone(),
             resource: n.resource.clone(),
-            reason: None,
+            reason: n.reason.clone(),
             owner: n.owner.clone(),
             expires: waivers::iso(n.expires),
             location: n.location.clone(),
@@ -81,20 +81,11 @@ impl From<&WaiverNotice> for WaiverEntry {
 impl From<&WaiverOutcome> for WaiverReport {
     fn from(o: &WaiverOutcome) -> WaiverReport {
         let list = |l: &[WaiverNotice]| l.iter().map(WaiverEntry::from).collect();
-        let mut report = WaiverReport {
+        WaiverReport {
             applied: list(&o.used),
             expired: list(&o.expired),
             unused: list(&o.unused),
-        };
-        // The notices carry no reason; the applied waivers do.
-        for entry in &mut report.applied {
-            entry.reason = o
-                .applied
-                .values()
-                .find(|a| a.id == entry.id)
-                .map(|a| a.reason.clone());
         }
-        report
     }
 }
 

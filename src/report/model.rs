@@ -355,9 +355,8 @@ pub struct WaiverEntry {
     pub rule: String,
     /// The resource matcher it names (account, region, ARN or glob).
     pub resource: String,
-    /// Why, when the waiver report carries it.
-    #[serde(default)]
-    pub reason: Option<String>,
+    /// Why the exception is accepted.
+    pub reason: String,
     /// Who owns it.
     pub owner: String,
     /// The last day it applies (`YYYY-MM-DD`).
