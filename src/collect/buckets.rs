@@ -16,6 +16,8 @@ use crate::inventory::{
 enum Located {
     At(Region),
     Missing,
+    /// S3 answers 403 to HeadBucket when the bucket exists but is not the caller's to read.
+    Forbidden(CollectError),
     Unknown(CollectError),
 }
 
@@ -30,6 +32,7 @@ pub async fn bucket(ctx: &Ctx, name: String) -> Bucket {
         }
         // Without the bucket's region every read would go to the wrong endpoint; keep the
         // reason (typically AccessDenied: a bucket in another account) on every field.
+        Located::Forbidden(err) => return unreadable(name, Collected::Ok(true), &err),
         Located::Unknown(err) => return unreadable(name, Collected::failed(err.clone()), &err),
     };
 
@@ -238,9 +241,15 @@ async fn locate(ctx: &Ctx, name: &str) -> Located {
     match client.get_bucket_location().bucket(name).send().await {
         Ok(out) => Located::At(location_from(out.location_constraint())),
         Err(e) if e.code() == Some("NoSuchBucket") => Located::Missing,
-        Err(e) => {
-            Located::Unknown(err.unwrap_or_else(|| collect_error("s3:GetBucketLocation", &e)))
-        }
+        Err(e) => match err {
+            // HeadBucket's 403 means "exists, not yours" (a 404 would mean gone).
+            Some(head) if head.kind == crate::inventory::ErrorKind::AccessDenied => {
+                Located::Forbidden(head)
+            }
+            head => {
+                Located::Unknown(head.unwrap_or_else(|| collect_error("s3:GetBucketLocation", &e)))
+            }
+        },
     }
 }
 

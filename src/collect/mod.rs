@@ -254,6 +254,7 @@ pub async fn collect(
         accounts,
         organization: org_scan,
     };
+    inventory.share_organization_trails();
     inventory.normalize();
     Ok(inventory)
 }
@@ -499,12 +500,26 @@ async fn shared_bucket(shared: &Shared, requester: &Ctx, me: &AccountId, name: S
         .get_or_init(|| buckets::bucket(reader, name.clone()))
         .await
         .clone();
-    bucket.owner_account = match (owner, shared.listing_errors.get(me)) {
+    let listing_error = shared.listing_errors.get(me);
+    bucket.owner_account = match (owner, listing_error) {
         (Some(o), _) => Collected::Ok(Some(o.clone())),
+        // A bucket that does not exist is nobody's.
+        _ if bucket.exists == Collected::Ok(false) => Collected::Ok(None),
         (None, Some(err)) => Collected::failed(err.clone()),
-        (None, None) => Collected::Ok(None),
+        (None, None) => Collected::failed(CollectError {
+            operation: "s3:ListBuckets".to_owned(),
+            kind: crate::inventory::ErrorKind::OutOfScope,
+            code: None,
+            message: Some(format!("no scanned account lists bucket {name}")),
+            http_status: None,
+        }),
     };
-    bucket.owned_by_audited_account = bucket.owner_account.clone().map(|o| o.as_ref() == Some(me));
+    // "Not ours" is a fact as soon as our own listing succeeded, whoever the owner is.
+    bucket.owned_by_audited_account = match (owner, listing_error) {
+        (Some(o), _) => Collected::Ok(o == me),
+        (None, Some(err)) => Collected::failed(err.clone()),
+        (None, None) => Collected::Ok(false),
+    };
     bucket
 }
 

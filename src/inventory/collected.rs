@@ -104,6 +104,9 @@ pub enum ErrorKind {
     InvalidState,
     /// The call was not made because an earlier answer made it meaningless (e.g. the bucket is gone).
     Skipped,
+    /// The resource belongs to an account outside the scan, so it could not be attributed or
+    /// read (e.g. a log-archive bucket when only a member account is audited).
+    OutOfScope,
     /// Anything else, including answers that could not be parsed.
     Unknown,
 }
@@ -120,6 +123,7 @@ impl ErrorKind {
             ErrorKind::Network => "endpoint unreachable",
             ErrorKind::InvalidState => "resource in an invalid state for this call",
             ErrorKind::Skipped => "not read",
+            ErrorKind::OutOfScope => "owned by an account outside the scan",
             ErrorKind::Unknown => "unexpected error",
         }
     }

@@ -239,6 +239,62 @@ impl Inventory {
         text
     }
 
+    /// In an organization scan, an organization trail is read once, in the account that owns
+    /// it; every other scanned account sees that trail (and its bucket and key) with the
+    /// owner's data, as not owned by it. AWS shows members a copy whose selectors they cannot
+    /// read (CHECKS.md §2.4); the owner's reading is the authoritative one, so members inherit
+    /// its coverage and its trail-level verdicts stay with the owner.
+    pub fn share_organization_trails(&mut self) {
+        if self.organization.is_none() {
+            return;
+        }
+        let mut shared: Vec<(Trail, Option<Bucket>, Option<KmsKey>)> = Vec::new();
+        for account in &self.accounts {
+            for trail in account
+                .trails
+                .iter()
+                .filter(|t| t.is_organization_trail && t.owned_by_audited_account)
+            {
+                let bucket = trail
+                    .s3_bucket_name
+                    .as_deref()
+                    .and_then(|b| account.bucket(b))
+                    .cloned();
+                let key = trail
+                    .kms_key_id
+                    .as_deref()
+                    .and_then(|k| account.kms_key(k))
+                    .cloned();
+                shared.push((trail.clone(), bucket, key));
+            }
+        }
+        for account in &mut self.accounts {
+            for (trail, bucket, key) in &shared {
+                if trail.owner_account == account.account_id {
+                    continue;
+                }
+                account.trails.retain(|t| t.arn != trail.arn);
+                let mut copy = trail.clone();
+                copy.owned_by_audited_account = false;
+                account.trails.push(copy);
+                if let Some(b) = bucket
+                    && account.bucket(&b.name).is_none()
+                {
+                    let mut b = b.clone();
+                    let me = account.account_id.clone();
+                    b.owned_by_audited_account =
+                        b.owner_account.clone().map(|o| o.as_ref() == Some(&me));
+                    account.buckets.push(b);
+                }
+                if let Some(k) = key
+                    && account.kms_key(&k.key_id).is_none()
+                {
+                    account.kms_keys.push(k.clone());
+                }
+            }
+        }
+    }
+
     /// Sorts everything and recomputes the joins, so equal content gives equal bytes.
     pub fn normalize(&mut self) {
         for account in &mut self.accounts {

@@ -165,3 +165,58 @@ fn schema_is_generated_from_types() {
         assert!(text.contains(field), "schema lacks {field}");
     }
 }
+
+#[test]
+fn organization_trails_are_shared_with_member_accounts() {
+    let mut inv = sample();
+    let mgmt = inv.accounts[0].clone();
+    let mut member = mgmt.clone();
+    member.account_id = AccountId::from("222222222222");
+    member.trails.clear();
+    member.buckets.clear();
+    inv.accounts[0].trails[0].is_organization_trail = true;
+    inv.accounts.push(member);
+    // Without an organization scan nothing is shared.
+    let mut single = inv.clone();
+    single.share_organization_trails();
+    assert!(single.accounts[1].trails.is_empty());
+
+    inv.organization = Some(OrganizationScan {
+        id: "o-1".into(),
+        management_account_id: AccountId::from("111111111111"),
+        scanned_from: AccountId::from("111111111111"),
+        accounts: vec![],
+    });
+    inv.share_organization_trails();
+    inv.normalize();
+    let member = &inv.accounts[1];
+    assert_eq!(
+        member.trails.len(),
+        1,
+        "only the organization trail is shared"
+    );
+    let t = &member.trails[0];
+    assert!(t.is_organization_trail && !t.owned_by_audited_account);
+    assert_eq!(t.owner_account.as_str(), "111111111111");
+    assert_eq!(
+        t.status,
+        inv.accounts[0]
+            .trails
+            .iter()
+            .find(|x| x.arn == t.arn)
+            .expect("owner copy")
+            .status
+    );
+    let b = member
+        .bucket("logs")
+        .expect("the trail's bucket comes along");
+    assert_eq!(b.owned_by_audited_account, Collected::Ok(false));
+    assert_eq!(b.referenced_by, vec![t.arn.clone()]);
+    assert!(
+        member.regions.is_empty()
+            || member
+                .regions
+                .iter()
+                .all(|r| r.applicable_trails.contains(&t.arn))
+    );
+}
