@@ -21,6 +21,8 @@ pub struct Failure {
     pub timed_out: bool,
     /// No response: the connection could not be made or broke.
     pub transport: bool,
+    /// No request: credentials could not be obtained (e.g. the role could not be assumed).
+    pub credentials: bool,
 }
 
 const ACCESS_DENIED_CODES: &[&str] = &[
@@ -59,6 +61,8 @@ pub fn classify(f: &Failure) -> ErrorKind {
     let code = f.code.as_deref().unwrap_or_default();
     if f.timed_out {
         ErrorKind::Timeout
+    } else if f.credentials {
+        ErrorKind::AccessDenied
     } else if f.transport {
         ErrorKind::Network
     } else if ACCESS_DENIED_CODES.contains(&code) || f.http_status == Some(403) {
@@ -94,7 +98,11 @@ where
         SdkError::TimeoutError(_) => failure.timed_out = true,
         SdkError::DispatchFailure(d) => {
             failure.timed_out = d.is_timeout();
-            failure.transport = !d.is_timeout();
+            // Credentials are resolved while dispatching: a role that cannot be assumed fails
+            // here too, and that is a refusal, not a network problem.
+            failure.credentials =
+                !d.is_io() && !d.is_timeout() && error_chain(err).contains("credentials");
+            failure.transport = !d.is_timeout() && !failure.credentials;
         }
         _ => {}
     }

@@ -342,19 +342,24 @@ async fn org_targets(
 /// could not be assumed, or every call is denied).
 async fn prepare(target: Target) -> Result<Prepared, (AccountId, CollectError)> {
     let ctx = target.ctx;
-    let identity = async {
-        match target.identity {
-            Some(known) => Ok(known),
-            None => identify(&ctx).await.map_err(|(err, _)| err),
-        }
+    // A member proves its role with one call before anything fans out: concurrent first calls
+    // would each retry a refused AssumeRole. Once it succeeds, the account's identity cache
+    // serves every later call.
+    let identity = match target.identity {
+        Some(known) => known,
+        None => identify(&ctx)
+            .await
+            .map_err(|(err, _)| (target.account_id.clone(), err))?,
     };
     let regions = async {
         let _p = ctx.permit().await;
         ctx.clients.ec2().describe_regions().send().await
     };
-    let listing = buckets::owned_bucket_names(&ctx);
-    let (identity, regions, buckets_owned) = tokio::join!(identity, regions, listing);
-    let identity = identity.map_err(|e| (target.account_id.clone(), e))?;
+    let (regions, buckets_owned, organization) = tokio::join!(
+        regions,
+        buckets::owned_bucket_names(&ctx),
+        account::organization(&ctx, &identity.account_id)
+    );
     let enabled = match regions {
         Ok(out) => Collected::Ok(account::enabled_from(
             out.regions()
@@ -364,7 +369,6 @@ async fn prepare(target: Target) -> Result<Prepared, (AccountId, CollectError)> 
         )),
         Err(e) => Collected::failed(error::collect_error("ec2:DescribeRegions", &e)),
     };
-    let organization = account::organization(&ctx, &identity.account_id).await;
     Ok(Prepared {
         ctx,
         identity,
