@@ -84,9 +84,7 @@ pub struct OutputSpec {
 /// Parses `FORMAT[=PATH]`.
 pub fn parse_output(text: &str) -> Result<OutputSpec, String> {
     let (name, path) = match text.split_once('=') {
-        Some((name, path)) if path.is_empty() => {
-            return Err(format!("`{text}`: no file after `{name}=`"));
-        }
+        Some((name, "")) => return Err(format!("`{text}`: no file after `{name}=`")),
         Some((name, path)) => (name, Some(PathBuf::from(path))),
         None => (text, None),
     };

@@ -249,12 +249,13 @@ fn summary(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()
     } else {
         Style::new().red().bold()
     };
-    writeln!(
-        out,
-        "{} {}",
-        paint.apply(&format!("exit {}:", gate.exit_code), style),
-        gate.reason
-    )
+    // The gate's reason already starts with its exit code (`exit 1: …`, `exit 0 (--exit-zero): …`);
+    // colour that head rather than repeat it.
+    let (head, rest) = match gate.reason.split_once(": ") {
+        Some((head, rest)) if head.starts_with("exit ") => (format!("{head}:"), rest.to_owned()),
+        _ => (format!("exit {}:", gate.exit_code), gate.reason.clone()),
+    };
+    writeln!(out, "{} {rest}", paint.apply(&head, style))
 }
 
 /// Colour only when asked: every styled piece goes through here.
