@@ -357,3 +357,47 @@ fn a_user_rule_replaces_the_builtin_rule_with_its_id() {
             .all(|f| f["severity"] == "info" && f["rule_id"] == "CT-B08")
     );
 }
+
+#[test]
+fn config_file_sets_gate_and_waivers_defaults_and_flags_win() {
+    let dir = std::env::temp_dir().join(format!("trailguard-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(
+        dir.join("waivers.yaml"),
+        "waivers:\n  - rule: CT-D02\n    resource: \"legacy-*\"\n    reason: Website bucket (SEC-9)\n    owner: web\n    expires: 2099-01-01\n",
+    )
+    .expect("waivers");
+    let config = dir.join("trailguard.yaml");
+    // The waivers path is relative to the config file.
+    std::fs::write(
+        &config,
+        "gate: { fail_on: critical }\nwaivers: waivers.yaml\n",
+    )
+    .expect("config");
+    let config = config.display().to_string();
+    // Legacy's only critical FAIL is CT-D02, and it is waived: the gate passes.
+    let o = run(&["check", "--inventory", LEGACY, "--config", &config]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    // A flag wins over the config's default.
+    let o = run(&[
+        "check",
+        "--inventory",
+        LEGACY,
+        "--config",
+        &config,
+        "--fail-on",
+        "low",
+    ]);
+    assert_eq!(code(&o), 1);
+
+    std::fs::write(dir.join("bad.yaml"), "gate:\n  fail_on: extreme\n").expect("bad");
+    let bad = dir.join("bad.yaml").display().to_string();
+    let o = run(&["check", "--inventory", LEGACY, "--config", &bad]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains(&format!("{bad}:2:12")),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -6,27 +6,52 @@ use super::{EXIT_OK, RunError};
 use crate::cli::{Cli, CollectArgs, TargetArgs};
 use crate::collect::{CollectOptions, OrgOptions, collect_blocking};
 use crate::inventory::{Inventory, Timestamp};
+use crate::rules::Config;
 
 /// Runs `trailguard collect`.
 pub fn run(_cli: &Cli, args: &CollectArgs) -> Result<u8, RunError> {
-    let inventory = collect_live(&args.target)?;
+    // `collect` reads ./trailguard.yaml for target defaults, like every command.
+    let config = match Some(std::path::Path::new("trailguard.yaml")).filter(|p| p.is_file()) {
+        Some(path) => Some(Config::load(path).map_err(|p| RunError(p.render(false)))?),
+        None => None,
+    };
+    let inventory = collect_live(&args.target, config.as_ref())?;
     write_inventory(&inventory, args.output.as_deref())?;
     Ok(EXIT_OK)
 }
 
-/// Collects from live AWS with the target options (shared by `collect` and `scan`).
-pub fn collect_live(target: &TargetArgs) -> Result<Inventory, RunError> {
+/// Collects from live AWS with the target options (shared by `collect` and `scan`); the
+/// config file's `regions:` and `org:` fill what the flags leave unset.
+pub fn collect_live(target: &TargetArgs, config: Option<&Config>) -> Result<Inventory, RunError> {
+    let defaults = config
+        .map(|c| (c.regions.clone(), c.org.clone()))
+        .unwrap_or_default();
+    let (config_regions, org) = defaults;
+    let pick = |flag: &[String], config: &[String]| {
+        if flag.is_empty() {
+            config.to_vec()
+        } else {
+            flag.to_vec()
+        }
+    };
     let opts = CollectOptions {
         profile: target.profile.clone(),
-        regions: target.regions.clone(),
+        regions: pick(&target.regions, &config_regions),
         concurrency: usize::from(target.concurrency),
         timeout: target.timeout,
         org: target.org.then(|| OrgOptions {
-            role_name: target.role_name.clone(),
-            role_arn_template: target.role_arn_template.clone(),
-            external_id: target.external_id.clone(),
-            accounts: target.accounts.clone(),
-            exclude_accounts: target.exclude_accounts.clone(),
+            role_name: target
+                .role_name
+                .clone()
+                .or(org.role_name.clone())
+                .unwrap_or_else(|| "OrganizationAccountAccessRole".to_owned()),
+            role_arn_template: target
+                .role_arn_template
+                .clone()
+                .or(org.role_arn_template.clone()),
+            external_id: target.external_id.clone().or(org.external_id.clone()),
+            accounts: pick(&target.accounts, &org.accounts),
+            exclude_accounts: pick(&target.exclude_accounts, &org.exclude_accounts),
         }),
     };
     let now = || Timestamp(time::OffsetDateTime::now_utc());

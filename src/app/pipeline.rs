@@ -24,6 +24,8 @@ use crate::waivers::{WaiverOutcome, Waivers};
 /// Everything loaded and checked before any evaluation (and, for `scan`, before any AWS call),
 /// so bad input is exit 2 without collecting anything.
 pub struct Plan {
+    /// The config file, when there is one (defaults for targets too).
+    pub config: Option<Config>,
     rules: RuleSet,
     framework: Option<String>,
     waivers: Option<Waivers>,
@@ -79,7 +81,11 @@ pub fn plan(
         frameworks::filter(&mut rules, id)
             .map_err(|e| Err(RunError(format!("--framework {id}: {e}"))))?;
     }
-    let waivers = match &gate_args.waivers {
+    let waivers_path = gate_args
+        .waivers
+        .clone()
+        .or_else(|| config.as_ref().and_then(|c| c.waivers.clone()));
+    let waivers = match &waivers_path {
         None => None,
         Some(path) => match Waivers::load(path) {
             Ok(w) => Some(w),
@@ -115,17 +121,24 @@ pub fn plan(
                 .join(", ")
         ))));
     }
+    // Flags win over the config file's `gate:` defaults.
+    let gate_config = config.as_ref().map(|c| c.gate.clone()).unwrap_or_default();
+    let policy = GatePolicy {
+        fail_on: gate_args
+            .fail_on
+            .and_then(|s| Severity::parse(s.as_str()))
+            .or(gate_config.fail_on),
+        allow_errors: gate_args.allow_errors || gate_config.allow_errors.unwrap_or(false),
+        exit_zero: gate_args.exit_zero || gate_config.exit_zero.unwrap_or(false),
+        fail_on_new_only: gate_args.fail_on_new_only,
+    };
     Ok(Plan {
+        config,
         rules,
         framework: rule_args.framework.clone(),
         waivers,
         baseline,
-        policy: GatePolicy {
-            fail_on: gate_args.fail_on.and_then(|s| Severity::parse(s.as_str())),
-            allow_errors: gate_args.allow_errors,
-            exit_zero: gate_args.exit_zero,
-            fail_on_new_only: gate_args.fail_on_new_only,
-        },
+        policy,
         outputs,
     })
 }

@@ -24,13 +24,10 @@ pub struct TargetArgs {
     /// management account or the CloudTrail delegated administrator).
     #[arg(long)]
     pub org: bool,
-    /// With --org: the role to assume in each member account.
-    #[arg(
-        long,
-        default_value = "OrganizationAccountAccessRole",
-        requires = "org"
-    )]
-    pub role_name: String,
+    /// With --org: the role to assume in each member account [default:
+    /// OrganizationAccountAccessRole].
+    #[arg(long, requires = "org")]
+    pub role_name: Option<String>,
     /// With --org: the role ARN to assume, with `{account_id}` (and `{partition}`), for landing
     /// zones whose audit role has a path, e.g. `arn:aws:iam::{account_id}:role/security/Audit`.
     #[arg(long, requires = "org", value_name = "TEMPLATE")]

@@ -35,7 +35,41 @@ pub struct Config {
     pub skip: Vec<String>,
     /// `rules.no_builtin`.
     pub no_builtin: bool,
+    /// `gate:` defaults for the CI gate (flags win).
+    pub gate: GateConfig,
+    /// `waivers:`, relative to the config file's folder.
+    pub waivers: Option<PathBuf>,
+    /// `regions:` — the default scan scope.
+    pub regions: Vec<String>,
+    /// `org:` — defaults for organization scans.
+    pub org: OrgConfig,
     parameters: Vec<(Key, Node)>,
+}
+
+/// The `gate:` section.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GateConfig {
+    /// `fail_on`: a severity name.
+    pub fail_on: Option<super::Severity>,
+    /// `allow_errors`.
+    pub allow_errors: Option<bool>,
+    /// `exit_zero`.
+    pub exit_zero: Option<bool>,
+}
+
+/// The `org:` section.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrgConfig {
+    /// `role_name`.
+    pub role_name: Option<String>,
+    /// `role_arn_template`.
+    pub role_arn_template: Option<String>,
+    /// `external_id`.
+    pub external_id: Option<String>,
+    /// `accounts`.
+    pub accounts: Vec<String>,
+    /// `exclude_accounts`.
+    pub exclude_accounts: Vec<String>,
 }
 
 impl Config {
@@ -75,6 +109,10 @@ impl Config {
             only: Vec::new(),
             skip: Vec::new(),
             no_builtin: false,
+            gate: GateConfig::default(),
+            waivers: None,
+            regions: Vec::new(),
+            org: OrgConfig::default(),
             parameters: Vec::new(),
         };
         let entries: &[(Key, Node)] = match &doc.value {
@@ -94,8 +132,32 @@ impl Config {
         for (key, value) in entries {
             match key.name.as_str() {
                 "rules" => config.read_rules(value, base, &mut problems),
-                "org" => sub_keys(&file, value, ORG_KEYS, "`org`", &mut problems),
-                "gate" => sub_keys(&file, value, GATE_KEYS, "`gate`", &mut problems),
+                "org" => {
+                    sub_keys(&file, value, ORG_KEYS, "`org`", &mut problems);
+                    config.read_org(value, &mut problems);
+                }
+                "gate" => {
+                    sub_keys(&file, value, GATE_KEYS, "`gate`", &mut problems);
+                    config.read_gate(value, &mut problems);
+                }
+                "waivers" => match value.as_str() {
+                    Some(path) => config.waivers = Some(base.join(path)),
+                    None => problems.push(Diagnostic::new(
+                        ProblemKind::InvalidValue,
+                        &file,
+                        value.pos,
+                        "`waivers` is the path of a waivers file",
+                    )),
+                },
+                "regions" => match string_list(value) {
+                    Some(list) => config.regions = list,
+                    None => problems.push(Diagnostic::new(
+                        ProblemKind::InvalidValue,
+                        &file,
+                        value.pos,
+                        "`regions` is a list of region names",
+                    )),
+                },
                 "parameters" => match value.as_map() {
                     Some(m) => config.parameters = m.to_vec(),
                     None => problems.push(Diagnostic::new(
@@ -112,6 +174,63 @@ impl Config {
             Ok(config)
         } else {
             Err(Problems { problems })
+        }
+    }
+
+    fn read_gate(&mut self, value: &Node, problems: &mut Vec<Diagnostic>) {
+        for (key, v) in value.as_map().unwrap_or_default() {
+            let flag = || match v.value {
+                yaml::Value::Bool(b) => Some(b),
+                _ => None,
+            };
+            let bad =
+                |what: &str| Diagnostic::new(ProblemKind::InvalidValue, &self.file, v.pos, what);
+            match key.name.as_str() {
+                "fail_on" => match v.as_str().and_then(super::Severity::parse) {
+                    Some(sev) => self.gate.fail_on = Some(sev),
+                    None => problems.push(bad(
+                        "`gate.fail_on` is a severity: info, low, medium, high or critical",
+                    )),
+                },
+                "allow_errors" => match flag() {
+                    Some(b) => self.gate.allow_errors = Some(b),
+                    None => problems.push(bad("`gate.allow_errors` is true or false")),
+                },
+                "exit_zero" => match flag() {
+                    Some(b) => self.gate.exit_zero = Some(b),
+                    None => problems.push(bad("`gate.exit_zero` is true or false")),
+                },
+                _ => {}
+            }
+        }
+    }
+
+    fn read_org(&mut self, value: &Node, problems: &mut Vec<Diagnostic>) {
+        for (key, v) in value.as_map().unwrap_or_default() {
+            let bad =
+                |what: &str| Diagnostic::new(ProblemKind::InvalidValue, &self.file, v.pos, what);
+            match key.name.as_str() {
+                "role_name" | "role_arn_template" | "external_id" => match v.as_str() {
+                    Some(text) => {
+                        let slot = match key.name.as_str() {
+                            "role_name" => &mut self.org.role_name,
+                            "role_arn_template" => &mut self.org.role_arn_template,
+                            _ => &mut self.org.external_id,
+                        };
+                        *slot = Some(text.to_owned());
+                    }
+                    None => problems.push(bad(&format!("`org.{}` is a string", key.name))),
+                },
+                "accounts" | "exclude_accounts" => match string_list(v) {
+                    Some(list) if key.name == "accounts" => self.org.accounts = list,
+                    Some(list) => self.org.exclude_accounts = list,
+                    None => problems.push(bad(&format!(
+                        "`org.{}` is a list of quoted account ids",
+                        key.name
+                    ))),
+                },
+                _ => {}
+            }
         }
     }
 
@@ -283,6 +402,15 @@ fn looks_like_rule_id(name: &str) -> bool {
     name.contains('-') && name.starts_with(|c: char| c.is_ascii_uppercase())
 }
 
+/// A list of strings (account ids must be quoted: YAML reads 012… as a number).
+fn string_list(value: &Node) -> Option<Vec<String>> {
+    value
+        .as_seq()?
+        .iter()
+        .map(|i| i.as_str().map(str::to_owned))
+        .collect()
+}
+
 fn sub_keys(
     file: &Arc<SourceFile>,
     value: &Node,
@@ -298,5 +426,29 @@ fn sub_keys(
             value.pos,
             format!("{what} is a mapping"),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn target_and_gate_sections() {
+        let text = "regions: [us-east-1, eu-west-1]\norg:\n  role_name: Audit\n  exclude_accounts: [\"111111111111\"]\ngate: { fail_on: high, allow_errors: true }\nwaivers: w.yaml\n";
+        let c = Config::parse("t.yaml", text, Path::new("/etc/tg")).expect("valid");
+        assert_eq!(c.regions, ["us-east-1", "eu-west-1"]);
+        assert_eq!(c.org.role_name.as_deref(), Some("Audit"));
+        assert_eq!(c.org.exclude_accounts, ["111111111111"]);
+        assert_eq!(c.gate.fail_on, Some(crate::rules::Severity::High));
+        assert_eq!(c.gate.allow_errors, Some(true));
+        assert_eq!(c.waivers, Some(PathBuf::from("/etc/tg/w.yaml")));
+        let bad = Config::parse(
+            "t.yaml",
+            "org: { accounts: [111111111111] }\nregions: eu\n",
+            Path::new("."),
+        );
+        let problems = bad.expect_err("invalid").problems;
+        assert_eq!(problems.len(), 2, "{problems:?}");
     }
 }
