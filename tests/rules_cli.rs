@@ -401,3 +401,53 @@ fn config_file_sets_gate_and_waivers_defaults_and_flags_win() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn framework_view_limits_rules_and_reports_per_control_status() {
+    let o = run(&[
+        "check",
+        "--inventory",
+        LEGACY,
+        "--framework",
+        "cis-aws-foundations-v5.0.0",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(json["run"]["framework"], "cis-aws-foundations-v5.0.0");
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty());
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["frameworks"]["cis-aws-foundations-v5.0.0"].is_array()),
+        "only rules mapped to the framework are evaluated"
+    );
+    let controls = json["frameworks"][0]["controls"]
+        .as_array()
+        .expect("controls");
+    let control_3_1 = controls
+        .iter()
+        .find(|c| c["control"] == "3.1")
+        .expect("3.1");
+    assert_eq!(control_3_1["status"], "FAIL");
+    assert_eq!(control_3_1["rules"], serde_json::json!(["CT-A02"]));
+    let md = run(&[
+        "check",
+        "--inventory",
+        LEGACY,
+        "--framework",
+        "cis-aws-foundations-v5.0.0",
+        "--output",
+        "markdown",
+    ]);
+    assert!(stdout(&md).contains("3.1"), "{}", stdout(&md));
+
+    let o = run(&["check", "--inventory", LEGACY, "--framework", "cis-9"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("--framework cis-9")
+            && stderr(&o).contains("cis-aws-foundations-v5.0.0")
+    );
+}
