@@ -3,12 +3,27 @@
 use super::model::CollectionError;
 use crate::inventory::Inventory;
 
-/// Every failed read recorded in the inventory, sorted by account and path.
+/// Every failed read recorded in the inventory, sorted by account and path — including
+/// organization accounts that could not be collected at all. Reads that were skipped because
+/// an earlier answer made them meaningless (a deleted bucket's configuration) are not failures
+/// and are left out.
 ///
 /// Walks the inventory's JSON form, so a `Collected` field added to the inventory later is
 /// found without a change here. List elements are named by their ARN, key id, name or region.
 pub fn collection_errors(inventory: &Inventory) -> Vec<CollectionError> {
     let mut out = Vec::new();
+    for account in inventory.organization.iter().flat_map(|o| &o.accounts) {
+        if let Some(e) = &account.error {
+            out.push(CollectionError {
+                account_id: account.account_id.to_string(),
+                path: "account".to_owned(),
+                operation: e.operation.clone(),
+                kind: e.kind,
+                code: e.code.clone(),
+                message: e.message.clone(),
+            });
+        }
+    }
     for account in &inventory.accounts {
         let Ok(value) = serde_json::to_value(account) else {
             continue;
@@ -28,6 +43,9 @@ fn walk(account: &str, value: &serde_json::Value, path: String, out: &mut Vec<Co
                 && let Ok(e) =
                     serde_json::from_value::<crate::inventory::CollectError>(error.clone())
             {
+                if e.kind == crate::inventory::ErrorKind::Skipped {
+                    return;
+                }
                 out.push(CollectionError {
                     account_id: account.to_owned(),
                     path,
@@ -57,5 +75,59 @@ fn walk(account: &str, value: &serde_json::Value, path: String, out: &mut Vec<Co
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::{
+        AccountId, CollectError, ErrorKind, OrganizationAccount, OrganizationScan,
+    };
+
+    #[test]
+    fn unreachable_accounts_count_and_skipped_reads_do_not() {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/inventories/compliant.json"),
+        )
+        .expect("fixture");
+        let mut inv = Inventory::from_json(&text, "compliant.json").expect("loads");
+        assert!(collection_errors(&inv).is_empty());
+        let skipped = CollectError {
+            operation: "s3:*".into(),
+            kind: ErrorKind::Skipped,
+            code: None,
+            message: Some("the bucket does not exist".into()),
+            http_status: None,
+        };
+        inv.accounts[0].buckets[0].versioning = crate::inventory::Collected::failed(skipped);
+        assert!(
+            collection_errors(&inv).is_empty(),
+            "a skipped read is not a failure"
+        );
+        inv.organization = Some(OrganizationScan {
+            id: "o-1".into(),
+            management_account_id: AccountId::from("111111111111"),
+            scanned_from: AccountId::from("111111111111"),
+            accounts: vec![OrganizationAccount {
+                account_id: AccountId::from("999999999999"),
+                name: "locked".into(),
+                in_scope: true,
+                error: Some(CollectError {
+                    operation: "sts:GetCallerIdentity".into(),
+                    kind: ErrorKind::AccessDenied,
+                    code: None,
+                    message: None,
+                    http_status: None,
+                }),
+            }],
+        });
+        let errors = collection_errors(&inv);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            (errors[0].account_id.as_str(), errors[0].path.as_str()),
+            ("999999999999", "account")
+        );
     }
 }
