@@ -13,7 +13,7 @@ pub fn run(cli: &Cli, args: &ScanArgs) -> Result<u8, RunError> {
         Ok(plan) => plan,
         Err(done) => return done,
     };
-    let inventory = collect_live(&args.target, plan.config.as_ref())?;
+    let inventory = collect_live(cli, &args.target, plan.config.as_ref())?;
     if let Some(path) = &args.save_inventory {
         write_inventory(&inventory, Some(path))?;
     }

@@ -34,6 +34,30 @@ use crate::inventory::{
 pub use clients::BOOTSTRAP_REGION;
 pub use org::{OrgOptions, SESSION_NAME};
 
+/// Observes a collection as it runs, e.g. to draw a progress bar. Called from many tasks.
+pub trait Progress: Send + Sync {
+    /// How many accounts will be collected.
+    fn accounts(&self, total: usize);
+    /// One account is done (collected, or given up on).
+    fn account_done(&self);
+    /// One AWS call is about to be made.
+    fn call(&self);
+}
+
+/// An optional [`Progress`] observer.
+#[derive(Clone, Default)]
+pub struct ProgressSink(pub Option<Arc<dyn Progress>>);
+
+impl std::fmt::Debug for ProgressSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "ProgressSink(on)"
+        } else {
+            "ProgressSink(off)"
+        })
+    }
+}
+
 /// What to collect and how.
 #[derive(Debug, Clone)]
 pub struct CollectOptions {
@@ -47,6 +71,8 @@ pub struct CollectOptions {
     pub timeout: Duration,
     /// `--org`: every account of the organization, through AssumeRole.
     pub org: Option<OrgOptions>,
+    /// Who to tell about progress.
+    pub progress: ProgressSink,
 }
 
 /// Why nothing could be collected (exit status 2). Failures of single reads, and of single
@@ -79,13 +105,18 @@ pub enum CollectFailure {
 pub struct Ctx {
     clients: clients::Clients,
     limit: Arc<Semaphore>,
+    progress: ProgressSink,
 }
 
 impl Ctx {
     /// Waits for a slot in the concurrency budget. The semaphore is never closed, so this
     /// only returns `None` if that invariant is broken — the call then runs unthrottled.
     async fn permit(&self) -> Option<SemaphorePermit<'_>> {
-        self.limit.acquire().await.ok()
+        let permit = self.limit.acquire().await.ok();
+        if let Some(p) = &self.progress.0 {
+            p.call();
+        }
+        permit
     }
 }
 
@@ -145,6 +176,7 @@ pub async fn collect(
     let caller_ctx = Ctx {
         clients: clients::Clients::new(base.clone()),
         limit,
+        progress: opts.progress.clone(),
     };
     let caller = identify(&caller_ctx).await.map_err(|(err, detail)| {
         CollectFailure::Identity(account::describe_identity_failure(&err, &detail))
@@ -166,6 +198,9 @@ pub async fn collect(
     // ownership, organization facts.
     let mut prepared = Vec::new();
     let mut failed: Vec<(AccountId, CollectError)> = Vec::new();
+    if let Some(p) = &opts.progress.0 {
+        p.accounts(targets.len());
+    }
     let mut round_one = JoinSet::new();
     for target in targets {
         round_one.spawn(prepare(target));
@@ -173,7 +208,12 @@ pub async fn collect(
     for result in join_all(round_one).await {
         match result {
             Ok(p) => prepared.push(p),
-            Err(failure) => failed.push(failure),
+            Err(failure) => {
+                if let Some(p) = &opts.progress.0 {
+                    p.account_done();
+                }
+                failed.push(failure);
+            }
         }
     }
     prepared.sort_by(|a, b| a.identity.account_id.cmp(&b.identity.account_id));
@@ -227,7 +267,15 @@ pub async fn collect(
 
     let mut round_two = JoinSet::new();
     for p in prepared {
-        round_two.spawn(collect_account(p, Arc::clone(&shared), requested.clone()));
+        let progress = opts.progress.clone();
+        let task = collect_account(p, Arc::clone(&shared), requested.clone());
+        round_two.spawn(async move {
+            let account = task.await;
+            if let Some(p) = &progress.0 {
+                p.account_done();
+            }
+            account
+        });
     }
     let accounts = join_all(round_two).await;
 
@@ -311,6 +359,7 @@ async fn org_targets(
             let ctx = Ctx {
                 clients: clients::Clients::new(config),
                 limit: Arc::clone(&caller_ctx.limit),
+                progress: caller_ctx.progress.clone(),
             };
             (ctx, None)
         };
