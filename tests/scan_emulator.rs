@@ -165,9 +165,12 @@ fn every_format_in_one_run_and_the_evidence_rechecks_offline() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(out.stdout.is_empty(), "every format went to a file");
-    assert!(
-        text(&out.stderr).contains("exit 1"),
-        "the gate's reason is on stderr"
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("exit 1"), "the gate's reason is on stderr");
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "no progress bar when stderr is not a terminal: {stderr}"
     );
 
     let report = json_file(&json);
