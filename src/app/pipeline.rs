@@ -25,6 +25,8 @@ use crate::waivers::{WaiverOutcome, Waivers};
 /// so bad input is exit 2 without collecting anything.
 pub struct Plan {
     /// The config file, when there is one (defaults for targets too).
+    // Only `scan` reads it (target defaults), and `scan` needs the `aws` feature.
+    #[cfg_attr(not(feature = "aws"), allow(dead_code))]
     pub config: Option<Config>,
     rules: RuleSet,
     framework: Option<String>,

@@ -1,14 +1,14 @@
 //! Building the report: findings + rule metadata + inventory + annotations → [`Report`].
 
-use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::collection::collection_errors;
 use super::model::{
     BaselineState, ControlCoverage, FrameworkCoverage, RemediationInfo, Report, ReportFinding,
     ReportInput, ResolvedFinding, RuleInfo, RulePack, RuleSource, SCHEMA, Summary, Tool,
 };
-use crate::finding::{self, Status};
+use crate::finding::{self, Finding, Status};
+use crate::frameworks::{self, ControlState};
 use crate::rules::{Rule, RuleSet};
 
 impl Report {
@@ -24,6 +24,8 @@ impl Report {
             gate,
         } = input;
         finding::sort(&mut findings);
+        let waived: BTreeSet<String> = annotations.waivers.keys().cloned().collect();
+        let frameworks = coverage(rules, &findings, &waived, run.framework.as_deref());
         let findings: Vec<ReportFinding> = findings
             .into_iter()
             .map(|f| {
@@ -87,7 +89,6 @@ impl Report {
         }
 
         let summary = Summary::of(&findings, resolved.len(), run.accounts.len());
-        let frameworks = coverage(rules, &findings, run.framework.as_deref());
         Report {
             schema: SCHEMA.to_owned(),
             tool: Tool {
@@ -210,114 +211,43 @@ fn digest(rules: &RuleSet) -> String {
     format!("fnv1a64:{hash:016x}")
 }
 
-/// Every framework the rules map to (or only `only`), each control with its folded status.
+/// Per-framework control status, folded by [`frameworks::control_status`] (the one place
+/// that decides what a control's status is).
 fn coverage(
     rules: &RuleSet,
-    findings: &[ReportFinding],
+    findings: &[Finding],
+    waived: &BTreeSet<String>,
     only: Option<&str>,
 ) -> Vec<FrameworkCoverage> {
-    // framework → control → rule ids
-    let mut map: BTreeMap<&str, BTreeMap<&str, BTreeSet<&str>>> = BTreeMap::new();
-    for rule in rules.iter() {
-        for (framework, controls) in &rule.frameworks {
-            if only.is_some_and(|o| o != framework) {
-                continue;
-            }
-            for control in controls {
-                map.entry(framework)
-                    .or_default()
-                    .entry(control)
-                    .or_default()
-                    .insert(&rule.id);
-            }
-        }
-    }
-    map.into_iter()
-        .map(|(framework, controls)| {
-            let mut controls: Vec<ControlCoverage> = controls
-                .into_iter()
-                .map(|(control, rule_ids)| control_coverage(control, &rule_ids, findings))
-                .collect();
-            controls.sort_by(|a, b| control_order(&a.control, &b.control));
-            FrameworkCoverage {
-                framework: framework.to_owned(),
-                controls,
-            }
+    let ids: BTreeSet<&str> = rules
+        .iter()
+        .flat_map(|r| r.frameworks.keys().map(String::as_str))
+        .filter(|f| only.is_none_or(|o| o == *f))
+        .collect();
+    ids.into_iter()
+        .filter_map(|id| {
+            let controls = frameworks::control_status(findings, rules, id, waived).ok()?;
+            Some(FrameworkCoverage {
+                framework: id.to_owned(),
+                controls: controls
+                    .into_iter()
+                    .map(|c| ControlCoverage {
+                        control: c.control_id,
+                        rules: c.rules,
+                        status: match c.status {
+                            ControlState::Pass => Status::Pass,
+                            ControlState::Fail => Status::Fail,
+                            ControlState::Error => Status::Error,
+                            ControlState::NotApplicable => Status::NotApplicable,
+                        },
+                        pass: c.counts.pass,
+                        fail: c.counts.fail,
+                        error: c.counts.error,
+                        not_applicable: c.counts.not_applicable,
+                        waived: c.counts.waived,
+                    })
+                    .collect(),
+            })
         })
         .collect()
-}
-
-fn control_coverage(
-    control: &str,
-    rule_ids: &BTreeSet<&str>,
-    findings: &[ReportFinding],
-) -> ControlCoverage {
-    let mut c = ControlCoverage {
-        control: control.to_owned(),
-        rules: rule_ids.iter().map(|r| (*r).to_owned()).collect(),
-        status: Status::NotApplicable,
-        pass: 0,
-        fail: 0,
-        error: 0,
-        not_applicable: 0,
-        waived: 0,
-    };
-    for f in findings
-        .iter()
-        .filter(|f| rule_ids.contains(f.rule_id.as_str()))
-    {
-        match f.status {
-            Status::Fail | Status::Error if f.is_waived() => c.waived += 1,
-            Status::Fail => c.fail += 1,
-            Status::Error => c.error += 1,
-            Status::Pass => c.pass += 1,
-            Status::NotApplicable => c.not_applicable += 1,
-        }
-    }
-    c.status = if c.fail > 0 {
-        Status::Fail
-    } else if c.error > 0 {
-        Status::Error
-    } else if c.pass + c.waived > 0 {
-        Status::Pass
-    } else {
-        Status::NotApplicable
-    };
-    c
-}
-
-/// Natural order of control ids: dot-separated parts, numbers compared as numbers.
-fn control_order(a: &str, b: &str) -> Ordering {
-    let (mut pa, mut pb) = (a.split('.'), b.split('.'));
-    loop {
-        match (pa.next(), pb.next()) {
-            (None, None) => return a.cmp(b),
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(x), Some(y)) => {
-                let ord = match (x.parse::<u64>(), y.parse::<u64>()) {
-                    (Ok(m), Ok(n)) => m.cmp(&n),
-                    _ => x.cmp(y),
-                };
-                if ord != Ordering::Equal {
-                    return ord;
-                }
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::control_order;
-
-    #[test]
-    fn controls_in_natural_order() {
-        let mut ids = vec!["3.10", "3.2", "CloudTrail.10", "CloudTrail.9", "3.1", "a"];
-        ids.sort_by(|a, b| control_order(a, b));
-        assert_eq!(
-            ids,
-            ["3.1", "3.2", "3.10", "CloudTrail.9", "CloudTrail.10", "a"]
-        );
-    }
 }
