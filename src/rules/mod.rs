@@ -33,6 +33,8 @@ pub use model::{
     TestCase,
 };
 pub use parse::DEFAULT_TEST_NOW;
+/// Strict-YAML helpers shared by every file trailguard reads (rules, config, waivers).
+pub(crate) use parse::{check_keys, syntax_diagnostic};
 
 /// A set of loaded rules, sorted by id.
 #[derive(Debug, Clone, Default)]

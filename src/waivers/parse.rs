@@ -11,6 +11,7 @@ use super::Waiver;
 use super::glob::Glob;
 use crate::rules::diagnostic::{Diagnostic, ProblemKind, SourceFile, did_you_mean};
 use crate::rules::yaml::{self, Key, Node, Pos, Value};
+use crate::rules::{check_keys, syntax_diagnostic};
 
 /// The optional `schema:` value of a waivers file.
 pub const SCHEMA: &str = "trailguard.waivers/v1";
@@ -296,48 +297,5 @@ impl<'a> Fields<'a, '_> {
             .help = Some("e.g. `expires: 2027-03-31` (the last day the waiver applies)".into());
         }
         parsed
-    }
-}
-
-fn check_keys(
-    file: &Arc<SourceFile>,
-    entries: &[(Key, Node)],
-    allowed: &[&str],
-    what: &str,
-    problems: &mut Vec<Diagnostic>,
-) {
-    for (key, _) in entries {
-        if !allowed.contains(&key.name.as_str()) {
-            let help = did_you_mean(&key.name, allowed.iter().copied())
-                .unwrap_or_else(|| format!("the keys of a {what} are: {}", allowed.join(", ")));
-            problems.push(
-                Diagnostic::new(
-                    ProblemKind::UnknownKey,
-                    file,
-                    key.pos,
-                    format!("unknown key `{}` in {what}", key.name),
-                )
-                .help(help),
-            );
-        }
-    }
-}
-
-/// A YAML parse failure as a diagnostic (duplicate keys get their own kind), as for rules.
-fn syntax_diagnostic(file: &Arc<SourceFile>, e: &yaml::SyntaxError) -> Diagnostic {
-    let kind = if e.message.starts_with("duplicate mapping key") {
-        ProblemKind::DuplicateKey
-    } else {
-        ProblemKind::Syntax
-    };
-    let d = match e.pos {
-        Some(pos) => Diagnostic::new(kind, file, pos, e.message.clone()),
-        None => Diagnostic::whole_file(kind, file, e.message.clone()),
-    };
-    if kind == ProblemKind::DuplicateKey {
-        d.label("given a second time here")
-            .help("each key may appear once in a mapping")
-    } else {
-        d
     }
 }
