@@ -151,6 +151,12 @@ fn organization_scan_per_account_verdicts_isolation_and_read_only() {
         .expect("org trail arn");
     // Management: the organization trail is evaluated once, here.
     assert_eq!(status(&report, DEFAULT_ACCOUNT, "CT-A08"), ["PASS"]);
+    let a08 = account_findings(&report, DEFAULT_ACCOUNT)
+        .into_iter()
+        .find(|f| f["rule_id"] == "CT-A08")
+        .expect("A08");
+    assert_eq!(a08["resource"]["type"], "AWS::Organizations::Organization");
+    assert_eq!(a08["resource"]["id"], org.facts["organization_id"]);
     assert_eq!(status(&report, DEFAULT_ACCOUNT, "CT-A02"), ["PASS"]);
     // Its bucket lives in log-archive and was read with log-archive's credentials.
     let org_bucket = org.facts["accounts"]["management"]["trails"]["org-trail"]["bucket"]
@@ -173,9 +179,11 @@ fn organization_scan_per_account_verdicts_isolation_and_read_only() {
 
     // A member covered only by the organization trail inherits it, with evidence naming it.
     let only_org = &members["no-trail"];
-    for rule in ["CT-A01", "CT-A02", "CT-A08"] {
+    for rule in ["CT-A01", "CT-A02"] {
         assert_eq!(status(&report, only_org, rule), ["PASS"], "{rule}");
     }
+    // CT-A08 is judged once, for the organization (attributed to its management account).
+    assert!(status(&report, only_org, "CT-A08").is_empty());
     let a02 = account_findings(&report, only_org)
         .into_iter()
         .find(|f| f["rule_id"] == "CT-A02")

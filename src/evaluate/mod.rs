@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 pub use logic::{Env, Truth, eval, fold_all, fold_any};
-pub use subjects::{Subject, subjects};
+pub use subjects::{Subject, organization_subjects, subjects};
 pub use unreachable::unreachable_accounts;
 
 use crate::finding::{self, Evidence, Finding, Status};
@@ -35,26 +35,32 @@ pub fn evaluate(rules: &RuleSet, inventory: &Inventory, now: Timestamp) -> Vec<F
     let mut findings = Vec::new();
     for rule in rules.iter() {
         let params = rule.param_values();
-        for account in &inventory.accounts {
-            for subject in subjects(rule.scope, account) {
-                let verdict = judge(rule, &subject.value, &params, now);
-                let r = &subject.resource;
-                findings.push(Finding {
-                    fingerprint: finding::fingerprint(
-                        &rule.id,
-                        &r.account_id,
-                        r.region.as_deref(),
-                        &r.id,
-                    ),
-                    rule_id: rule.id.clone(),
-                    title: rule.title.clone(),
-                    severity: rule.severity,
-                    status: verdict.status,
-                    resource: subject.resource,
-                    message: verdict.message,
-                    evidence: verdict.evidence,
-                });
-            }
+        let all: Vec<Subject> = match rule.scope {
+            Scope::Organization => organization_subjects(inventory),
+            scope => inventory
+                .accounts
+                .iter()
+                .flat_map(|account| subjects(scope, account))
+                .collect(),
+        };
+        for subject in all {
+            let verdict = judge(rule, &subject.value, &params, now);
+            let r = &subject.resource;
+            findings.push(Finding {
+                fingerprint: finding::fingerprint(
+                    &rule.id,
+                    &r.account_id,
+                    r.region.as_deref(),
+                    &r.id,
+                ),
+                rule_id: rule.id.clone(),
+                title: rule.title.clone(),
+                severity: rule.severity,
+                status: verdict.status,
+                resource: subject.resource,
+                message: verdict.message,
+                evidence: verdict.evidence,
+            });
         }
     }
     findings.extend(unreachable_accounts(rules, inventory));

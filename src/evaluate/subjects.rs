@@ -4,10 +4,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::finding::Resource;
-use crate::inventory::{Account, CollectError, Collected, Trail};
+use crate::inventory::{Account, CollectError, Collected, Inventory, Organization, Trail};
 use crate::rules::Scope;
 use crate::rules::view::{
-    AccountRef, AccountSubject, BucketSubject, KeySubject, RegionSubject, TrailSubject, TrailView,
+    AccountRef, AccountSubject, BucketSubject, KeySubject, OrganizationSubject, RegionSubject,
+    TrailSubject, TrailView,
 };
 
 /// One subject to evaluate a rule on.
@@ -189,6 +190,8 @@ pub fn subjects(scope: Scope, account: &Account) -> Vec<Subject> {
                 }
             })
             .collect(),
+        // One per organization, not per account: see `organization_subjects`.
+        Scope::Organization => Vec::new(),
         Scope::Key => account
             .kms_keys
             .iter()
@@ -222,5 +225,140 @@ pub fn subjects(scope: Scope, account: &Account) -> Vec<Subject> {
                 }
             })
             .collect(),
+    }
+}
+
+/// The subjects of `scope: organization`: one per organization.
+///
+/// With `--org` the organization is one subject whose trails are the organization trails as
+/// their owners read them. Otherwise each audited account speaks for its organization (accounts
+/// of the same organization are merged); an account in no organization gives a subject whose
+/// `organization` is `null`, and one whose organization could not be read an error.
+pub fn organization_subjects(inventory: &Inventory) -> Vec<Subject> {
+    if let Some(scan) = &inventory.organization {
+        let management = inventory
+            .accounts
+            .iter()
+            .find(|a| a.account_id == scan.management_account_id)
+            .or_else(|| {
+                inventory
+                    .accounts
+                    .iter()
+                    .find(|a| a.account_id == scan.scanned_from)
+            });
+        let Some(reader) = management.or(inventory.accounts.first()) else {
+            return Vec::new();
+        };
+        let trails: Vec<TrailView> = inventory
+            .accounts
+            .iter()
+            .flat_map(|a| {
+                a.trails
+                    .iter()
+                    .filter(|t| t.is_organization_trail && t.owned_by_audited_account)
+                    .map(move |t| trail_view(a, t))
+            })
+            .collect();
+        let view = OrganizationSubject {
+            organization: reader.organization.clone(),
+            accounts: scan.accounts.clone(),
+            trails,
+        };
+        let arn = reader
+            .organization
+            .ok()
+            .and_then(|o| o.as_ref())
+            .map(|o| o.arn.to_string());
+        return vec![org_subject(
+            reader,
+            &scan.id,
+            &scan.management_account_id.to_string(),
+            arn,
+            &view,
+        )];
+    }
+    // One subject per organization id; accounts outside any (or unreadable) stand alone.
+    let mut out: Vec<Subject> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for account in &inventory.accounts {
+        let org: Option<&Organization> = account.organization.ok().and_then(Option::as_ref);
+        if let Some(o) = org {
+            if seen.contains(&o.id) {
+                continue;
+            }
+            seen.push(o.id.clone());
+        }
+        let members: Vec<&Account> = match org {
+            Some(o) => inventory
+                .accounts
+                .iter()
+                .filter(|a| {
+                    a.organization
+                        .ok()
+                        .and_then(Option::as_ref)
+                        .is_some_and(|x| x.id == o.id)
+                })
+                .collect(),
+            None => vec![account],
+        };
+        let mut trails: Vec<TrailView> = Vec::new();
+        for a in members {
+            for t in &a.trails {
+                if !trails.iter().any(|v| v.trail.arn == t.arn) {
+                    trails.push(trail_view(a, t));
+                }
+            }
+        }
+        let view = OrganizationSubject {
+            organization: account.organization.clone(),
+            accounts: Vec::new(),
+            trails,
+        };
+        let (id, owner, arn) = match org {
+            Some(o) => (
+                o.id.clone(),
+                o.management_account_id.to_string(),
+                Some(o.arn.to_string()),
+            ),
+            None => (
+                account.account_id.to_string(),
+                account.account_id.to_string(),
+                None,
+            ),
+        };
+        let mut subject = org_subject(account, &id, &owner, arn, &view);
+        mark_partial(
+            &mut subject.value,
+            "trails",
+            account.enabled_regions.error().or_else(|| {
+                account
+                    .regions
+                    .iter()
+                    .find_map(|r| r.discovered_trails.error())
+            }),
+        );
+        out.push(subject);
+    }
+    out
+}
+
+fn org_subject(
+    account: &Account,
+    id: &str,
+    owner: &str,
+    arn: Option<String>,
+    view: &OrganizationSubject,
+) -> Subject {
+    let mut resource = resource(
+        account,
+        None,
+        "AWS::Organizations::Organization",
+        id.to_owned(),
+        arn,
+    );
+    resource.account_id = owner.to_owned();
+    Subject {
+        resource,
+        value: to_json(view),
     }
 }

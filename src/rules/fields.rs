@@ -10,7 +10,9 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use super::Scope;
-use super::view::{AccountSubject, BucketSubject, KeySubject, RegionSubject, TrailSubject};
+use super::view::{
+    AccountSubject, BucketSubject, KeySubject, OrganizationSubject, RegionSubject, TrailSubject,
+};
 
 /// The type of a field as rules see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,6 +121,10 @@ pub fn subject(scope: Scope) -> &'static FieldType {
         map.insert(Scope::Trail, from_root(&schema::<TrailSubject>()));
         map.insert(Scope::Bucket, from_root(&schema::<BucketSubject>()));
         map.insert(Scope::Key, from_root(&schema::<KeySubject>()));
+        map.insert(
+            Scope::Organization,
+            from_root(&schema::<OrganizationSubject>()),
+        );
         map
     });
     static EMPTY: OnceLock<FieldType> = OnceLock::new();

@@ -73,6 +73,8 @@ pub enum Scope {
     Bucket,
     /// One finding per distinct trail KMS key.
     Key,
+    /// One finding per organization.
+    Organization,
 }
 
 impl Scope {
@@ -83,6 +85,7 @@ impl Scope {
         Scope::Trail,
         Scope::Bucket,
         Scope::Key,
+        Scope::Organization,
     ];
 
     /// The name used in rule files.
@@ -93,6 +96,7 @@ impl Scope {
             Scope::Trail => "trail",
             Scope::Bucket => "bucket",
             Scope::Key => "key",
+            Scope::Organization => "organization",
         }
     }
 

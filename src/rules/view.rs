@@ -9,7 +9,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::inventory::{
-    AccountId, Bucket, Collected, KmsKey, Organization, Partition, RegionState, Trail,
+    AccountId, Bucket, Collected, KmsKey, Organization, OrganizationAccount, Partition,
+    RegionState, Trail,
 };
 
 /// A trail with its bucket and KMS key joined in.
@@ -102,4 +103,18 @@ pub struct KeySubject {
     pub trails: Vec<Trail>,
     /// The audited account.
     pub account: AccountRef,
+}
+
+/// `scope: organization` — one subject per organization.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct OrganizationSubject {
+    /// The organization, as the management account (or the audited account) reads it;
+    /// `null` when the audited account is in no organization.
+    pub organization: Collected<Option<Organization>>,
+    /// With `--org`: every account of the organization and whether it was collected; empty
+    /// when only one account was scanned.
+    pub accounts: Vec<OrganizationAccount>,
+    /// The trails that decide the organization's coverage: with `--org`, every organization
+    /// trail as its owner reads it; otherwise the trails the audited account sees.
+    pub trails: Vec<TrailView>,
 }
