@@ -317,6 +317,10 @@ fn rules_fields() {
     let o = run(&["rules", "fields", "account", "--output", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert!(json.as_array().expect("rows").iter().any(|r| r["path"] == "trails[].event_selectors.management.read" && r["type"] == "bool"));
+    // Every scope a rule may use is also accepted here.
+    let o = run(&["rules", "fields", "organization"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("accounts[].error"), "{}", stdout(&o));
     let o = run(&["rules", "fields", "galaxy"]);
     assert_eq!(code(&o), 2);
 }

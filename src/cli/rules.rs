@@ -105,6 +105,8 @@ pub enum ScopeArg {
     Bucket,
     /// One finding per trail KMS key.
     Key,
+    /// One finding per organization.
+    Organization,
 }
 
 /// A rule folder selection: extra folders and whether the built-in pack is skipped.
@@ -144,6 +146,7 @@ impl RulesArgs {
                     ScopeArg::Trail => "trail",
                     ScopeArg::Bucket => "bucket",
                     ScopeArg::Key => "key",
+                    ScopeArg::Organization => "organization",
                 },
                 *output == ListFormat::Json,
             ),
