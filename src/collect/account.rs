@@ -31,6 +31,16 @@ pub fn identity_from(account: Option<&str>, arn: Option<&str>) -> Option<Identit
 
 /// `organizations:DescribeOrganization`; `None` when the account is in no organization.
 pub async fn organization(ctx: &Ctx, me: &AccountId) -> Collected<Option<Organization>> {
+    describe_organization(ctx)
+        .await
+        .map(|o| o.and_then(|o| organization_from(&o, me)))
+}
+
+/// `organizations:DescribeOrganization` as the SDK returns it, for callers that learn who
+/// they are at the same time.
+pub async fn describe_organization(
+    ctx: &Ctx,
+) -> Collected<Option<aws_sdk_organizations::types::Organization>> {
     let _permit = ctx.permit().await;
     match ctx
         .clients
@@ -39,7 +49,7 @@ pub async fn organization(ctx: &Ctx, me: &AccountId) -> Collected<Option<Organiz
         .send()
         .await
     {
-        Ok(out) => Collected::Ok(out.organization().and_then(|o| organization_from(o, me))),
+        Ok(out) => Collected::Ok(out.organization().cloned()),
         Err(e) if e.code() == Some("AWSOrganizationsNotInUseException") => Collected::Ok(None),
         Err(e) => Collected::failed(collect_error("organizations:DescribeOrganization", &e)),
     }

@@ -38,7 +38,18 @@ pub async fn bucket(ctx: &Ctx, name: String) -> Bucket {
 
     let s3c = ctx.clients.s3(region.as_str());
     let b = name.as_str();
-    let (object_lock, versioning, public_access_block, policy_is_public, policy) = tokio::join!(
+    // Every read at once: they are independent.
+    let (
+        object_lock,
+        versioning,
+        public_access_block,
+        policy_is_public,
+        policy,
+        acl_public_grants,
+        object_ownership,
+        access_logging,
+        default_encryption,
+    ) = tokio::join!(
         read(
             ctx,
             "s3:GetObjectLockConfiguration",
@@ -82,8 +93,6 @@ pub async fn bucket(ctx: &Ctx, name: String) -> Bucket {
             || None,
             |o| o.policy().map(BucketPolicy::from_document),
         ),
-    );
-    let (acl_public_grants, object_ownership, access_logging, default_encryption) = tokio::join!(
         read(
             ctx,
             "s3:GetBucketAcl",

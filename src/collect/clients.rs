@@ -31,7 +31,17 @@ pub async fn load_config(opts: &ConfigOptions) -> SdkConfig {
         .operation_attempt_timeout(opts.timeout)
         .connect_timeout(opts.timeout.min(Duration::from_secs(5)))
         .build();
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts);
+    // One HTTPS client for every service client of every account: without it each client
+    // builds its own connection pool and TLS root store (~100 kB each, hundreds in an
+    // organization scan).
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+            aws_smithy_http_client::tls::rustls_provider::CryptoMode::AwsLc,
+        ))
+        .build_https();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(timeouts)
+        .http_client(http);
     if let Some(profile) = &opts.profile {
         loader = loader.profile_name(profile);
     }

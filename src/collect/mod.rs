@@ -138,6 +138,8 @@ struct Target {
     ctx: Ctx,
     /// Known already for the caller's own account.
     identity: Option<account::Identity>,
+    /// Known already for the caller's own account in an organization scan.
+    organization: Option<Collected<Option<crate::inventory::Organization>>>,
 }
 
 /// An account after its first round of calls.
@@ -178,20 +180,36 @@ pub async fn collect(
         limit,
         progress: opts.progress.clone(),
     };
-    let caller = identify(&caller_ctx).await.map_err(|(err, detail)| {
+    // The caller's identity, and for an organization scan its organization and accounts:
+    // three independent calls, asked at once.
+    let (caller, early) = match &opts.org {
+        None => (identify(&caller_ctx).await, None),
+        Some(_) => {
+            let (caller, organization, listed) = tokio::join!(
+                identify(&caller_ctx),
+                account::describe_organization(&caller_ctx),
+                org::list_accounts(&base)
+            );
+            (caller, Some((organization, listed)))
+        }
+    };
+    let caller = caller.map_err(|(err, detail)| {
         CollectFailure::Identity(account::describe_identity_failure(&err, &detail))
     })?;
 
-    let (targets, mut org_scan) = match &opts.org {
-        None => {
+    let (targets, mut org_scan) = match (&opts.org, early) {
+        (Some(org_opts), Some((organization, listed))) => {
+            org_targets(&base, &caller_ctx, &caller, org_opts, organization, listed).await?
+        }
+        _ => {
             let target = Target {
                 account_id: caller.account_id.clone(),
                 ctx: caller_ctx.clone(),
                 identity: Some(caller.clone()),
+                organization: None,
             };
             (vec![target], None)
         }
-        Some(org_opts) => org_targets(&base, &caller_ctx, &caller, org_opts).await?,
     };
 
     // Round one, every account at once: identity (proves the role), regions, bucket
@@ -331,9 +349,13 @@ async fn org_targets(
     caller_ctx: &Ctx,
     caller: &account::Identity,
     org_opts: &OrgOptions,
+    described: Collected<Option<aws_sdk_organizations::types::Organization>>,
+    listed: Result<Vec<org::ListedAccount>, String>,
 ) -> Result<(Vec<Target>, Option<OrganizationScan>), CollectFailure> {
-    let organization = match account::organization(caller_ctx, &caller.account_id).await {
-        Collected::Ok(Some(org)) => org,
+    let described =
+        described.map(|o| o.and_then(|o| account::organization_from(&o, &caller.account_id)));
+    let organization = match &described {
+        Collected::Ok(Some(org)) => org.clone(),
         Collected::Ok(None) => {
             return Err(CollectFailure::Organization(format!(
                 "account {} is not in an organization",
@@ -342,17 +364,19 @@ async fn org_targets(
         }
         Collected::Failed { error } => return Err(CollectFailure::Organization(error.to_string())),
     };
-    let listed = org::list_accounts(base)
-        .await
-        .map_err(CollectFailure::Organization)?;
+    let listed = listed.map_err(CollectFailure::Organization)?;
     let selected = org::select(&listed, org_opts).map_err(CollectFailure::Identity)?;
     let mut targets = Vec::new();
     for (account, in_scope) in listed.iter().zip(&selected) {
         if !in_scope {
             continue;
         }
-        let (ctx, identity) = if account.id == caller.account_id {
-            (caller_ctx.clone(), Some(caller.clone()))
+        let (ctx, identity, known_org) = if account.id == caller.account_id {
+            (
+                caller_ctx.clone(),
+                Some(caller.clone()),
+                Some(described.clone()),
+            )
         } else {
             let role = org::role_arn(org_opts, caller.partition.as_str(), &account.id);
             let config = org::member_config(base, &role, org_opts.external_id.as_deref()).await;
@@ -361,12 +385,13 @@ async fn org_targets(
                 limit: Arc::clone(&caller_ctx.limit),
                 progress: caller_ctx.progress.clone(),
             };
-            (ctx, None)
+            (ctx, None, None)
         };
         targets.push(Target {
             account_id: account.id.clone(),
             ctx,
             identity,
+            organization: known_org,
         });
     }
     let scan = OrganizationScan {
@@ -404,11 +429,15 @@ async fn prepare(target: Target) -> Result<Prepared, (AccountId, CollectError)> 
         let _p = ctx.permit().await;
         ctx.clients.ec2().describe_regions().send().await
     };
-    let (regions, buckets_owned, organization) = tokio::join!(
-        regions,
-        buckets::owned_bucket_names(&ctx),
-        account::organization(&ctx, &identity.account_id)
-    );
+    let known = target.organization;
+    let organization = async {
+        match known {
+            Some(known) => known,
+            None => account::organization(&ctx, &identity.account_id).await,
+        }
+    };
+    let (regions, buckets_owned, organization) =
+        tokio::join!(regions, buckets::owned_bucket_names(&ctx), organization);
     let enabled = match regions {
         Ok(out) => Collected::Ok(account::enabled_from(
             out.regions()
