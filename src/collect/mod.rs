@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{OnceCell, Semaphore, SemaphorePermit};
+use tokio::sync::{OnceCell, Semaphore, SemaphorePermit, mpsc, watch};
 use tokio::task::JoinSet;
 
 use crate::inventory::{
@@ -154,11 +154,37 @@ struct Prepared {
 /// What every account's collection shares: the owners of buckets and the reads of buckets
 /// and keys, each made once however many trails and accounts refer to them.
 struct Shared {
-    owners: BTreeMap<String, AccountId>,
-    listing_errors: BTreeMap<AccountId, CollectError>,
-    ctx_by_account: BTreeMap<AccountId, Ctx>,
+    /// Published once every account has answered round one; bucket and key reads wait for it,
+    /// nothing else does.
+    ownership: watch::Receiver<Option<Arc<Ownership>>>,
     buckets: Mutex<HashMap<String, Arc<OnceCell<Bucket>>>>,
     keys: Mutex<HashMap<String, Arc<OnceCell<KmsKey>>>>,
+}
+
+/// Which scanned account owns which bucket, and whose credentials can read what.
+#[derive(Default)]
+struct Ownership {
+    owners: BTreeMap<String, AccountId>,
+    listing_errors: BTreeMap<AccountId, CollectError>,
+    readers: BTreeMap<AccountId, Ctx>,
+}
+
+impl Shared {
+    async fn ownership(&self) -> Arc<Ownership> {
+        let mut rx = self.ownership.clone();
+        match rx.wait_for(Option::is_some).await {
+            Ok(published) => published.as_ref().map(Arc::clone).unwrap_or_default(),
+            // The publisher is gone (collection is being abandoned): nobody is known to own
+            // anything, so reads fall back to the requesting account.
+            Err(_) => Arc::default(),
+        }
+    }
+}
+
+/// What round one tells the coordinator about one account.
+struct RoundOne {
+    account: AccountId,
+    ready: Option<(Ctx, Collected<Vec<String>>, Collected<Vec<Region>>)>,
 }
 
 /// Collects the inventory: the caller's account, or with `--org` every account of the
@@ -212,90 +238,96 @@ pub async fn collect(
         }
     };
 
-    // Round one, every account at once: identity (proves the role), regions, bucket
-    // ownership, organization facts.
-    let mut prepared = Vec::new();
-    let mut failed: Vec<(AccountId, CollectError)> = Vec::new();
+    // Every account runs on its own: round one (identity, which proves the role; regions;
+    // bucket ownership; organization facts), then trails. Only bucket and key reads wait,
+    // for the ownership every account's round one contributes to.
     if let Some(p) = &opts.progress.0 {
         p.accounts(targets.len());
     }
-    let mut round_one = JoinSet::new();
-    for target in targets {
-        round_one.spawn(prepare(target));
-    }
-    for result in join_all(round_one).await {
-        match result {
-            Ok(p) => prepared.push(p),
-            Err(failure) => {
-                if let Some(p) = &opts.progress.0 {
-                    p.account_done();
-                }
-                failed.push(failure);
-            }
-        }
-    }
-    prepared.sort_by(|a, b| a.identity.account_id.cmp(&b.identity.account_id));
-
     let requested: Vec<Region> = opts
         .regions
         .iter()
         .map(|r| Region::from(r.as_str()))
         .collect();
-    if let Some(own) = prepared
-        .iter()
-        .find(|p| p.identity.account_id == caller.account_id)
-        && let Collected::Ok(list) = &own.enabled
-        && let Some(bad) = requested.iter().find(|r| !list.contains(r))
-    {
-        return Err(CollectFailure::RegionNotEnabled {
-            region: bad.to_string(),
-            account: caller.account_id.to_string(),
-            enabled: list
-                .iter()
-                .map(Region::as_str)
-                .collect::<Vec<_>>()
-                .join(", "),
-        });
-    }
-
-    let mut owners = BTreeMap::new();
-    let mut listing_errors = BTreeMap::new();
-    for p in &prepared {
-        match &p.buckets_owned {
-            Collected::Ok(names) => {
-                for name in names {
-                    owners.insert(name.clone(), p.identity.account_id.clone());
-                }
-            }
-            Collected::Failed { error } => {
-                listing_errors.insert(p.identity.account_id.clone(), error.clone());
-            }
-        }
-    }
+    let (publish, ownership) = watch::channel(None);
     let shared = Arc::new(Shared {
-        owners,
-        listing_errors,
-        ctx_by_account: prepared
-            .iter()
-            .map(|p| (p.identity.account_id.clone(), p.ctx.clone()))
-            .collect(),
+        ownership,
         buckets: Mutex::default(),
         keys: Mutex::default(),
     });
-
-    let mut round_two = JoinSet::new();
-    for p in prepared {
+    let (report, mut reports) = mpsc::unbounded_channel::<RoundOne>();
+    let expected = targets.len();
+    let mut tasks = JoinSet::new();
+    for target in targets {
+        let (shared, report, requested) = (Arc::clone(&shared), report.clone(), requested.clone());
         let progress = opts.progress.clone();
-        let task = collect_account(p, Arc::clone(&shared), requested.clone());
-        round_two.spawn(async move {
-            let account = task.await;
+        tasks.spawn(async move {
+            let account = target.account_id.clone();
+            let result = prepare(target).await;
+            let ready = result
+                .as_ref()
+                .ok()
+                .map(|p| (p.ctx.clone(), p.buckets_owned.clone(), p.enabled.clone()));
+            // The coordinator may have stopped listening (a fatal error): nothing to do then.
+            let _ = report.send(RoundOne { account, ready });
+            drop(report);
+            let out = match result {
+                Ok(p) => Ok(collect_account(p, shared, requested).await),
+                Err(failure) => Err(failure),
+            };
             if let Some(p) = &progress.0 {
                 p.account_done();
             }
-            account
+            out
         });
     }
-    let accounts = join_all(round_two).await;
+    drop(report);
+
+    let mut ownership = Ownership::default();
+    for _ in 0..expected {
+        let Some(RoundOne { account, ready }) = reports.recv().await else {
+            break;
+        };
+        let Some((ctx, listing, enabled)) = ready else {
+            continue;
+        };
+        if account == caller.account_id
+            && let Collected::Ok(list) = &enabled
+            && let Some(bad) = requested.iter().find(|r| !list.contains(r))
+        {
+            return Err(CollectFailure::RegionNotEnabled {
+                region: bad.to_string(),
+                account: caller.account_id.to_string(),
+                enabled: list
+                    .iter()
+                    .map(Region::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        match listing {
+            Collected::Ok(names) => {
+                for name in names {
+                    ownership.owners.insert(name, account.clone());
+                }
+            }
+            Collected::Failed { error } => {
+                ownership.listing_errors.insert(account.clone(), error);
+            }
+        }
+        ownership.readers.insert(account, ctx);
+    }
+    // Nobody waits for this value if every receiver is gone; that is fine.
+    let _ = publish.send(Some(Arc::new(ownership)));
+
+    let mut accounts = Vec::new();
+    let mut failed: Vec<(AccountId, CollectError)> = Vec::new();
+    for result in join_all(tasks).await {
+        match result {
+            Ok(account) => accounts.push(account),
+            Err(failure) => failed.push(failure),
+        }
+    }
 
     if let Some(scan) = &mut org_scan {
         for (account_id, error) in failed {
@@ -574,15 +606,16 @@ async fn shared_bucket(shared: &Shared, requester: &Ctx, me: &AccountId, name: S
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         Arc::clone(map.entry(name.clone()).or_default())
     };
-    let owner = shared.owners.get(&name);
+    let ownership = shared.ownership().await;
+    let owner = ownership.owners.get(&name);
     let reader = owner
-        .and_then(|o| shared.ctx_by_account.get(o))
+        .and_then(|o| ownership.readers.get(o))
         .unwrap_or(requester);
     let mut bucket = cell
         .get_or_init(|| buckets::bucket(reader, name.clone()))
         .await
         .clone();
-    let listing_error = shared.listing_errors.get(me);
+    let listing_error = ownership.listing_errors.get(me);
     bucket.owner_account = match (owner, listing_error) {
         (Some(o), _) => Collected::Ok(Some(o.clone())),
         // A bucket that does not exist is nobody's.
@@ -613,6 +646,7 @@ async fn shared_key(
     key_id: String,
     region: Region,
 ) -> KmsKey {
+    let ownership = shared.ownership().await;
     let arn = Arn::from(key_id.as_str());
     // A bare id or alias means a key of the account whose trail names it.
     let cache_key = match arn.account() {
@@ -628,7 +662,7 @@ async fn shared_key(
     };
     let reader = arn
         .account()
-        .and_then(|a| shared.ctx_by_account.get(&AccountId::from(a)))
+        .and_then(|a| ownership.readers.get(&AccountId::from(a)))
         .unwrap_or(requester);
     cell.get_or_init(|| keys::key(reader, key_id, region))
         .await
