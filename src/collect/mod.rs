@@ -184,7 +184,15 @@ impl Shared {
 /// What round one tells the coordinator about one account.
 struct RoundOne {
     account: AccountId,
-    ready: Option<(Ctx, Collected<Vec<String>>, Collected<Vec<Region>>)>,
+    /// `None` when the account could not be identified.
+    ready: Option<Ready>,
+}
+
+/// An identified account's contribution to what every account shares.
+struct Ready {
+    ctx: Ctx,
+    listing: Collected<Vec<String>>,
+    enabled: Collected<Vec<Region>>,
 }
 
 /// Collects the inventory: the caller's account, or with `--org` every account of the
@@ -264,10 +272,11 @@ pub async fn collect(
         tasks.spawn(async move {
             let account = target.account_id.clone();
             let result = prepare(target).await;
-            let ready = result
-                .as_ref()
-                .ok()
-                .map(|p| (p.ctx.clone(), p.buckets_owned.clone(), p.enabled.clone()));
+            let ready = result.as_ref().ok().map(|p| Ready {
+                ctx: p.ctx.clone(),
+                listing: p.buckets_owned.clone(),
+                enabled: p.enabled.clone(),
+            });
             // The coordinator may have stopped listening (a fatal error): nothing to do then.
             let _ = report.send(RoundOne { account, ready });
             drop(report);
@@ -288,7 +297,12 @@ pub async fn collect(
         let Some(RoundOne { account, ready }) = reports.recv().await else {
             break;
         };
-        let Some((ctx, listing, enabled)) = ready else {
+        let Some(Ready {
+            ctx,
+            listing,
+            enabled,
+        }) = ready
+        else {
             continue;
         };
         if account == caller.account_id
