@@ -114,12 +114,13 @@ pub fn region_partition(region: &str) -> &'static str {
 /// A short description of a fatal identity failure, for the one-line error.
 pub fn describe_identity_failure(err: &CollectError, detail: &str) -> String {
     let lower = detail.to_ascii_lowercase();
-    if lower.contains("no credentials")
-        || lower.contains("credentials provider")
-        || lower.contains("failed to load credentials")
-        || lower.contains("credentials") && lower.contains("not") && lower.contains("load")
+    // The SDK's own wording when the default chain found nothing at all.
+    if lower.contains("credential provider was not enabled")
+        || lower.contains("no providers in chain provided credentials")
     {
         "no AWS credentials found (looked in the environment, the AWS config and credentials files, SSO, web identity and instance metadata); set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY".to_owned()
+    } else if lower.contains("not properly configured") {
+        format!("the AWS credentials are not properly configured: {detail}")
     } else {
         match err.kind {
             crate::inventory::ErrorKind::Network | crate::inventory::ErrorKind::Timeout => {
@@ -133,6 +134,38 @@ pub fn describe_identity_failure(err: &CollectError, detail: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identity_failures_read_as_what_they_are() {
+        let err = |kind| CollectError {
+            operation: "sts:GetCallerIdentity".into(),
+            kind,
+            code: None,
+            message: None,
+            http_status: None,
+        };
+        use crate::inventory::ErrorKind::*;
+        let none = "dispatch failure: other: the credential provider was not enabled: no providers in chain provided credentials";
+        assert!(
+            describe_identity_failure(&err(AccessDenied), none)
+                .starts_with("no AWS credentials found")
+        );
+        let unreachable = "dispatch failure: other: an error occurred while loading credentials: dispatch failure: io error: tcp connect error: Connection refused";
+        assert!(
+            describe_identity_failure(&err(Network), unreachable)
+                .starts_with("cannot reach the AWS endpoint")
+        );
+        let refused = "dispatch failure: other: an error occurred while loading credentials: service error: not authorized to perform sts:AssumeRole";
+        assert!(
+            describe_identity_failure(&err(AccessDenied), refused)
+                .starts_with("cannot identify the caller")
+        );
+        let bad = "the credentials provider was not properly configured: profile 'x' not found";
+        assert!(
+            describe_identity_failure(&err(AccessDenied), bad)
+                .starts_with("the AWS credentials are not properly configured")
+        );
+    }
 
     #[test]
     fn identity_partition_from_arn() {

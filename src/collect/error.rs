@@ -97,12 +97,11 @@ where
     match err {
         SdkError::TimeoutError(_) => failure.timed_out = true,
         SdkError::DispatchFailure(d) => {
-            failure.timed_out = d.is_timeout();
-            // Credentials are resolved while dispatching: a role that cannot be assumed fails
-            // here too, and that is a refusal, not a network problem.
-            failure.credentials =
-                !d.is_io() && !d.is_timeout() && error_chain(err).contains("credentials");
-            failure.transport = !d.is_timeout() && !failure.credentials;
+            let (timed_out, credentials, transport) =
+                dispatch_failure(d.is_io(), d.is_timeout(), &error_chain(err));
+            failure.timed_out = timed_out;
+            failure.credentials = credentials;
+            failure.transport = transport;
         }
         _ => {}
     }
@@ -112,6 +111,17 @@ where
         failure.message = Some(error_chain(err));
     }
     failure
+}
+
+/// What a dispatch failure was: `(timed out, credentials refused, transport)`. Credentials
+/// are resolved while dispatching, so a role that cannot be assumed fails here too — a refusal,
+/// not a network problem — unless resolving them itself failed on the network.
+pub fn dispatch_failure(is_io: bool, is_timeout: bool, chain: &str) -> (bool, bool, bool) {
+    let lower = chain.to_ascii_lowercase();
+    let timed_out = is_timeout || lower.contains("timed out") || lower.contains("timeout");
+    let network = is_io || lower.contains("io error") || lower.contains("connect error");
+    let credentials = !timed_out && !network && lower.contains("credentials");
+    (timed_out, credentials, !timed_out && !credentials)
 }
 
 /// The error and its sources, joined with `: ` — their `Display` forms only. (The SDK's
@@ -170,6 +180,28 @@ mod tests {
             http_status: Some(status),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn dispatch_failures() {
+        let refused = "dispatch failure: other: an error occurred while loading credentials: service error: AccessDenied";
+        assert_eq!(
+            dispatch_failure(false, false, refused),
+            (false, true, false)
+        );
+        let unreachable = "dispatch failure: other: an error occurred while loading credentials: dispatch failure: io error: tcp connect error";
+        assert_eq!(
+            dispatch_failure(false, false, unreachable),
+            (false, false, true)
+        );
+        assert_eq!(
+            dispatch_failure(true, false, "io error"),
+            (false, false, true)
+        );
+        assert_eq!(
+            dispatch_failure(false, true, "timeout"),
+            (true, false, false)
+        );
     }
 
     #[test]
