@@ -90,14 +90,18 @@ impl Clients {
             .map_or_else(|| BOOTSTRAP_REGION.to_owned(), |r| r.to_string())
     }
 
-    /// A CloudTrail client for `region`.
-    pub fn cloudtrail(&self, region: &str) -> aws_sdk_cloudtrail::Client {
-        cached(&self.cloudtrail, region, || {
-            let conf = aws_sdk_cloudtrail::config::Builder::from(&self.sdk)
-                .region(SdkRegion::new(region.to_owned()))
-                .build();
-            aws_sdk_cloudtrail::Client::from_conf(conf)
+    /// The account's CloudTrail client. CloudTrail is asked in every enabled region, so rather
+    /// than one client per region (hundreds in an organization scan) each call names its region
+    /// with [`Clients::cloudtrail_in`].
+    pub fn cloudtrail(&self) -> aws_sdk_cloudtrail::Client {
+        cached(&self.cloudtrail, "", || {
+            aws_sdk_cloudtrail::Client::new(&self.sdk)
         })
+    }
+
+    /// The per-call override that sends a CloudTrail call to `region`.
+    pub fn cloudtrail_in(region: &str) -> aws_sdk_cloudtrail::config::Builder {
+        aws_sdk_cloudtrail::config::Builder::default().region(SdkRegion::new(region.to_owned()))
     }
 
     /// An S3 client for `region`.

@@ -8,6 +8,7 @@ use aws_sdk_cloudtrail::types as ct;
 use aws_sdk_s3::error::ProvideErrorMetadata;
 
 use super::Ctx;
+use super::clients::Clients;
 use super::error::collect_error;
 use crate::inventory::{
     AccountId, AdvancedSelector, Arn, ClassicSelector, Collected, DataResource, EventSelectors,
@@ -17,10 +18,13 @@ use crate::inventory::{
 /// `DescribeTrails` in one region (shadow copies included).
 pub async fn discover(ctx: &Ctx, region: &Region) -> Collected<Vec<ct::Trail>> {
     let _permit = ctx.permit().await;
-    let client = ctx.clients.cloudtrail(region.as_str());
-    match client
+    match ctx
+        .clients
+        .cloudtrail()
         .describe_trails()
         .include_shadow_trails(true)
+        .customize()
+        .config_override(Clients::cloudtrail_in(region.as_str()))
         .send()
         .await
     {
@@ -67,18 +71,33 @@ pub async fn details(ctx: Arc<Ctx>, me: AccountId, found: Discovered) -> Trail {
         .map(str::to_owned)
         .or_else(|| arn_typed.region().map(str::to_owned))
         .unwrap_or_else(|| ctx.clients.home_region());
-    let client = ctx.clients.cloudtrail(&home);
+    let client = ctx.clients.cloudtrail();
+    let in_home = || Clients::cloudtrail_in(&home);
 
     let status = async {
         let _p = ctx.permit().await;
-        match client.get_trail_status().name(&arn).send().await {
+        match client
+            .get_trail_status()
+            .name(&arn)
+            .customize()
+            .config_override(in_home())
+            .send()
+            .await
+        {
             Ok(out) => Collected::Ok(status_from(&out)),
             Err(e) => Collected::failed(collect_error("cloudtrail:GetTrailStatus", &e)),
         }
     };
     let selectors = async {
         let _p = ctx.permit().await;
-        match client.get_event_selectors().trail_name(&arn).send().await {
+        match client
+            .get_event_selectors()
+            .trail_name(&arn)
+            .customize()
+            .config_override(in_home())
+            .send()
+            .await
+        {
             Ok(out) => Collected::Ok(selectors_from(
                 out.event_selectors(),
                 out.advanced_event_selectors(),
@@ -88,7 +107,14 @@ pub async fn details(ctx: Arc<Ctx>, me: AccountId, found: Discovered) -> Trail {
     };
     let insights = async {
         let _p = ctx.permit().await;
-        match client.get_insight_selectors().trail_name(&arn).send().await {
+        match client
+            .get_insight_selectors()
+            .trail_name(&arn)
+            .customize()
+            .config_override(in_home())
+            .send()
+            .await
+        {
             Ok(out) => Collected::Ok(insights_from(out.insight_selectors())),
             // AWS answers this for a trail without Insights: a fact, not a failure.
             Err(e) if e.code() == Some("InsightNotEnabledException") => Collected::Ok(vec![]),
@@ -97,7 +123,14 @@ pub async fn details(ctx: Arc<Ctx>, me: AccountId, found: Discovered) -> Trail {
     };
     let tags = async {
         let _p = ctx.permit().await;
-        match client.list_tags().resource_id_list(&arn).send().await {
+        match client
+            .list_tags()
+            .resource_id_list(&arn)
+            .customize()
+            .config_override(in_home())
+            .send()
+            .await
+        {
             Ok(out) => Collected::Ok(tags_from(out.resource_tag_list(), &arn)),
             Err(e) => Collected::failed(collect_error("cloudtrail:ListTags", &e)),
         }
