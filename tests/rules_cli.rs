@@ -455,3 +455,29 @@ fn framework_view_limits_rules_and_reports_per_control_status() {
             && stderr(&o).contains("cis-aws-foundations-v5.0.0")
     );
 }
+
+#[test]
+fn collect_reads_the_working_directorys_config_and_rejects_a_bad_one_before_any_aws_call() {
+    let dir =
+        std::env::temp_dir().join(format!("trailguard-collect-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("trailguard.yaml"), "regions: eu-west-1\n").expect("config");
+    let o = Command::new(env!("CARGO_BIN_EXE_trailguard"))
+        .arg("collect")
+        .current_dir(&dir)
+        .env_clear()
+        .env("NO_COLOR", "1")
+        // Nothing may be contacted: a bad config stops the run first.
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("run");
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("trailguard.yaml:1:10"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("`regions` is a list"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -11,13 +11,13 @@ use crate::inventory::{Inventory, Timestamp};
 use crate::rules::Config;
 
 /// Runs `trailguard collect`.
-pub fn run(_cli: &Cli, args: &CollectArgs) -> Result<u8, RunError> {
+pub fn run(cli: &Cli, args: &CollectArgs) -> Result<u8, RunError> {
     // `collect` reads ./trailguard.yaml for target defaults, like every command.
-    let config = match Some(std::path::Path::new("trailguard.yaml")).filter(|p| p.is_file()) {
-        Some(path) => Some(Config::load(path).map_err(|p| RunError(p.render(false)))?),
-        None => None,
+    let config = match super::pipeline::load_config(cli, None) {
+        Ok(config) => config,
+        Err(code) => return Ok(code),
     };
-    let inventory = collect_live(_cli, &args.target, config.as_ref())?;
+    let inventory = collect_live(cli, &args.target, config.as_ref())?;
     write_inventory(&inventory, args.output.as_deref())?;
     Ok(EXIT_OK)
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::rules::{load_or_report, stderr_color};
 use super::{EXIT_ERROR, RunError};
@@ -44,18 +44,7 @@ pub fn plan(
     gate_args: &GateArgs,
     output_args: &OutputArgs,
 ) -> Result<Plan, Result<u8, RunError>> {
-    let config_path = match &rule_args.config {
-        Some(p) => Some(p.clone()),
-        None => Some(PathBuf::from("trailguard.yaml")).filter(|p| p.is_file()),
-    };
-    let config = match config_path.as_deref().map(Config::load) {
-        None => None,
-        Some(Ok(c)) => Some(c),
-        Some(Err(problems)) => {
-            eprint!("{}", problems.render(stderr_color(cli)));
-            return Err(Ok(EXIT_ERROR));
-        }
-    };
+    let config = load_config(cli, rule_args.config.as_deref()).map_err(Ok)?;
     let mut dirs = rule_args.rules.clone();
     let (mut only, mut skip) = (rule_args.only.clone(), rule_args.skip.clone());
     let mut builtin = !rule_args.no_builtin;
@@ -143,6 +132,23 @@ pub fn plan(
         policy,
         outputs,
     })
+}
+
+/// The config file: `--config FILE`, else `./trailguard.yaml` when present. Its problems are
+/// printed as diagnostics; `Err` is then the exit status (2).
+pub fn load_config(cli: &Cli, explicit: Option<&Path>) -> Result<Option<Config>, u8> {
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => Some(PathBuf::from("trailguard.yaml")).filter(|p| p.is_file()),
+    };
+    match path.as_deref().map(Config::load) {
+        None => Ok(None),
+        Some(Ok(c)) => Ok(Some(c)),
+        Some(Err(problems)) => {
+            eprint!("{}", problems.render(stderr_color(cli)));
+            Err(EXIT_ERROR)
+        }
+    }
 }
 
 /// One inventory to evaluate, and the clock to judge it by.
