@@ -4,9 +4,9 @@
 //! concurrently under one bounded budget:
 //!
 //! ```text
-//! GetCallerIdentity ┐
-//! DescribeOrganization ├─► DescribeTrails × every enabled region ─► per trail (home region):
-//! DescribeRegions   ┘        GetTrailStatus, GetEventSelectors, GetInsightSelectors, ListTags
+//! GetCallerIdentity ┐ (--org: ∥ DescribeOrganization ∥ ListAccounts ─► AssumeRole per member)
+//! DescribeRegions   ├─► DescribeTrails × every enabled region ─► per trail (home region):
+//! ListBuckets       ┘        GetTrailStatus, GetEventSelectors, GetInsightSelectors, ListTags
 //!                                                            ─► per bucket: HeadBucket ─► Get* × 9
 //!                                                            ─► per key: DescribeKey ─► GetKeyRotationStatus
 //! ```
@@ -138,8 +138,10 @@ struct Target {
     ctx: Ctx,
     /// Known already for the caller's own account.
     identity: Option<account::Identity>,
-    /// Known already for the caller's own account in an organization scan.
+    /// Known already for every account of an organization scan.
     organization: Option<Collected<Option<crate::inventory::Organization>>>,
+    /// Set once a member account's role has been assumed.
+    assumed: Option<watch::Receiver<bool>>,
 }
 
 /// An account after its first round of calls.
@@ -241,6 +243,7 @@ pub async fn collect(
                 ctx: caller_ctx.clone(),
                 identity: Some(caller.clone()),
                 organization: None,
+                assumed: None,
             };
             (vec![target], None)
         }
@@ -398,9 +401,15 @@ async fn org_targets(
     described: Collected<Option<aws_sdk_organizations::types::Organization>>,
     listed: Result<Vec<org::ListedAccount>, String>,
 ) -> Result<(Vec<Target>, Option<OrganizationScan>), CollectFailure> {
-    let described =
-        described.map(|o| o.and_then(|o| account::organization_from(&o, &caller.account_id)));
-    let organization = match &described {
+    // Every listed account is a member of this one organization: its description, seen from
+    // each account, is derived here instead of asking DescribeOrganization once per member.
+    let seen_from = |me: &AccountId| {
+        described
+            .clone()
+            .map(|o| o.and_then(|o| account::organization_from(&o, me)))
+    };
+    let caller_view = seen_from(&caller.account_id);
+    let organization = match &caller_view {
         Collected::Ok(Some(org)) => org.clone(),
         Collected::Ok(None) => {
             return Err(CollectFailure::Organization(format!(
@@ -417,27 +426,25 @@ async fn org_targets(
         if !in_scope {
             continue;
         }
-        let (ctx, identity, known_org) = if account.id == caller.account_id {
-            (
-                caller_ctx.clone(),
-                Some(caller.clone()),
-                Some(described.clone()),
-            )
+        let (ctx, identity, assumed) = if account.id == caller.account_id {
+            (caller_ctx.clone(), Some(caller.clone()), None)
         } else {
             let role = org::role_arn(org_opts, caller.partition.as_str(), &account.id);
-            let config = org::member_config(base, &role, org_opts.external_id.as_deref()).await;
+            let (config, assumed) =
+                org::member_config(base, &role, org_opts.external_id.as_deref()).await;
             let ctx = Ctx {
                 clients: clients::Clients::new(config),
                 limit: Arc::clone(&caller_ctx.limit),
                 progress: caller_ctx.progress.clone(),
             };
-            (ctx, None, None)
+            (ctx, None, Some(assumed))
         };
         targets.push(Target {
             account_id: account.id.clone(),
             ctx,
             identity,
-            organization: known_org,
+            organization: Some(seen_from(&account.id)),
+            assumed,
         });
     }
     let scan = OrganizationScan {
@@ -462,15 +469,6 @@ async fn org_targets(
 /// could not be assumed, or every call is denied).
 async fn prepare(target: Target) -> Result<Prepared, (AccountId, CollectError)> {
     let ctx = target.ctx;
-    // A member proves its role with one call before anything fans out: concurrent first calls
-    // would each retry a refused AssumeRole. Once it succeeds, the account's identity cache
-    // serves every later call.
-    let identity = match target.identity {
-        Some(known) => known,
-        None => identify(&ctx)
-            .await
-            .map_err(|(err, _)| (target.account_id.clone(), err))?,
-    };
     let regions = async {
         let _p = ctx.permit().await;
         ctx.clients.ec2().describe_regions().send().await
@@ -479,11 +477,32 @@ async fn prepare(target: Target) -> Result<Prepared, (AccountId, CollectError)> 
     let organization = async {
         match known {
             Some(known) => known,
-            None => account::organization(&ctx, &identity.account_id).await,
+            None => account::organization(&ctx, &target.account_id).await,
         }
     };
-    let (regions, buckets_owned, organization) =
-        tokio::join!(regions, buckets::owned_bucket_names(&ctx), organization);
+    let round = async { tokio::join!(regions, buckets::owned_bucket_names(&ctx), organization) };
+    let (identity, (regions, buckets_owned, organization)) = match target.identity {
+        Some(known) => (known, round.await),
+        None => {
+            // A member's identity check assumes its role. The other calls wait until the role
+            // is assumed, not until the check has answered: started together, each would retry
+            // a refused AssumeRole; started after the answer, they would add a round trip.
+            let check = identify(&ctx);
+            tokio::pin!(check);
+            let settled = tokio::select! {
+                biased;
+                answer = &mut check => Some(answer),
+                () = role_assumed(target.assumed) => None,
+            };
+            let (answer, round) = match settled {
+                Some(Err((err, _))) => return Err((target.account_id.clone(), err)),
+                Some(answer) => (answer, round.await),
+                None => tokio::join!(check, round),
+            };
+            let identity = answer.map_err(|(err, _)| (target.account_id.clone(), err))?;
+            (identity, round)
+        }
+    };
     let enabled = match regions {
         Ok(out) => Collected::Ok(account::enabled_from(
             out.regions()
@@ -500,6 +519,16 @@ async fn prepare(target: Target) -> Result<Prepared, (AccountId, CollectError)> 
         organization,
         buckets_owned,
     })
+}
+
+/// Resolves once the account's role has been assumed; never when there is no role to assume.
+async fn role_assumed(assumed: Option<watch::Receiver<bool>>) {
+    if let Some(mut rx) = assumed
+        && rx.wait_for(|done| *done).await.is_ok()
+    {
+        return;
+    }
+    std::future::pending().await
 }
 
 /// Round two for one account: trails in every enabled region, their details, and their

@@ -1,8 +1,10 @@
 //! Organization scans: list the accounts, and derive per-account credentials by AssumeRole.
 
 use aws_config::SdkConfig;
+use aws_credential_types::provider::{ProvideCredentials, future};
 use aws_sdk_organizations::types::{AccountState, AccountStatus};
 use aws_sdk_sts::config::SharedCredentialsProvider;
+use tokio::sync::watch;
 
 use super::error::error_chain;
 use crate::inventory::AccountId;
@@ -103,7 +105,7 @@ pub async fn member_config(
     base: &SdkConfig,
     role_arn: &str,
     external_id: Option<&str>,
-) -> SdkConfig {
+) -> (SdkConfig, watch::Receiver<bool>) {
     let mut provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
         .session_name(SESSION_NAME)
         .configure(base);
@@ -111,10 +113,41 @@ pub async fn member_config(
         provider = provider.external_id(id);
     }
     let provider = provider.build().await;
-    base.to_builder()
-        .credentials_provider(SharedCredentialsProvider::new(provider))
+    let (ready, assumed) = watch::channel(false);
+    let announcing = Announcing {
+        inner: SharedCredentialsProvider::new(provider),
+        ready,
+    };
+    let config = base
+        .to_builder()
+        .credentials_provider(SharedCredentialsProvider::new(announcing))
         .identity_cache(aws_config::identity::IdentityCache::lazy().build())
-        .build()
+        .build();
+    (config, assumed)
+}
+
+/// Announces that an account's role has been assumed, so its first calls can fan out while the
+/// identity check that triggered the AssumeRole is still in flight. Caching stays with the SDK's
+/// identity cache: calls made meanwhile wait for the load in progress instead of starting one.
+#[derive(Debug)]
+struct Announcing {
+    inner: SharedCredentialsProvider,
+    ready: watch::Sender<bool>,
+}
+
+impl ProvideCredentials for Announcing {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
+            let answer = self.inner.provide_credentials().await;
+            if answer.is_ok() {
+                self.ready.send_replace(true);
+            }
+            answer
+        })
+    }
 }
 
 #[cfg(test)]
