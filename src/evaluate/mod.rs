@@ -31,36 +31,54 @@ pub struct Verdict {
 }
 
 /// Evaluates every rule on every subject of its scope in every account. Sorted findings.
+///
+/// Each subject is built once and judged by every rule of its scope, then dropped: memory
+/// stays at one account's subjects however large the organization (a region subject embeds
+/// its trails, buckets and keys, so building a scope for every account at once costs tens of
+/// megabytes at twenty accounts).
 pub fn evaluate(rules: &RuleSet, inventory: &Inventory, now: Timestamp) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for rule in rules.iter() {
-        let params = rule.param_values();
-        let all: Vec<Subject> = match rule.scope {
-            Scope::Organization => organization_subjects(inventory),
-            scope => inventory
-                .accounts
-                .iter()
-                .flat_map(|account| subjects(scope, account))
-                .collect(),
+    for &scope in Scope::ALL {
+        let scoped: Vec<_> = rules
+            .iter()
+            .filter(|rule| rule.scope == scope)
+            .map(|rule| (rule, rule.param_values()))
+            .collect();
+        if scoped.is_empty() {
+            continue;
+        }
+        let mut judge_subject = |subject: Subject| {
+            for (rule, params) in &scoped {
+                let verdict = judge(rule, &subject.value, params, now);
+                let r = &subject.resource;
+                findings.push(Finding {
+                    fingerprint: finding::fingerprint(
+                        &rule.id,
+                        &r.account_id,
+                        r.region.as_deref(),
+                        &r.id,
+                    ),
+                    rule_id: rule.id.clone(),
+                    title: rule.title.clone(),
+                    severity: rule.severity,
+                    status: verdict.status,
+                    resource: subject.resource.clone(),
+                    message: verdict.message,
+                    evidence: verdict.evidence,
+                });
+            }
         };
-        for subject in all {
-            let verdict = judge(rule, &subject.value, &params, now);
-            let r = &subject.resource;
-            findings.push(Finding {
-                fingerprint: finding::fingerprint(
-                    &rule.id,
-                    &r.account_id,
-                    r.region.as_deref(),
-                    &r.id,
-                ),
-                rule_id: rule.id.clone(),
-                title: rule.title.clone(),
-                severity: rule.severity,
-                status: verdict.status,
-                resource: subject.resource,
-                message: verdict.message,
-                evidence: verdict.evidence,
-            });
+        match scope {
+            Scope::Organization => organization_subjects(inventory)
+                .into_iter()
+                .for_each(&mut judge_subject),
+            scope => {
+                for account in &inventory.accounts {
+                    subjects(scope, account)
+                        .into_iter()
+                        .for_each(&mut judge_subject);
+                }
+            }
         }
     }
     findings.extend(unreachable_accounts(rules, inventory));
