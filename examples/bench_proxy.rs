@@ -1,0 +1,501 @@
+//! A loopback HTTP/1.1 proxy for `scripts/bench` (see scripts/BENCH.md).
+//!
+//! It adds a round trip to every call (rtt/2 before the request reaches the upstream, rtt/2
+//! before the answer reaches the client). With `--record` it keeps the upstream's answers; with
+//! `--replay` it answers from such a recording instead of asking the upstream, so a second run
+//! of the same scan measures trailguard without the emulator's CPU but with its exact answers.
+//!
+//! Usage: bench_proxy --upstream-port N [--rtt-ms 50] [--port 0] [--log FILE]
+//!                    [--record FILE | --replay FILE] [--max-seconds 3600]
+//!
+//! Listens on 127.0.0.1 only, prints `PORT=<n>`, and exits when stdin reaches EOF or after
+//! --max-seconds (writing the recording first, with --record).
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const USAGE: &str = "usage: bench_proxy --upstream-port N [--rtt-ms 50] [--port 0] [--log FILE] \
+                     [--record FILE | --replay FILE] [--max-seconds 3600]";
+const MAX_HEAD: usize = 64 * 1024;
+const MAX_BODY: usize = 64 * 1024 * 1024;
+const LOG_HEAD: usize = 4096;
+const MAGIC: &[u8] = b"bench_proxy recording v1\n";
+
+type Answer = Arc<[u8]>;
+/// (request key, answer) in the order the answers arrived.
+type Recording = Vec<(Vec<u8>, Answer)>;
+
+enum Mode {
+    Forward,
+    Record(PathBuf),
+    Replay(PathBuf),
+}
+
+struct Args {
+    upstream_port: u16,
+    rtt_ms: f64,
+    port: u16,
+    log: Option<PathBuf>,
+    mode: Mode,
+    max_seconds: f64,
+}
+
+/// Per request key: the recorded answers, handed out in recorded order, and the next one's index.
+type Replay = HashMap<Vec<u8>, (Vec<Answer>, usize)>;
+
+struct Shared {
+    upstream_port: u16,
+    half_rtt: Duration,
+    log: Option<Mutex<BufWriter<File>>>,
+    recording: Option<Mutex<Recording>>,
+    replay: Option<Mutex<Replay>>,
+    requests: AtomicU64,
+    misses: AtomicU64,
+}
+
+struct Request {
+    open: f64,
+    raw: Vec<u8>,
+    key: Vec<u8>,
+}
+
+enum ReadError {
+    Io,
+    Reject(u16, &'static str),
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(e) => {
+            eprintln!("bench_proxy: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    // One thread: the proxy only sleeps and copies, and a second thread would cost a futex
+    // wake-up per connection; the cores belong to trailguard and moto.
+    let result = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("tokio runtime: {e}"))
+        .and_then(|rt| rt.block_on(run(args)));
+    if let Err(e) = result {
+        eprintln!("bench_proxy: {e}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+fn parse_args() -> Result<Args, String> {
+    fn num<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
+        value
+            .parse()
+            .map_err(|_| format!("{flag}: not a valid number: {value}"))
+    }
+    let (mut upstream, mut record, mut replay) = (None, None, None);
+    let mut args = Args {
+        upstream_port: 0,
+        rtt_ms: 50.0,
+        port: 0,
+        log: None,
+        mode: Mode::Forward,
+        max_seconds: 3600.0,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--upstream-port" => upstream = Some(num(&flag, &value)?),
+            "--rtt-ms" => args.rtt_ms = num(&flag, &value)?,
+            "--port" => args.port = num(&flag, &value)?,
+            "--max-seconds" => args.max_seconds = num(&flag, &value)?,
+            "--log" => args.log = Some(PathBuf::from(value)),
+            "--record" => record = Some(PathBuf::from(value)),
+            "--replay" => replay = Some(PathBuf::from(value)),
+            _ => return Err(format!("unknown option {flag}")),
+        }
+    }
+    args.upstream_port = upstream.ok_or("--upstream-port is required")?;
+    args.mode = match (record, replay) {
+        (Some(_), Some(_)) => return Err("--record and --replay exclude each other".into()),
+        (Some(path), None) => Mode::Record(path),
+        (None, Some(path)) => Mode::Replay(path),
+        (None, None) => Mode::Forward,
+    };
+    if !(0.0..=600_000.0).contains(&args.rtt_ms) || !(0.001..=1e9).contains(&args.max_seconds) {
+        return Err("--rtt-ms must be 0..600000 and --max-seconds 0.001..1e9".into());
+    }
+    Ok(args)
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let replay = match &args.mode {
+        Mode::Replay(path) => Some(Mutex::new(load(path)?)),
+        _ => None,
+    };
+    let log = args.log.as_ref().map(|path| {
+        let file = File::options().create(true).append(true).open(path);
+        let file = file.map(|f| Mutex::new(BufWriter::with_capacity(1 << 16, f)));
+        file.map_err(|e| format!("--log {}: {e}", path.display()))
+    });
+    let shared = Arc::new(Shared {
+        upstream_port: args.upstream_port,
+        half_rtt: Duration::from_secs_f64(args.rtt_ms / 2000.0),
+        log: log.transpose()?,
+        recording: matches!(args.mode, Mode::Record(_)).then(|| Mutex::new(Vec::new())),
+        replay,
+        requests: AtomicU64::new(0),
+        misses: AtomicU64::new(0),
+    });
+    let listener = TcpListener::bind(("127.0.0.1", args.port))
+        .await
+        .map_err(|e| format!("listen on 127.0.0.1:{}: {e}", args.port))?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let mut out = io::stdout().lock();
+    writeln!(out, "PORT={port}")
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("stdout: {e}"))?;
+    drop(out);
+
+    // The bench holds our stdin: its EOF (the bench closing it, or dying) is the signal to stop.
+    let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        let _ = io::copy(&mut io::stdin().lock(), &mut io::sink());
+        let _ = stop_tx.send(());
+    });
+    let deadline = tokio::time::sleep(Duration::from_secs_f64(args.max_seconds));
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            _ = &mut stop_rx => break,
+            () = &mut deadline => {
+                eprintln!("bench_proxy: --max-seconds reached, stopping");
+                break;
+            }
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    tokio::spawn(serve(Arc::clone(&shared), stream));
+                }
+                Err(e) => {
+                    // E.g. out of file descriptors: back off rather than spin.
+                    eprintln!("bench_proxy: accept: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+        }
+    }
+    // Buffered (a write per line would be a syscall per call): complete once we have exited.
+    if let Some(log) = &shared.log {
+        lock(log).flush().map_err(|e| format!("--log: {e}"))?;
+    }
+    if let (Mode::Record(path), Some(recording)) = (&args.mode, &shared.recording) {
+        save(path, &lock(recording)).map_err(|e| format!("--record {}: {e}", path.display()))?;
+    }
+    eprintln!(
+        "bench_proxy: {} requests, {} replay misses",
+        shared.requests.load(Ordering::Relaxed),
+        shared.misses.load(Ordering::Relaxed)
+    );
+    Ok(())
+}
+
+async fn serve(shared: Arc<Shared>, mut client: TcpStream) {
+    let _ = client.set_nodelay(true);
+    let mut buf = Vec::with_capacity(8192);
+    loop {
+        let request = match read_request(&mut client, &mut buf).await {
+            Ok(Some(request)) => request,
+            Ok(None) | Err(ReadError::Io) => break,
+            Err(ReadError::Reject(code, message)) => {
+                let _ = client.write_all(&reject(code, message)).await;
+                break;
+            }
+        };
+        tokio::time::sleep(shared.half_rtt).await;
+        let first_up = now();
+        let (answer, source) = shared.answer(&request).await;
+        let first_down = now();
+        tokio::time::sleep(shared.half_rtt).await;
+        let written = client.write_all(&answer).await.is_ok();
+        shared.log(&request, first_up, first_down, now(), source);
+        if !written || answer_head(&answer, false).is_none_or(|(_, close)| close) {
+            break;
+        }
+    }
+    // FIN rather than a bare drop, so the client reads the whole answer before the close.
+    let _ = client.shutdown().await;
+}
+
+/// Reads one request (head, then Content-Length bytes of body) from `client`; bytes read past
+/// it stay in `buf` for the next one. `Ok(None)`: the client closed between requests.
+async fn read_request(
+    client: &mut TcpStream,
+    buf: &mut Vec<u8>,
+) -> Result<Option<Request>, ReadError> {
+    let mut open = (!buf.is_empty()).then(now);
+    let head_len = loop {
+        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        if buf.len() > MAX_HEAD {
+            return Err(ReadError::Reject(431, "request head too large"));
+        }
+        if read_more(client, buf).await? == 0 {
+            return if buf.is_empty() {
+                Ok(None)
+            } else {
+                Err(ReadError::Io)
+            };
+        }
+        open.get_or_insert_with(now);
+    };
+    let mut headers = [httparse::EMPTY_HEADER; 96];
+    let mut head = httparse::Request::new(&mut headers);
+    if !matches!(
+        head.parse(&buf[..head_len]),
+        Ok(httparse::Status::Complete(_))
+    ) {
+        return Err(ReadError::Reject(400, "malformed request head"));
+    }
+    let header = |name: &str| {
+        head.headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value)
+    };
+    if header("transfer-encoding").is_some_and(|v| !v.eq_ignore_ascii_case(b"identity")) {
+        return Err(ReadError::Reject(
+            501,
+            "bench_proxy: chunked request bodies are not supported; send Content-Length",
+        ));
+    }
+    let body_len = match header("content-length") {
+        None => 0,
+        Some(v) => std::str::from_utf8(v)
+            .ok()
+            .and_then(|s| s.trim().parse::<usize>().ok())
+            .ok_or(ReadError::Reject(400, "invalid Content-Length"))?,
+    };
+    if body_len > MAX_BODY {
+        return Err(ReadError::Reject(413, "request body too large"));
+    }
+    // The key names the request, not the run: Host (the port), dates, signatures and SDK ids
+    // change between the recorded run and the replay, so they are left out.
+    let auth = std::str::from_utf8(header("authorization").unwrap_or(b"")).unwrap_or("");
+    let scope = auth.split_once("Credential=").map_or("", |(_, rest)| rest);
+    let scope: Vec<&str> = scope
+        .split([',', ' '])
+        .next()
+        .unwrap_or("")
+        .split('/')
+        .collect();
+    let scope_part = |i: usize| scope.get(i).copied().unwrap_or("").as_bytes();
+    let mut key = Vec::new();
+    for part in [
+        head.method.unwrap_or("").as_bytes(),
+        head.path.unwrap_or("").as_bytes(),
+        header("x-amz-target").unwrap_or(b""),
+        scope_part(0), // access key id
+        scope_part(2), // region
+        scope_part(3), // service
+    ] {
+        key.extend_from_slice(part);
+        key.push(0);
+    }
+    let total = head_len + body_len;
+    while buf.len() < total {
+        if read_more(client, buf).await? == 0 {
+            return Err(ReadError::Io);
+        }
+    }
+    let raw: Vec<u8> = buf.drain(..total).collect();
+    key.extend_from_slice(&raw[head_len..]);
+    Ok(Some(Request {
+        open: open.unwrap_or_else(now),
+        raw,
+        key,
+    }))
+}
+
+async fn read_more(client: &mut TcpStream, buf: &mut Vec<u8>) -> Result<usize, ReadError> {
+    let mut chunk = [0u8; 16 * 1024];
+    let n = client.read(&mut chunk).await.map_err(|_| ReadError::Io)?;
+    buf.extend_from_slice(&chunk[..n]);
+    Ok(n)
+}
+
+impl Shared {
+    async fn answer(&self, request: &Request) -> (Answer, &'static str) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        if let Some(replay) = &self.replay {
+            let hit = lock(replay)
+                .get_mut(&request.key)
+                .and_then(|(answers, next)| {
+                    let answer = answers.get((*next).min(answers.len().saturating_sub(1)))?;
+                    *next += 1;
+                    Some(Arc::clone(answer))
+                });
+            if let Some(answer) = hit {
+                return (answer, "replay");
+            }
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            return (self.forward(&request.raw).await, "miss");
+        }
+        let answer = self.forward(&request.raw).await;
+        if let Some(recording) = &self.recording {
+            lock(recording).push((request.key.clone(), Arc::clone(&answer)));
+        }
+        (answer, "upstream")
+    }
+
+    /// One connection per request, as moto closes after every answer. The answer ends at its
+    /// Content-Length (moto closes only ~10 ms after answering, a delay no client waits for),
+    /// or at EOF when it has none. A failure becomes a 502 for the client.
+    async fn forward(&self, raw: &[u8]) -> Answer {
+        let exchange = async {
+            let mut upstream = TcpStream::connect(("127.0.0.1", self.upstream_port)).await?;
+            upstream.set_nodelay(true)?;
+            upstream.write_all(raw).await?;
+            let head_request = raw.starts_with(b"HEAD ");
+            let mut answer = Vec::new();
+            let mut chunk = [0u8; 16 * 1024];
+            loop {
+                let n = upstream.read(&mut chunk).await?;
+                answer.extend_from_slice(&chunk[..n]);
+                let length = answer_head(&answer, head_request).and_then(|(length, _)| length);
+                if n == 0 || length.is_some_and(|len| answer.len() >= len) {
+                    break;
+                }
+            }
+            if answer.is_empty() {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "empty answer"));
+            }
+            Ok::<_, io::Error>(answer)
+        };
+        match exchange.await {
+            Ok(answer) => answer.into(),
+            Err(e) => {
+                eprintln!(
+                    "bench_proxy: upstream 127.0.0.1:{}: {e}",
+                    self.upstream_port
+                );
+                reject(502, "bench_proxy: upstream failed").into()
+            }
+        }
+    }
+
+    fn log(&self, request: &Request, first_up: f64, first_down: f64, close: f64, source: &str) {
+        let Some(log) = &self.log else { return };
+        let end = request.raw.len().min(LOG_HEAD);
+        let head: String = request.raw[..end].iter().map(|&b| char::from(b)).collect();
+        let entry = serde_json::json!({
+            "open": request.open, "first_up": first_up, "first_down": first_down, "close": close,
+            "head": head, "source": source,
+        });
+        let line = format!("{entry}\n");
+        if let Err(e) = lock(log).write_all(line.as_bytes()) {
+            eprintln!("bench_proxy: --log: {e}");
+        }
+    }
+}
+
+/// From an answer whose head has arrived: its length when the head says it (else it ends at
+/// EOF), and whether the client connection must close after it (moto always says so).
+fn answer_head(answer: &[u8], head_request: bool) -> Option<(Option<usize>, bool)> {
+    let mut headers = [httparse::EMPTY_HEADER; 96];
+    let mut response = httparse::Response::new(&mut headers);
+    let Ok(httparse::Status::Complete(head_len)) = response.parse(answer) else {
+        return None;
+    };
+    let header = |name: &str| {
+        let mut found = response.headers.iter();
+        let value = found.find(|h| h.name.eq_ignore_ascii_case(name))?.value;
+        Some(String::from_utf8_lossy(value).trim().to_ascii_lowercase())
+    };
+    let close = header("connection").map_or(response.version != Some(1), |v| v.contains("close"));
+    let length = match response.code {
+        Some(100..=199) => None,
+        Some(204 | 304) => Some(head_len),
+        _ if head_request => Some(head_len),
+        _ if header("transfer-encoding").is_some() => None,
+        _ => header("content-length")?
+            .parse::<usize>()
+            .ok()
+            .map(|n| head_len + n),
+    };
+    Some((length, close))
+}
+
+fn reject(code: u16, message: &str) -> Vec<u8> {
+    let reason = match code {
+        400 => "Bad Request",
+        413 => "Payload Too Large",
+        431 => "Request Header Fields Too Large",
+        501 => "Not Implemented",
+        _ => "Bad Gateway",
+    };
+    format!(
+        "HTTP/1.1 {code} {reason}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{message}\n",
+        message.len() + 1
+    )
+    .into_bytes()
+}
+
+/// The recording: MAGIC, then (key, answer) pairs, each part a u64 little-endian length and
+/// its bytes, in the order the answers arrived.
+fn save(path: &PathBuf, entries: &Recording) -> io::Result<()> {
+    let mut out = BufWriter::new(File::create(path)?);
+    out.write_all(MAGIC)?;
+    for (key, answer) in entries {
+        for part in [key.as_slice(), answer] {
+            out.write_all(&(part.len() as u64).to_le_bytes())?;
+            out.write_all(part)?;
+        }
+    }
+    out.into_inner()
+        .map_err(io::IntoInnerError::into_error)?
+        .sync_all()
+}
+
+fn load(path: &PathBuf) -> Result<Replay, String> {
+    fn take<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
+        let (len, tail) = rest.split_first_chunk::<8>()?;
+        let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+        let part = tail.get(..len)?;
+        *rest = &tail[len..];
+        Some(part)
+    }
+    let data = std::fs::read(path).map_err(|e| format!("--replay {}: {e}", path.display()))?;
+    let mut rest = data
+        .strip_prefix(MAGIC)
+        .ok_or("--replay: not a bench_proxy recording")?;
+    let mut map = Replay::new();
+    while !rest.is_empty() {
+        let (Some(key), Some(answer)) = (take(&mut rest), take(&mut rest)) else {
+            return Err(format!("--replay {}: truncated recording", path.display()));
+        };
+        map.entry(key.to_vec()).or_default().0.push(answer.into());
+    }
+    Ok(map)
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic elsewhere cannot leave these plain collections half-updated in a harmful way.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
