@@ -255,16 +255,23 @@ fn write_output(
         verbose: args.list_all || cli.verbose,
         sarif_include_waived: args.sarif_include_waived,
     };
-    let mut buffer: Vec<u8> = Vec::new();
-    report::render(spec.format, report, &options, &mut buffer)
-        .map_err(|e| RunError(format!("cannot render {}: {e}", spec.format.as_str())))?;
+    let render_to = |out: &mut dyn Write| report::render(spec.format, report, &options, out);
     match &spec.path {
         None => {
-            // A closed pipe (`| head`) is not an error worth exit 2.
-            let _ = std::io::stdout().lock().write_all(&buffer);
+            // Streamed: a report of a large organization is megabytes. A closed pipe
+            // (`| head`) is not an error worth exit 2.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = render_to(&mut out).and_then(|()| out.flush());
             Ok(())
         }
         Some(path) => {
+            let fail = |e: std::io::Error| {
+                RunError(format!(
+                    "--output {}={}: {e}",
+                    spec.format.as_str(),
+                    path.display()
+                ))
+            };
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     RunError(format!(
@@ -274,13 +281,23 @@ fn write_output(
                     ))
                 })?;
             }
-            std::fs::write(path, &buffer).map_err(|e| {
-                RunError(format!(
-                    "--output {}={}: {e}",
-                    spec.format.as_str(),
-                    path.display()
-                ))
-            })
+            // Streamed into a sibling file that replaces the target only once complete: a
+            // failed write never leaves a truncated report that looks whole.
+            let mut partial = path.as_os_str().to_owned();
+            partial.push(format!(".partial-{}", std::process::id()));
+            let partial = PathBuf::from(partial);
+            let written = std::fs::File::create(&partial).and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                render_to(&mut out)?;
+                out.into_inner().map(drop).map_err(|e| e.into_error())
+            });
+            match written.and_then(|()| std::fs::rename(&partial, path)) {
+                Ok(()) => Ok(()),
+                Err(e) => {
+                    let _ = std::fs::remove_file(&partial);
+                    Err(fail(e))
+                }
+            }
         }
     }
 }
