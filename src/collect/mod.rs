@@ -19,7 +19,7 @@ mod keys;
 mod org;
 mod trails;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -558,58 +558,89 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
             (region, found)
         });
     }
-    let mut per_region = join_all(discovery).await;
-    per_region.sort_by(|a, b| a.0.cmp(&b.0));
-    let found = trails::dedupe(&per_region);
-
-    let mut bucket_names: Vec<String> = Vec::new();
-    let mut key_ids: BTreeMap<String, Region> = BTreeMap::new();
-    for d in found.values() {
-        if let Some(b) = d.description.s3_bucket_name().filter(|b| !b.is_empty()) {
-            bucket_names.push(b.to_owned());
-        }
-        if let Some(k) = d.description.kms_key_id().filter(|k| !k.is_empty()) {
-            let home = Region::from(d.description.home_region().unwrap_or(BOOTSTRAP_REGION));
-            key_ids
-                .entry(k.to_owned())
-                .or_insert_with(|| keys::key_region(k, &home));
-        }
-    }
-    bucket_names.sort();
-    bucket_names.dedup();
-
+    // A trail's details, bucket and key are read as soon as its home region has described it,
+    // not after every region has answered: on AWS a distant region can take several times
+    // longer than the rest. Trails not seen in their home region follow once discovery ends.
     let ctx = Arc::new(ctx);
     let mut trail_tasks = JoinSet::new();
-    for discovered in found.into_values() {
+    let mut bucket_tasks = JoinSet::new();
+    let mut key_tasks = JoinSet::new();
+    let (mut buckets_seen, mut keys_seen) = (BTreeSet::new(), BTreeSet::new());
+    let mut dispatch = |found: trails::Discovered| {
+        let description = &found.description;
+        if let Some(b) = description.s3_bucket_name().filter(|b| !b.is_empty())
+            && buckets_seen.insert(b.to_owned())
+        {
+            let (shared, ctx, me) = (
+                Arc::clone(&shared),
+                Arc::clone(&ctx),
+                identity.account_id.clone(),
+            );
+            let name = b.to_owned();
+            bucket_tasks.spawn(async move { shared_bucket(&shared, &ctx, &me, name).await });
+        }
+        if let Some(k) = description.kms_key_id().filter(|k| !k.is_empty()) {
+            let home = Region::from(description.home_region().unwrap_or(BOOTSTRAP_REGION));
+            let region = keys::key_region(k, &home);
+            if keys_seen.insert(k.to_owned()) {
+                let (shared, ctx, me) = (
+                    Arc::clone(&shared),
+                    Arc::clone(&ctx),
+                    identity.account_id.clone(),
+                );
+                let key_id = k.to_owned();
+                key_tasks
+                    .spawn(async move { shared_key(&shared, &ctx, &me, key_id, region).await });
+            }
+        }
         trail_tasks.spawn(trails::details(
             Arc::clone(&ctx),
             identity.account_id.clone(),
-            discovered,
+            found,
         ));
+    };
+    let mut dispatched = BTreeSet::new();
+    let mut per_region = Vec::new();
+    while let Some(joined) = discovery.join_next().await {
+        let (region, found) = match joined {
+            Ok(answer) => answer,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => continue,
+        };
+        for trail in found.ok().into_iter().flatten() {
+            if let Some(arn) = trail.trail_arn()
+                && trail.home_region() == Some(region.as_str())
+                && dispatched.insert(arn.to_owned())
+            {
+                dispatch(trails::Discovered {
+                    description: trail.clone(),
+                    seen_from: vec![],
+                });
+            }
+        }
+        per_region.push((region, found));
     }
-    let mut bucket_tasks = JoinSet::new();
-    for name in bucket_names {
-        let (shared, ctx, me) = (
-            Arc::clone(&shared),
-            Arc::clone(&ctx),
-            identity.account_id.clone(),
-        );
-        bucket_tasks.spawn(async move { shared_bucket(&shared, &ctx, &me, name).await });
+    per_region.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut found = trails::dedupe(&per_region);
+    for (arn, discovered) in &found {
+        if !dispatched.contains(arn) {
+            dispatch(trails::Discovered {
+                description: discovered.description.clone(),
+                seen_from: vec![],
+            });
+        }
     }
-    let mut key_tasks = JoinSet::new();
-    for (key_id, region) in key_ids {
-        let (shared, ctx, me) = (
-            Arc::clone(&shared),
-            Arc::clone(&ctx),
-            identity.account_id.clone(),
-        );
-        key_tasks.spawn(async move { shared_key(&shared, &ctx, &me, key_id, region).await });
-    }
-    let (trails, buckets, kms_keys) = tokio::join!(
+    drop(dispatch);
+    let (mut trails, buckets, kms_keys) = tokio::join!(
         join_all(trail_tasks),
         join_all(bucket_tasks),
         join_all(key_tasks)
     );
+    for trail in &mut trails {
+        if let Some(discovered) = found.remove(trail.arn.as_str()) {
+            trail.seen_from_regions = discovered.seen_from;
+        }
+    }
 
     let regions = per_region
         .into_iter()
