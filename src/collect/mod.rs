@@ -630,7 +630,6 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
             });
         }
     }
-    drop(dispatch);
     let (mut trails, buckets, kms_keys) = tokio::join!(
         join_all(trail_tasks),
         join_all(bucket_tasks),
