@@ -566,8 +566,7 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
     let mut bucket_tasks = JoinSet::new();
     let mut key_tasks = JoinSet::new();
     let (mut buckets_seen, mut keys_seen) = (BTreeSet::new(), BTreeSet::new());
-    let mut dispatch = |found: trails::Discovered| {
-        let description = &found.description;
+    let mut dispatch = |description: &aws_sdk_cloudtrail::types::Trail| {
         if let Some(b) = description.s3_bucket_name().filter(|b| !b.is_empty())
             && buckets_seen.insert(b.to_owned())
         {
@@ -596,7 +595,7 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
         trail_tasks.spawn(trails::details(
             Arc::clone(&ctx),
             identity.account_id.clone(),
-            found,
+            description.clone(),
         ));
     };
     let mut dispatched = BTreeSet::new();
@@ -612,10 +611,7 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
                 && trail.home_region() == Some(region.as_str())
                 && dispatched.insert(arn.to_owned())
             {
-                dispatch(trails::Discovered {
-                    description: trail.clone(),
-                    seen_from: vec![],
-                });
+                dispatch(trail);
             }
         }
         per_region.push((region, found));
@@ -624,10 +620,7 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
     let mut found = trails::dedupe(&per_region);
     for (arn, discovered) in &found {
         if !dispatched.contains(arn) {
-            dispatch(trails::Discovered {
-                description: discovered.description.clone(),
-                seen_from: vec![],
-            });
+            dispatch(&discovered.description);
         }
     }
     let (mut trails, buckets, kms_keys) = tokio::join!(

@@ -62,11 +62,11 @@ pub fn dedupe(per_region: &[(Region, Collected<Vec<ct::Trail>>)]) -> BTreeMap<St
 }
 
 /// Reads a trail's status, selectors, insights and tags in its home region, concurrently.
-pub async fn details(ctx: Arc<Ctx>, me: AccountId, found: Discovered) -> Trail {
-    let arn = found.description.trail_arn().unwrap_or_default().to_owned();
+/// `seen_from_regions` is left empty: only the caller knows when every region has answered.
+pub async fn details(ctx: Arc<Ctx>, me: AccountId, description: ct::Trail) -> Trail {
+    let arn = description.trail_arn().unwrap_or_default().to_owned();
     let arn_typed = Arn::from(arn.as_str());
-    let home = found
-        .description
+    let home = description
         .home_region()
         .map(str::to_owned)
         .or_else(|| arn_typed.region().map(str::to_owned))
@@ -138,8 +138,7 @@ pub async fn details(ctx: Arc<Ctx>, me: AccountId, found: Discovered) -> Trail {
     let (status, event_selectors, insight_selectors, tags) =
         tokio::join!(status, selectors, insights, tags);
 
-    let mut trail = trail_from(&found.description, &me, Region::from(home));
-    trail.seen_from_regions = found.seen_from;
+    let mut trail = trail_from(&description, &me, Region::from(home));
     trail.status = status;
     trail.event_selectors = event_selectors;
     trail.insight_selectors = insight_selectors;
