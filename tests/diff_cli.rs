@@ -1,33 +1,11 @@
 //! `trailguard diff` through the binary, on two hand-written reports.
 
-use std::process::{Command, Output};
+mod support;
+
+use support::cli::{code, run, stderr, stdout};
 
 const OLD: &str = "tests/fixtures/reports/old.json";
 const NEW: &str = "tests/fixtures/reports/new.json";
-
-fn run(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_trailguard"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output();
-    match out {
-        Ok(o) => o,
-        Err(e) => panic!("cannot run trailguard: {e}"),
-    }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
 
 #[test]
 fn text_drift_between_two_audits() {

@@ -1,0 +1,29 @@
+//! Running the built binary offline, from the repository root, without colour.
+
+use std::process::{Command, Output};
+
+/// `trailguard ARGS…`, run to completion.
+pub fn run(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_trailguard"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    match out {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run trailguard: {e}"),
+    }
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The exit code, or -1 when killed by a signal.
+pub fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
