@@ -8,6 +8,7 @@ mod tests;
 mod unreachable;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
@@ -16,7 +17,7 @@ pub use subjects::{Subject, organization_subjects, subjects};
 pub use unreachable::unreachable_accounts;
 
 use crate::finding::{self, Evidence, Finding, Status};
-use crate::inventory::{Inventory, Timestamp};
+use crate::inventory::{Account, Inventory, Timestamp};
 use crate::rules::{ParamValue, Rule, RuleSet, Scope};
 
 /// The verdict of one rule on one subject.
@@ -33,57 +34,114 @@ pub struct Verdict {
 /// Evaluates every rule on every subject of its scope in every account. Sorted findings.
 ///
 /// Each subject is built once and judged by every rule of its scope, then dropped: memory
-/// stays at one account's subjects however large the organization (a region subject embeds
+/// stays at a few accounts' subjects however large the organization (a region subject embeds
 /// its trails, buckets and keys, so building a scope for every account at once costs tens of
-/// megabytes at twenty accounts).
+/// megabytes at twenty accounts). Accounts are independent, so they are shared out among a few
+/// threads; the findings are sorted afterwards, so the result does not depend on the order.
 pub fn evaluate(rules: &RuleSet, inventory: &Inventory, now: Timestamp) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for &scope in Scope::ALL {
-        let scoped: Vec<_> = rules
-            .iter()
-            .filter(|rule| rule.scope == scope)
-            .map(|rule| (rule, rule.param_values()))
-            .collect();
-        if scoped.is_empty() {
-            continue;
-        }
-        let mut judge_subject = |subject: Subject| {
-            for (rule, params) in &scoped {
-                let verdict = judge(rule, &subject.value, params, now);
-                let r = &subject.resource;
-                findings.push(Finding {
-                    fingerprint: finding::fingerprint(
-                        &rule.id,
-                        &r.account_id,
-                        r.region.as_deref(),
-                        &r.id,
-                    ),
-                    rule_id: rule.id.clone(),
-                    title: rule.title.clone(),
-                    severity: rule.severity,
-                    status: verdict.status,
-                    resource: subject.resource.clone(),
-                    message: verdict.message,
-                    evidence: verdict.evidence,
-                });
-            }
-        };
-        match scope {
-            Scope::Organization => organization_subjects(inventory)
-                .into_iter()
-                .for_each(&mut judge_subject),
-            scope => {
-                for account in &inventory.accounts {
-                    subjects(scope, account)
-                        .into_iter()
-                        .for_each(&mut judge_subject);
-                }
+    let by_scope: Vec<(Scope, Vec<ScopedRule>)> = Scope::ALL
+        .iter()
+        .map(|&scope| {
+            let scoped: Vec<ScopedRule> = rules
+                .iter()
+                .filter(|rule| rule.scope == scope)
+                .map(|rule| (rule, rule.param_values()))
+                .collect();
+            (scope, scoped)
+        })
+        .filter(|(_, scoped)| !scoped.is_empty())
+        .collect();
+    let per_account = |account: &Account| {
+        let mut out = Vec::new();
+        for (scope, scoped) in &by_scope {
+            // One subject per organization, not per account: judged below.
+            if *scope != Scope::Organization {
+                judge_subjects(scoped, subjects(*scope, account), now, &mut out);
             }
         }
+        out
+    };
+    let mut findings: Vec<Finding> = map_in_parallel(&inventory.accounts, per_account)
+        .into_iter()
+        .flatten()
+        .collect();
+    if let Some((_, scoped)) = by_scope.iter().find(|(s, _)| *s == Scope::Organization) {
+        judge_subjects(scoped, organization_subjects(inventory), now, &mut findings);
     }
     findings.extend(unreachable_accounts(rules, inventory));
     finding::sort(&mut findings);
     findings
+}
+
+/// A rule with its parameter values.
+type ScopedRule<'a> = (&'a Rule, BTreeMap<String, ParamValue>);
+
+/// Judges every subject with every rule of their scope.
+fn judge_subjects(
+    scoped: &[ScopedRule],
+    subjects: Vec<Subject>,
+    now: Timestamp,
+    findings: &mut Vec<Finding>,
+) {
+    for subject in subjects {
+        for (rule, params) in scoped {
+            let verdict = judge(rule, &subject.value, params, now);
+            let r = &subject.resource;
+            findings.push(Finding {
+                fingerprint: finding::fingerprint(
+                    &rule.id,
+                    &r.account_id,
+                    r.region.as_deref(),
+                    &r.id,
+                ),
+                rule_id: rule.id.clone(),
+                title: rule.title.clone(),
+                severity: rule.severity,
+                status: verdict.status,
+                resource: subject.resource.clone(),
+                message: verdict.message,
+                evidence: verdict.evidence,
+            });
+        }
+    }
+}
+
+/// `f` over every item, on up to as many threads as the machine has cores (at most 8);
+/// results in item order.
+fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, f(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(done) => done,
+                // A panic in evaluation is a bug; carry it to the caller unchanged.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Why a subject is not applicable before its rule is even read: an organization trail (or a

@@ -7,8 +7,8 @@ use crate::finding::Resource;
 use crate::inventory::{Account, CollectError, Collected, Inventory, Organization, Trail};
 use crate::rules::Scope;
 use crate::rules::view::{
-    AccountRef, AccountSubject, BucketSubject, KeySubject, OrganizationSubject, RegionSubject,
-    TrailSubject, TrailView,
+    AccountRef, AccountSubject, BucketSubject, KeySubject, OrganizationSubject, TrailSubject,
+    TrailView,
 };
 
 /// One subject to evaluate a rule on.
@@ -110,37 +110,48 @@ pub fn subjects(scope: Scope, account: &Account) -> Vec<Subject> {
                 value,
             }]
         }
-        Scope::Region => account
-            .regions
-            .iter()
-            .filter(|r| r.in_scope)
-            .map(|state| {
-                let trails = state
-                    .applicable_trails
-                    .iter()
-                    .filter_map(|arn| account.trail(arn))
-                    .map(|t| trail_view(account, t))
-                    .collect();
-                let view = RegionSubject {
-                    state: state.clone(),
-                    trails,
-                    account: account_ref(account),
-                };
-                let mut value = to_json(&view);
-                mark_partial(&mut value, "trails", state.discovered_trails.error());
-                let region = state.region.to_string();
-                Subject {
-                    resource: resource(
-                        account,
-                        Some(region.clone()),
-                        "AWS::::Region",
-                        region,
-                        None,
-                    ),
-                    value,
-                }
-            })
-            .collect(),
+        Scope::Region => {
+            // Up to twenty regions embed the same few trail views: each is serialized once per
+            // account and cloned, the same JSON `RegionSubject` serializes to (tested).
+            let account_value = to_json(&account_ref(account));
+            let mut views: Vec<Option<Value>> = vec![None; account.trails.len()];
+            account
+                .regions
+                .iter()
+                .filter(|r| r.in_scope)
+                .map(|state| {
+                    let trails = state
+                        .applicable_trails
+                        .iter()
+                        .filter_map(|arn| account.trails.iter().position(|t| &t.arn == arn))
+                        .map(|i| {
+                            views[i]
+                                .get_or_insert_with(|| {
+                                    to_json(&trail_view(account, &account.trails[i]))
+                                })
+                                .clone()
+                        })
+                        .collect();
+                    let mut value = to_json(state);
+                    if let Some(obj) = value.as_object_mut() {
+                        obj.insert("trails".into(), Value::Array(trails));
+                        obj.insert("account".into(), account_value.clone());
+                    }
+                    mark_partial(&mut value, "trails", state.discovered_trails.error());
+                    let region = state.region.to_string();
+                    Subject {
+                        resource: resource(
+                            account,
+                            Some(region.clone()),
+                            "AWS::::Region",
+                            region,
+                            None,
+                        ),
+                        value,
+                    }
+                })
+                .collect()
+        }
         Scope::Trail => account
             .trails
             .iter()
@@ -360,5 +371,58 @@ fn org_subject(
     Subject {
         resource,
         value: to_json(view),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::view::RegionSubject;
+
+    /// The region subjects built from cached trail views are exactly what serializing a
+    /// `RegionSubject` gives (the view whose schema validates rule paths).
+    #[test]
+    fn region_subjects_equal_the_serialized_view() {
+        let fixtures = [
+            include_str!("../../tests/fixtures/inventories/compliant.json"),
+            include_str!("../../tests/fixtures/inventories/denied.json"),
+            include_str!("../../tests/fixtures/inventories/legacy.json"),
+            include_str!("../../tests/fixtures/inventories/org-member.json"),
+            include_str!("../../tests/fixtures/inventories/cross-account-bucket.json"),
+        ];
+        let mut compared = 0;
+        for text in fixtures {
+            let inventory = Inventory::from_json(text, "fixture").expect("fixture inventory");
+            for account in &inventory.accounts {
+                let built = subjects(Scope::Region, account);
+                let expected: Vec<Value> = account
+                    .regions
+                    .iter()
+                    .filter(|r| r.in_scope)
+                    .map(|state| {
+                        let view = RegionSubject {
+                            state: state.clone(),
+                            trails: state
+                                .applicable_trails
+                                .iter()
+                                .filter_map(|arn| account.trail(arn))
+                                .map(|t| trail_view(account, t))
+                                .collect(),
+                            account: account_ref(account),
+                        };
+                        let mut value = to_json(&view);
+                        mark_partial(&mut value, "trails", state.discovered_trails.error());
+                        value
+                    })
+                    .collect();
+                assert_eq!(built.len(), expected.len());
+                for (b, e) in built.iter().zip(&expected) {
+                    assert_eq!(&b.value, e);
+                    compared += 1;
+                }
+            }
+        }
+        // The fixtures have regions with trails, without, and with a failed DescribeTrails.
+        assert!(compared > 10, "only {compared} region subjects compared");
     }
 }
