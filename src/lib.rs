@@ -17,6 +17,7 @@ pub mod finding;
 pub mod frameworks;
 pub mod gate;
 pub mod inventory;
+mod parallel;
 pub mod report;
 pub mod rules;
 pub mod waivers;

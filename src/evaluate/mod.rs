@@ -8,7 +8,6 @@ mod tests;
 mod unreachable;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
@@ -61,7 +60,7 @@ pub fn evaluate(rules: &RuleSet, inventory: &Inventory, now: Timestamp) -> Vec<F
         }
         out
     };
-    let mut findings: Vec<Finding> = map_in_parallel(&inventory.accounts, per_account)
+    let mut findings: Vec<Finding> = crate::parallel::map(&inventory.accounts, per_account)
         .into_iter()
         .flatten()
         .collect();
@@ -104,44 +103,6 @@ fn judge_subjects(
             });
         }
     }
-}
-
-/// `f` over every item, on up to as many threads as the machine has cores (at most 8);
-/// results in item order.
-fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 8)
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        done.push((i, f(item)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| match w.join() {
-                Ok(done) => done,
-                // A panic in evaluation is a bug; carry it to the caller unchanged.
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Why a subject is not applicable before its rule is even read: an organization trail (or a

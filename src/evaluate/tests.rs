@@ -443,16 +443,3 @@ fn evidence_names_elements_and_errors() {
     );
     assert!(v.evidence.iter().any(|e| matches!(e, Evidence::Quantifier { not_matched, unknown, .. } if not_matched == &["arn:a"] && unknown == &["arn:b"])));
 }
-
-#[test]
-fn map_in_parallel_keeps_item_order_and_visits_each_item_once() {
-    let items: Vec<u32> = (0..97).collect();
-    let calls = std::sync::atomic::AtomicUsize::new(0);
-    let doubled = super::map_in_parallel(&items, |x| {
-        calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        x * 2
-    });
-    assert_eq!(doubled, items.iter().map(|x| x * 2).collect::<Vec<_>>());
-    assert_eq!(calls.into_inner(), items.len());
-    assert!(super::map_in_parallel(&[] as &[u32], |x| *x).is_empty());
-}
