@@ -15,7 +15,7 @@ pub struct TargetArgs {
     #[arg(long = "region", value_name = "REGION")]
     pub regions: Vec<String>,
     /// Maximum AWS calls in flight at once.
-    #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u16).range(1..=512))]
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u16).range(1..=512))]
     pub concurrency: u16,
     /// Timeout for each AWS call attempt, e.g. `30s`, `2m`.
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
