@@ -1,4 +1,4 @@
-//! Spreading independent, CPU-bound work (rule files, accounts) over the machine's cores.
+//! Spreading independent, CPU-bound work (the accounts of an evaluation) over the machine's cores.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -31,7 +31,7 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
             .into_iter()
             .flat_map(|w| match w.join() {
                 Ok(done) => done,
-                // A panic in evaluation is a bug; carry it to the caller unchanged.
+                // A panic in `f` is a bug; carry it to the caller unchanged.
                 Err(panic) => std::panic::resume_unwind(panic),
             })
             .collect()
