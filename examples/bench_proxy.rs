@@ -4,6 +4,8 @@
 //! before the answer reaches the client). With `--record` it keeps the upstream's answers; with
 //! `--replay` it answers from such a recording instead of asking the upstream, so a second run
 //! of the same scan measures trailguard without the emulator's CPU but with its exact answers.
+//! It behaves as an HTTP/1.1 intermediary: moto closes every connection, but `Connection` is
+//! hop-by-hop, so the client's connection stays open for its next request, as with AWS.
 //!
 //! Usage: bench_proxy --upstream-port N [--rtt-ms 50] [--port 0] [--log FILE]
 //!                    [--record FILE | --replay FILE] [--max-seconds 3600]
@@ -11,6 +13,7 @@
 //! Listens on 127.0.0.1 only, prints `PORT=<n>`, and exits when stdin reaches EOF or after
 //! --max-seconds (writing the recording first, with --record).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -66,6 +69,10 @@ struct Request {
     open: f64,
     raw: Vec<u8>,
     key: Vec<u8>,
+    /// A HEAD request: its answer has no body whatever its Content-Length says.
+    head_only: bool,
+    /// The client asked to close after this exchange (`Connection: close`, or HTTP/1.0).
+    client_close: bool,
 }
 
 enum ReadError {
@@ -224,10 +231,11 @@ async fn serve(shared: Arc<Shared>, mut client: TcpStream) {
         let first_up = now();
         let (answer, source) = shared.answer(&request).await;
         let first_down = now();
+        let (answer, keep_open) = for_client(&answer, &request);
         tokio::time::sleep(shared.half_rtt).await;
         let written = client.write_all(&answer).await.is_ok();
         shared.log(&request, first_up, first_down, now(), source);
-        if !written || answer_head(&answer, false).is_none_or(|(_, close)| close) {
+        if !written || !keep_open {
             break;
         }
     }
@@ -311,6 +319,9 @@ async fn read_request(
         key.extend_from_slice(part);
         key.push(0);
     }
+    let head_only = head.method == Some("HEAD");
+    let client_close = head.version != Some(1)
+        || header("connection").is_some_and(|v| String::from_utf8_lossy(v).contains("close"));
     let total = head_len + body_len;
     while buf.len() < total {
         if read_more(client, buf).await? == 0 {
@@ -323,6 +334,8 @@ async fn read_request(
         open: open.unwrap_or_else(now),
         raw,
         key,
+        head_only,
+        client_close,
     }))
 }
 
@@ -371,7 +384,7 @@ impl Shared {
             loop {
                 let n = upstream.read(&mut chunk).await?;
                 answer.extend_from_slice(&chunk[..n]);
-                let length = answer_head(&answer, head_request).and_then(|(length, _)| length);
+                let length = answer_head(&answer, head_request).flatten();
                 if n == 0 || length.is_some_and(|len| answer.len() >= len) {
                     break;
                 }
@@ -409,8 +422,8 @@ impl Shared {
 }
 
 /// From an answer whose head has arrived: its length when the head says it (else it ends at
-/// EOF), and whether the client connection must close after it (moto always says so).
-fn answer_head(answer: &[u8], head_request: bool) -> Option<(Option<usize>, bool)> {
+/// EOF).
+fn answer_head(answer: &[u8], head_request: bool) -> Option<Option<usize>> {
     let mut headers = [httparse::EMPTY_HEADER; 96];
     let mut response = httparse::Response::new(&mut headers);
     let Ok(httparse::Status::Complete(head_len)) = response.parse(answer) else {
@@ -421,7 +434,6 @@ fn answer_head(answer: &[u8], head_request: bool) -> Option<(Option<usize>, bool
         let value = found.find(|h| h.name.eq_ignore_ascii_case(name))?.value;
         Some(String::from_utf8_lossy(value).trim().to_ascii_lowercase())
     };
-    let close = header("connection").map_or(response.version != Some(1), |v| v.contains("close"));
     let length = match response.code {
         Some(100..=199) => None,
         Some(204 | 304) => Some(head_len),
@@ -432,7 +444,51 @@ fn answer_head(answer: &[u8], head_request: bool) -> Option<(Option<usize>, bool
             .ok()
             .map(|n| head_len + n),
     };
-    Some((length, close))
+    Some(length)
+}
+
+/// The answer as an HTTP/1.1 intermediary passes it on, and whether the client's connection
+/// stays open after it. `Connection` and the fields it names are hop-by-hop (RFC 9110 §7.6.1):
+/// moto's `Connection: close` ends the proxy's connection to moto, not the client's, which
+/// stays open — as AWS endpoints keep theirs — whenever the answer's end is known without a
+/// close (Content-Length, or no body) and the client did not ask to close. Otherwise the
+/// answer goes out unchanged and the connection closes after it.
+fn for_client<'a>(answer: &'a [u8], request: &Request) -> (Cow<'a, [u8]>, bool) {
+    let delimited = answer_head(answer, request.head_only)
+        .flatten()
+        .is_some_and(|len| len == answer.len());
+    let Some(head_len) = answer.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return (Cow::Borrowed(answer), false);
+    };
+    if request.client_close || !delimited {
+        return (Cow::Borrowed(answer), false);
+    }
+    // The status line and the fields, each with its CRLF.
+    let head = &answer[..head_len + 2];
+    let name = |line: &[u8]| {
+        let end = line.iter().position(|&b| b == b':').unwrap_or(line.len());
+        String::from_utf8_lossy(&line[..end])
+            .trim()
+            .to_ascii_lowercase()
+    };
+    let mut hop_by_hop = vec!["connection".to_owned(), "keep-alive".to_owned()];
+    for line in head.split(|&b| b == b'\n').skip(1) {
+        if name(line) == "connection" {
+            let value = line.splitn(2, |&b| b == b':').nth(1).unwrap_or(b"");
+            let value = String::from_utf8_lossy(value).to_ascii_lowercase();
+            hop_by_hop.extend(value.split(',').map(|v| v.trim().to_owned()));
+        }
+    }
+    let mut out = Vec::with_capacity(answer.len());
+    for (i, line) in head.split_inclusive(|&b| b == b'\n').enumerate() {
+        if i > 0 && hop_by_hop.contains(&name(line)) {
+            continue;
+        }
+        out.extend_from_slice(line);
+    }
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(&answer[head_len + 4..]);
+    (Cow::Owned(out), true)
 }
 
 fn reject(code: u16, message: &str) -> Vec<u8> {
@@ -498,4 +554,59 @@ fn now() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(head_only: bool, client_close: bool) -> Request {
+        Request {
+            open: 0.0,
+            raw: Vec::new(),
+            key: Vec::new(),
+            head_only,
+            client_close,
+        }
+    }
+
+    const MOTO: &[u8] = b"HTTP/1.1 200 OK\r\nServer: Werkzeug/3.1.9\r\nContent-Length: 5\r\n\
+                          Connection: close, x-hop\r\nx-hop: 1\r\nx-amzn-requestid: r1\r\n\r\nhello";
+
+    #[test]
+    fn moto_close_is_hop_by_hop_and_the_client_connection_stays_open() {
+        let (out, keep_open) = for_client(MOTO, &request(false, false));
+        assert!(keep_open);
+        assert_eq!(
+            &out[..],
+            &b"HTTP/1.1 200 OK\r\nServer: Werkzeug/3.1.9\r\nContent-Length: 5\r\n\
+               x-amzn-requestid: r1\r\n\r\nhello"[..]
+        );
+    }
+
+    #[test]
+    fn a_client_that_asks_to_close_gets_the_answer_unchanged() {
+        let (out, keep_open) = for_client(MOTO, &request(false, true));
+        assert!(!keep_open);
+        assert_eq!(&out[..], MOTO);
+    }
+
+    #[test]
+    fn an_answer_that_ends_at_the_close_closes_the_client_connection() {
+        let eof_delimited = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nbody until EOF";
+        let (out, keep_open) = for_client(eof_delimited, &request(false, false));
+        assert!(!keep_open);
+        assert_eq!(&out[..], &eof_delimited[..]);
+    }
+
+    #[test]
+    fn a_head_answer_has_no_body_whatever_its_length_says() {
+        let head = b"HTTP/1.1 200 OK\r\nContent-Length: 42\r\nConnection: close\r\n\r\n";
+        let (out, keep_open) = for_client(head, &request(true, false));
+        assert!(keep_open);
+        assert_eq!(
+            &out[..],
+            &b"HTTP/1.1 200 OK\r\nContent-Length: 42\r\n\r\n"[..]
+        );
+    }
 }
