@@ -566,31 +566,28 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
     let mut bucket_tasks = JoinSet::new();
     let mut key_tasks = JoinSet::new();
     let (mut buckets_seen, mut keys_seen) = (BTreeSet::new(), BTreeSet::new());
+    // What each bucket or key task owns: the shared state, the account's clients, who reads.
+    let handles = || {
+        (
+            Arc::clone(&shared),
+            Arc::clone(&ctx),
+            identity.account_id.clone(),
+        )
+    };
     let mut dispatch = |description: &aws_sdk_cloudtrail::types::Trail| {
         if let Some(b) = description.s3_bucket_name().filter(|b| !b.is_empty())
             && buckets_seen.insert(b.to_owned())
         {
-            let (shared, ctx, me) = (
-                Arc::clone(&shared),
-                Arc::clone(&ctx),
-                identity.account_id.clone(),
-            );
-            let name = b.to_owned();
+            let ((shared, ctx, me), name) = (handles(), b.to_owned());
             bucket_tasks.spawn(async move { shared_bucket(&shared, &ctx, &me, name).await });
         }
-        if let Some(k) = description.kms_key_id().filter(|k| !k.is_empty()) {
+        if let Some(k) = description.kms_key_id().filter(|k| !k.is_empty())
+            && keys_seen.insert(k.to_owned())
+        {
             let home = Region::from(description.home_region().unwrap_or(BOOTSTRAP_REGION));
             let region = keys::key_region(k, &home);
-            if keys_seen.insert(k.to_owned()) {
-                let (shared, ctx, me) = (
-                    Arc::clone(&shared),
-                    Arc::clone(&ctx),
-                    identity.account_id.clone(),
-                );
-                let key_id = k.to_owned();
-                key_tasks
-                    .spawn(async move { shared_key(&shared, &ctx, &me, key_id, region).await });
-            }
+            let ((shared, ctx, me), key_id) = (handles(), k.to_owned());
+            key_tasks.spawn(async move { shared_key(&shared, &ctx, &me, key_id, region).await });
         }
         trail_tasks.spawn(trails::details(
             Arc::clone(&ctx),
