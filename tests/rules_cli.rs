@@ -6,6 +6,17 @@ mod support;
 
 use support::cli::{code, run, stderr, stdout};
 
+/// An empty directory of this test process's own.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "trailguard-rules-cli-{name}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
 const COMPLIANT: &str = "tests/fixtures/inventories/compliant.json";
 const LEGACY: &str = "tests/fixtures/inventories/legacy.json";
 const DENIED: &str = "tests/fixtures/inventories/denied.json";
@@ -344,8 +355,7 @@ fn a_user_rule_replaces_the_builtin_rule_with_its_id() {
 
 #[test]
 fn config_file_sets_gate_and_waivers_defaults_and_flags_win() {
-    let dir = std::env::temp_dir().join(format!("trailguard-config-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = scratch("config");
     std::fs::write(
         dir.join("waivers.yaml"),
         "waivers:\n  - rule: CT-D02\n    resource: \"legacy-*\"\n    reason: Website bucket (SEC-9)\n    owner: web\n    expires: 2099-01-01\n",
@@ -438,9 +448,7 @@ fn framework_view_limits_rules_and_reports_per_control_status() {
 
 #[test]
 fn collect_reads_the_working_directorys_config_and_rejects_a_bad_one_before_any_aws_call() {
-    let dir =
-        std::env::temp_dir().join(format!("trailguard-collect-config-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = scratch("collect-config");
     std::fs::write(dir.join("trailguard.yaml"), "regions: eu-west-1\n").expect("config");
     let o = Command::new(env!("CARGO_BIN_EXE_trailguard"))
         .arg("collect")
@@ -463,16 +471,6 @@ fn collect_reads_the_working_directorys_config_and_rejects_a_bad_one_before_any_
 }
 
 // Report files: written whole or not at all.
-
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "trailguard-check-cli-{name}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
 
 fn names(dir: &std::path::Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
