@@ -4,10 +4,19 @@
 //! region are derived from it on demand and cached, so nothing is built twice.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region as SdkRegion, SdkConfig};
+use aws_sdk_sts::config::ConfigBag;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::runtime_components::{
+    RuntimeComponents, RuntimeComponentsBuilder,
+};
 
 /// The region used for calls that are not tied to a region (STS, Organizations, listing
 /// regions) when neither the environment, the profile nor `--region` names one.
@@ -39,6 +48,10 @@ pub async fn load_config(opts: &ConfigOptions) -> SdkConfig {
             aws_smithy_http_client::tls::rustls_provider::CryptoMode::AwsLc,
         ))
         .build_https();
+    let http = SharedHttpClient::new(ValidatedOnce {
+        inner: http,
+        validated: OnceLock::new(),
+    });
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(timeouts)
         .http_client(http);
@@ -55,6 +68,58 @@ pub async fn load_config(opts: &ConfigOptions) -> SdkConfig {
         .clone()
         .unwrap_or_else(|| BOOTSTRAP_REGION.to_owned());
     config.into_builder().region(SdkRegion::new(region)).build()
+}
+
+/// The shared HTTPS client, validated once rather than once per service client.
+///
+/// The SDK validates a client's HTTP client each time a service client is built, and the hyper
+/// client's validation builds a whole throw-away connector to warm it up: a TLS configuration
+/// with every native root certificate read from disk and parsed. An organization scan builds
+/// a hundred or more service clients (several per account and region), so that warm-up was a
+/// sizeable share of the scan's CPU. Connectors used for calls are cached by the inner client
+/// and are unaffected.
+#[derive(Debug)]
+struct ValidatedOnce {
+    inner: SharedHttpClient,
+    /// The first validation's outcome (errors kept as text: `BoxError` is not `Clone`).
+    validated: OnceLock<Result<(), String>>,
+}
+
+impl HttpClient for ValidatedOnce {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        self.inner.http_connector(settings, components)
+    }
+
+    fn validate_base_client_config(
+        &self,
+        runtime_components: &RuntimeComponentsBuilder,
+        cfg: &ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.validated
+            .get_or_init(|| {
+                self.inner
+                    .validate_base_client_config(runtime_components, cfg)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(BoxError::from)
+    }
+
+    fn validate_final_config(
+        &self,
+        runtime_components: &RuntimeComponents,
+        cfg: &ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.inner.validate_final_config(runtime_components, cfg)
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.inner.connector_metadata()
+    }
 }
 
 /// Service clients for one account, per region, built once each.
@@ -147,4 +212,95 @@ fn cached<C: Clone>(map: &Mutex<HashMap<String, C>>, region: &str, build: impl F
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     guard.entry(region.to_owned()).or_insert_with(build).clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorFuture};
+    use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+    use aws_smithy_runtime_api::client::result::ConnectorError;
+
+    use super::*;
+
+    #[derive(Debug)]
+    struct NeverConnects;
+
+    impl HttpConnector for NeverConnects {
+        fn call(&self, _: HttpRequest) -> HttpConnectorFuture {
+            HttpConnectorFuture::ready(Err(ConnectorError::other("test".into(), None)))
+        }
+    }
+
+    /// Counts validations; fails them when `fail` is set.
+    #[derive(Debug)]
+    struct Counting {
+        validations: Arc<AtomicUsize>,
+        fail: bool,
+    }
+
+    impl HttpClient for Counting {
+        fn http_connector(
+            &self,
+            _: &HttpConnectorSettings,
+            _: &RuntimeComponents,
+        ) -> SharedHttpConnector {
+            SharedHttpConnector::new(NeverConnects)
+        }
+
+        fn validate_base_client_config(
+            &self,
+            _: &RuntimeComponentsBuilder,
+            _: &ConfigBag,
+        ) -> Result<(), BoxError> {
+            self.validations.fetch_add(1, Ordering::SeqCst);
+            if self.fail {
+                Err("no root certificates".into())
+            } else {
+                Ok(())
+            }
+        }
+    }
+
+    fn validated_once(fail: bool) -> (ValidatedOnce, Arc<AtomicUsize>) {
+        let validations = Arc::new(AtomicUsize::new(0));
+        let inner = SharedHttpClient::new(Counting {
+            validations: Arc::clone(&validations),
+            fail,
+        });
+        let client = ValidatedOnce {
+            inner,
+            validated: OnceLock::new(),
+        };
+        (client, validations)
+    }
+
+    #[test]
+    fn the_inner_client_is_validated_once_for_many_service_clients() {
+        let (client, validations) = validated_once(false);
+        let (components, cfg) = (RuntimeComponentsBuilder::new("test"), ConfigBag::base());
+        for _ in 0..5 {
+            assert!(
+                client
+                    .validate_base_client_config(&components, &cfg)
+                    .is_ok()
+            );
+        }
+        assert_eq!(validations.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_failed_validation_fails_every_later_client_too() {
+        let (client, validations) = validated_once(true);
+        let (components, cfg) = (RuntimeComponentsBuilder::new("test"), ConfigBag::base());
+        for _ in 0..3 {
+            let err = client.validate_base_client_config(&components, &cfg);
+            assert_eq!(
+                err.map_err(|e| e.to_string()),
+                Err("no root certificates".to_owned())
+            );
+        }
+        assert_eq!(validations.load(Ordering::SeqCst), 1);
+    }
 }
