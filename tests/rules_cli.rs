@@ -533,3 +533,23 @@ fn an_unwritable_target_is_exit_2_and_leaves_nothing_behind() {
     assert_eq!(names(&dir), ["taken"], "no partial file left");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn check_reports_a_mistake_in_a_user_rules_test_case() {
+    // The embedded pack's cases are not read by `check`/`scan`; a user's still are.
+    let dir = scratch("bad-case");
+    let good =
+        std::fs::read_to_string(format!("{GOOD}/TG-001-logging-trail.yaml")).expect("fixture rule");
+    let bad = good.replacen("expect: pass", "expect: passs", 1);
+    assert_ne!(good, bad, "the fixture has a case to break");
+    std::fs::write(dir.join("TG-001-logging-trail.yaml"), bad).expect("write rule");
+    let rules = dir.to_string_lossy().into_owned();
+    let o = run(&["check", "--inventory", COMPLIANT, "--rules", &rules]);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("TG-001-logging-trail.yaml:20:"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

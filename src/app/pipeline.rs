@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use super::rules::{load_or_report, stderr_color};
+use super::rules::{load_for_evaluation_or_report, stderr_color};
 use super::{EXIT_ERROR, RunError};
 use crate::baseline::{Baseline, BaselineOutcome};
 use crate::cli::{Cli, ColorChoice, GateArgs, OutputArgs, OutputSpec, RuleArgs};
@@ -54,7 +54,9 @@ pub fn plan(
         skip.extend(c.skip.iter().cloned());
         builtin &= !c.no_builtin;
     }
-    let mut rules = load_or_report(cli, builtin, &dirs).map_err(Ok)?.rules;
+    let mut rules = load_for_evaluation_or_report(cli, builtin, &dirs)
+        .map_err(Ok)?
+        .rules;
     if let Some(c) = &config
         && let Err(problems) = c.apply(&mut rules)
     {

@@ -49,7 +49,21 @@ pub(super) fn stderr_color(cli: &Cli) -> bool {
 
 /// Loads rules; on problems prints them all on stderr and returns the exit status 2.
 pub(super) fn load_or_report(cli: &Cli, builtin: bool, dirs: &[PathBuf]) -> Result<Loaded, u8> {
-    match rules::load(builtin, dirs) {
+    report_problems(cli, rules::load(builtin, dirs))
+}
+
+/// [`load_or_report`] for `scan` and `check`, which never run test cases: the embedded pack
+/// is loaded without them ([`rules::load_for_evaluation`]).
+pub(super) fn load_for_evaluation_or_report(
+    cli: &Cli,
+    builtin: bool,
+    dirs: &[PathBuf],
+) -> Result<Loaded, u8> {
+    report_problems(cli, rules::load_for_evaluation(builtin, dirs))
+}
+
+fn report_problems(cli: &Cli, loaded: Result<Loaded, rules::Problems>) -> Result<Loaded, u8> {
+    match loaded {
         Ok(loaded) => {
             if !cli.quiet {
                 for note in &loaded.notes {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile};
-use super::parse::parse_rule;
+use super::parse::{TestCases, parse_rule, parse_rule_with};
 use super::{Rule, RuleSet, builtin};
 
 /// A loaded rule set and notes for the user (e.g. a built-in rule replaced by a user rule).
@@ -54,6 +54,21 @@ fn files_in(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// problem of every file. A user rule with a built-in rule's id replaces it; two user rules
 /// with one id, or two built-in ones, are an error.
 pub fn load(builtin: bool, dirs: &[PathBuf]) -> Result<Loaded, Problems> {
+    load_with(builtin, TestCases::Parse, dirs)
+}
+
+/// [`load`] for evaluating rules (`scan`, `check`): the embedded pack is read without its test
+/// cases, which `cargo test` runs and a scan never does. Rule files under `dirs` are read in
+/// full, so a mistake in a user's test case is still reported when the rules load.
+pub fn load_for_evaluation(builtin: bool, dirs: &[PathBuf]) -> Result<Loaded, Problems> {
+    load_with(builtin, TestCases::Skip, dirs)
+}
+
+fn load_with(
+    builtin: bool,
+    builtin_cases: TestCases,
+    dirs: &[PathBuf],
+) -> Result<Loaded, Problems> {
     let mut problems = Vec::new();
     let mut builtin_rules = Vec::new();
     if builtin {
@@ -62,7 +77,7 @@ pub fn load(builtin: bool, dirs: &[PathBuf]) -> Result<Loaded, Problems> {
                 name: format!("rules/{name}"),
                 text: (*text).to_owned(),
             });
-            if let Some(rule) = parse_rule(&file, true, &mut problems) {
+            if let Some(rule) = parse_rule_with(&file, true, builtin_cases, &mut problems) {
                 builtin_rules.push(rule);
             }
         }
@@ -160,6 +175,31 @@ fn check_duplicates(rules: &[Rule], problems: &mut Vec<Diagnostic>) {
             None => {
                 first.insert(&rule.id, rule);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod evaluation_load_tests {
+    use super::*;
+
+    #[test]
+    fn the_pack_loaded_for_evaluation_is_the_pack_without_its_test_cases() {
+        let full = load(true, &[]).expect("the embedded pack loads");
+        let lean = load_for_evaluation(true, &[]).expect("the embedded pack loads without cases");
+        assert_eq!(full.rules.len(), lean.rules.len());
+        for (with_cases, without) in full.rules.iter().zip(lean.rules.iter()) {
+            // Proves the cut happened: every pack rule has cases, and none were read.
+            assert!(!with_cases.tests.is_empty(), "{}", with_cases.id);
+            assert!(without.tests.is_empty(), "{}", without.id);
+            let mut expected = with_cases.clone();
+            expected.tests.clear();
+            assert_eq!(
+                format!("{expected:?}"),
+                format!("{without:?}"),
+                "{}: a key after `tests:`, or one the cut changed",
+                with_cases.id
+            );
         }
     }
 }

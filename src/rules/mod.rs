@@ -27,7 +27,7 @@ pub use condition::{
 };
 pub use config::Config;
 pub use diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile};
-pub use load::{Loaded, load, load_builtin, parse_str};
+pub use load::{Loaded, load, load_builtin, load_for_evaluation, parse_str};
 pub use model::{
     Duration, FRAMEWORKS, ParamType, ParamValue, Parameter, Remediation, Rule, Scope, Severity,
     TestCase,

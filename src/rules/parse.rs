@@ -64,8 +64,42 @@ pub fn parse_rule(
     builtin: bool,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Rule> {
+    parse_rule_with(file, builtin, TestCases::Parse, problems)
+}
+
+/// Whether a rule's `tests` are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestCases {
+    /// Parsed and checked like the rest of the rule.
+    Parse,
+    /// Not read: the text from the top-level `tests:` key on is not parsed, and the rule has
+    /// no test cases. Only for files whose cases are checked elsewhere (the embedded pack's,
+    /// by `cargo test`): a scan never runs test cases, and they are 60 % of the pack's text.
+    Skip,
+}
+
+/// The text before a rule file's top-level `tests:` key (all of it when there is none). A key
+/// at column 0 is a key of the file's top mapping: block scalars and nested keys are indented.
+fn before_tests(text: &str) -> &str {
+    if text.starts_with("tests:") {
+        return "";
+    }
+    text.find("\ntests:").map_or(text, |at| &text[..=at])
+}
+
+/// [`parse_rule`], reading the test cases or not.
+pub fn parse_rule_with(
+    file: &Arc<SourceFile>,
+    builtin: bool,
+    cases: TestCases,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Rule> {
     let start = problems.len();
-    let doc = match yaml::parse(&file.text) {
+    let text = match cases {
+        TestCases::Parse => file.text.as_str(),
+        TestCases::Skip => before_tests(&file.text),
+    };
+    let doc = match yaml::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
             problems.push(syntax_diagnostic(file, &e));
@@ -151,9 +185,9 @@ pub fn parse_rule(
             }
         }
     }
-    let tests = match scope {
-        Some(scope) => p.tests(fields::subject(scope), &parameters),
-        None => Vec::new(),
+    let tests = match (scope, cases) {
+        (Some(scope), TestCases::Parse) => p.tests(fields::subject(scope), &parameters),
+        _ => Vec::new(),
     };
     if p.problems.len() > start {
         return None;
@@ -468,5 +502,22 @@ pub fn check_keys(
                 .help_opt(help),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::before_tests;
+
+    #[test]
+    fn the_text_is_cut_at_the_top_level_tests_key_only() {
+        let text =
+            "id: X-1\ncheck:\n  tests: nested\nmessage: |\n  tests: quoted\ntests:\n  - name: a\n";
+        assert_eq!(
+            before_tests(text),
+            "id: X-1\ncheck:\n  tests: nested\nmessage: |\n  tests: quoted\n"
+        );
+        assert_eq!(before_tests("tests:\n  - name: a\n"), "");
+        assert_eq!(before_tests("id: X-1\n"), "id: X-1\n");
     }
 }
