@@ -1,7 +1,8 @@
 //! A loopback HTTP/1.1 proxy for `scripts/bench` (see scripts/BENCH.md).
 //!
-//! It adds a round trip to every call (rtt/2 before the request reaches the upstream, rtt/2
-//! before the answer reaches the client). With `--record` it keeps the upstream's answers; with
+//! It adds a round trip to every call, counted from the request's arrival (rtt/2 before the
+//! request reaches the upstream, rtt/2 after the upstream answered; a replayed answer goes out
+//! one rtt after its request arrived). With `--record` it keeps the upstream's answers; with
 //! `--replay` it answers from such a recording instead of asking the upstream, so a second run
 //! of the same scan measures trailguard without the emulator's CPU but with its exact answers.
 //! It behaves as an HTTP/1.1 intermediary: moto closes every connection, but `Connection` is
@@ -25,6 +26,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::time::Instant;
 
 const USAGE: &str = "usage: bench_proxy --upstream-port N [--rtt-ms 50] [--port 0] [--log FILE] \
                      [--record FILE | --replay FILE] [--max-seconds 3600]";
@@ -58,15 +60,33 @@ type Replay = HashMap<Vec<u8>, (Vec<Answer>, usize)>;
 struct Shared {
     upstream_port: u16,
     half_rtt: Duration,
-    log: Option<Mutex<BufWriter<File>>>,
+    log: Option<Log>,
     recording: Option<Mutex<Recording>>,
     replay: Option<Mutex<Replay>>,
     requests: AtomicU64,
     misses: AtomicU64,
 }
 
+/// The `--log` file and its lines, kept raw until the proxy stops: formatting a JSON line per
+/// answer would take the proxy's one thread away from answering on time.
+struct Log {
+    file: File,
+    entries: Mutex<Vec<LogEntry>>,
+}
+
+struct LogEntry {
+    open: f64,
+    first_up: f64,
+    first_down: f64,
+    close: f64,
+    head: Vec<u8>,
+    source: &'static str,
+}
+
 struct Request {
     open: f64,
+    /// `open` on the monotonic clock: the round trip is counted from here.
+    arrived: Instant,
     raw: Vec<u8>,
     key: Vec<u8>,
     /// A HEAD request: its answer has no body whatever its Content-Length says.
@@ -151,7 +171,10 @@ async fn run(args: Args) -> Result<(), String> {
     };
     let log = args.log.as_ref().map(|path| {
         let file = File::options().create(true).append(true).open(path);
-        let file = file.map(|f| Mutex::new(BufWriter::with_capacity(1 << 16, f)));
+        let file = file.map(|file| Log {
+            file,
+            entries: Mutex::new(Vec::new()),
+        });
         file.map_err(|e| format!("--log {}: {e}", path.display()))
     });
     let shared = Arc::new(Shared {
@@ -200,9 +223,8 @@ async fn run(args: Args) -> Result<(), String> {
             },
         }
     }
-    // Buffered (a write per line would be a syscall per call): complete once we have exited.
     if let Some(log) = &shared.log {
-        lock(log).flush().map_err(|e| format!("--log: {e}"))?;
+        write_log(log).map_err(|e| format!("--log: {e}"))?;
     }
     if let (Mode::Record(path), Some(recording)) = (&args.mode, &shared.recording) {
         save(path, &lock(recording)).map_err(|e| format!("--record {}: {e}", path.display()))?;
@@ -227,12 +249,29 @@ async fn serve(shared: Arc<Shared>, mut client: TcpStream) {
                 break;
             }
         };
-        tokio::time::sleep(shared.half_rtt).await;
-        let first_up = now();
+        // Deadlines count from the request's arrival, so the time the proxy spends reading,
+        // looking up and copying is inside the round trip, not added to it. A replayed answer
+        // is at hand at once, so its call waits on one timer: tokio's timers fire on the
+        // millisecond tick after their deadline, and each one adds up to a millisecond more.
+        let up = if shared.replay.is_some() {
+            request.arrived
+        } else {
+            let due = request.arrived + shared.half_rtt;
+            tokio::time::sleep_until(due).await;
+            due
+        };
+        let (first_up, asked) = stamp();
         let (answer, source) = shared.answer(&request).await;
-        let first_down = now();
+        let (first_down, answered) = stamp();
         let (answer, keep_open) = for_client(&answer, &request);
-        tokio::time::sleep(shared.half_rtt).await;
+        let replay_rtt = if shared.replay.is_some() {
+            shared.half_rtt
+        } else {
+            Duration::ZERO
+        };
+        // The upstream's own time (moto's, or a miss forwarded from a replay) is added.
+        let due = up + (answered - asked) + shared.half_rtt + replay_rtt;
+        tokio::time::sleep_until(due).await;
         let written = client.write_all(&answer).await.is_ok();
         shared.log(&request, first_up, first_down, now(), source);
         if !written || !keep_open {
@@ -249,7 +288,7 @@ async fn read_request(
     client: &mut TcpStream,
     buf: &mut Vec<u8>,
 ) -> Result<Option<Request>, ReadError> {
-    let mut open = (!buf.is_empty()).then(now);
+    let mut open = (!buf.is_empty()).then(stamp);
     let head_len = loop {
         if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             break at + 4;
@@ -264,7 +303,7 @@ async fn read_request(
                 Err(ReadError::Io)
             };
         }
-        open.get_or_insert_with(now);
+        open.get_or_insert_with(stamp);
     };
     let mut headers = [httparse::EMPTY_HEADER; 96];
     let mut head = httparse::Request::new(&mut headers);
@@ -330,8 +369,10 @@ async fn read_request(
     }
     let raw: Vec<u8> = buf.drain(..total).collect();
     key.extend_from_slice(&raw[head_len..]);
+    let (open, arrived) = open.unwrap_or_else(stamp);
     Ok(Some(Request {
-        open: open.unwrap_or_else(now),
+        open,
+        arrived,
         raw,
         key,
         head_only,
@@ -406,18 +447,24 @@ impl Shared {
         }
     }
 
-    fn log(&self, request: &Request, first_up: f64, first_down: f64, close: f64, source: &str) {
+    fn log(
+        &self,
+        request: &Request,
+        first_up: f64,
+        first_down: f64,
+        close: f64,
+        source: &'static str,
+    ) {
         let Some(log) = &self.log else { return };
         let end = request.raw.len().min(LOG_HEAD);
-        let head: String = request.raw[..end].iter().map(|&b| char::from(b)).collect();
-        let entry = serde_json::json!({
-            "open": request.open, "first_up": first_up, "first_down": first_down, "close": close,
-            "head": head, "source": source,
+        lock(&log.entries).push(LogEntry {
+            open: request.open,
+            first_up,
+            first_down,
+            close,
+            head: request.raw[..end].to_vec(),
+            source,
         });
-        let line = format!("{entry}\n");
-        if let Err(e) = lock(log).write_all(line.as_bytes()) {
-            eprintln!("bench_proxy: --log: {e}");
-        }
     }
 }
 
@@ -550,6 +597,25 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// One JSON line per request, in the order they were answered.
+fn write_log(log: &Log) -> io::Result<()> {
+    let mut out = BufWriter::with_capacity(1 << 16, &log.file);
+    for e in lock(&log.entries).iter() {
+        let head: String = e.head.iter().map(|&b| char::from(b)).collect();
+        let entry = serde_json::json!({
+            "open": e.open, "first_up": e.first_up, "first_down": e.first_down, "close": e.close,
+            "head": head, "source": e.source,
+        });
+        writeln!(out, "{entry}")?;
+    }
+    out.flush()
+}
+
+/// Now, on both clocks: seconds since the epoch (for the log), and the monotonic instant.
+fn stamp() -> (f64, Instant) {
+    (now(), Instant::now())
+}
+
 fn now() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -563,6 +629,7 @@ mod tests {
     fn request(head_only: bool, client_close: bool) -> Request {
         Request {
             open: 0.0,
+            arrived: Instant::now(),
             raw: Vec::new(),
             key: Vec::new(),
             head_only,
