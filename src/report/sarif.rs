@@ -36,9 +36,7 @@ const MAX_DESCRIPTION: usize = 1024;
 
 /// Writes the SARIF log.
 pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    let log = sarif_log(report, options);
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    out.write_all(b"\n")
+    super::json::write_pretty(&sarif_log(report, options), out)
 }
 
 /// The SARIF log as JSON.
