@@ -253,24 +253,20 @@ async fn serve(shared: Arc<Shared>, mut client: TcpStream) {
         // looking up and copying is inside the round trip, not added to it. A replayed answer
         // is at hand at once, so its call waits on one timer: tokio's timers fire on the
         // millisecond tick after their deadline, and each one adds up to a millisecond more.
-        let up = if shared.replay.is_some() {
-            request.arrived
+        // `up`: when the request reaches the upstream; `down`: what is left of the round trip.
+        let (up, down) = if shared.replay.is_some() {
+            (request.arrived, shared.half_rtt * 2)
         } else {
             let due = request.arrived + shared.half_rtt;
             tokio::time::sleep_until(due).await;
-            due
+            (due, shared.half_rtt)
         };
         let (first_up, asked) = stamp();
         let (answer, source) = shared.answer(&request).await;
         let (first_down, answered) = stamp();
         let (answer, keep_open) = for_client(&answer, &request);
-        let replay_rtt = if shared.replay.is_some() {
-            shared.half_rtt
-        } else {
-            Duration::ZERO
-        };
         // The upstream's own time (moto's, or a miss forwarded from a replay) is added.
-        let due = up + (answered - asked) + shared.half_rtt + replay_rtt;
+        let due = up + (answered - asked) + down;
         tokio::time::sleep_until(due).await;
         let written = client.write_all(&answer).await.is_ok();
         shared.log(&request, first_up, first_down, now(), source);
