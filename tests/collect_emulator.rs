@@ -156,7 +156,7 @@ fn collector_scenario_every_field() {
     assert_eq!(
         acct.regions.len(),
         enabled.len(),
-        "trails discovered in every enabled region"
+        "every enabled region is recorded"
     );
     let in_scope: Vec<&str> = acct
         .regions
@@ -165,6 +165,30 @@ fn collector_scenario_every_field() {
         .map(|r| r.region.as_str())
         .collect();
     assert_eq!(in_scope, ["ap-southeast-2", "eu-west-1", "us-east-1"]);
+    // Each region sees the trails homed in it and every multi-region trail, as DescribeTrails
+    // there would show them (worked out from ListTrails, not asked region by region).
+    let seen = |region: &str| -> Vec<&str> {
+        let state = acct
+            .regions
+            .iter()
+            .find(|r| r.region.as_str() == region)
+            .unwrap_or_else(|| panic!("no state for {region}"));
+        let mut names: Vec<&str> = ok(&state.discovered_trails, region)
+            .iter()
+            .map(|arn| {
+                acct.trail(arn)
+                    .expect("a discovered trail is collected")
+                    .name
+                    .as_str()
+            })
+            .collect();
+        names.sort_unstable();
+        names
+    };
+    assert_eq!(seen("us-east-1"), ["advanced", "multi", "orphan"]);
+    assert_eq!(seen("eu-west-1"), ["advanced", "multi", "regional"]);
+    assert_eq!(seen("us-west-2"), ["advanced", "multi", "stopped"]);
+    assert_eq!(seen("ap-northeast-1"), ["advanced", "multi"]);
 
     // A multi-region trail seen from every region appears once, with its home region, and
     // applies everywhere.
@@ -175,8 +199,9 @@ fn collector_scenario_every_field() {
         multi.is_multi_region && multi.owned_by_audited_account && !multi.is_organization_trail
     );
     assert_eq!(
-        &multi.seen_from_regions, enabled,
-        "DescribeTrails in every region returns it"
+        multi.seen_from_regions,
+        [Region::from("us-east-1")],
+        "described once, by the own region's DescribeTrails"
     );
     assert_eq!(&multi.applies_to_regions, enabled);
     assert!(multi.include_global_service_events && multi.log_file_validation_enabled);
@@ -425,10 +450,24 @@ fn collector_scenario_every_field() {
             "{expected} was never called; saw {ops:?}"
         );
     }
-    // Nothing is read twice: one DescribeTrails per region, one set of reads per trail (5),
-    // per existing bucket (2; the deleted one only gets HeadBucket) and per key (2).
+    // Nothing is read twice, and trails are found without asking every region: ListTrails
+    // and DescribeTrails in the own region (us-east-1: multi, advanced, orphan, and the
+    // multi-region shadows), then one DescribeTrails by ARN in each region that homes a
+    // single-region trail found nowhere else (eu-west-1: regional; us-west-2: stopped). Then
+    // one set of reads per trail (5), per existing bucket (2; the deleted one only gets
+    // HeadBucket) and per key (2).
     let count = |op: &str| calls.iter().filter(|c| c.operation == op).count();
-    assert_eq!(count("DescribeTrails"), enabled.len());
+    assert_eq!(count("ListTrails"), 1);
+    assert_eq!(count("DescribeTrails"), 3);
+    let described_in: BTreeSet<&str> = calls
+        .iter()
+        .filter(|c| c.operation == "DescribeTrails")
+        .filter_map(|c| c.region.as_deref())
+        .collect();
+    assert_eq!(
+        described_in,
+        BTreeSet::from(["eu-west-1", "us-east-1", "us-west-2"])
+    );
     assert_eq!(count("GetCallerIdentity"), 1);
     for per_trail in [
         "GetTrailStatus",
@@ -498,7 +537,40 @@ fn denied_calls_are_error_states_not_absent() {
     let emulator = Emulator::start_private();
     let seeded = seed(&emulator, "denied", support::DEFAULT_ACCOUNT);
     emulator.enable_iam_enforcement();
-    let acct = collect(&emulator, &seeded, &["us-east-1"], "denied").account;
+    let mark = emulator.recording_mark();
+    let run = collect(&emulator, &seeded, &["us-east-1"], "denied");
+    let acct = run.account;
+
+    // ListTrails is denied, so discovery asks every enabled region instead, and still finds
+    // the single-region trail homed outside the scope and the own region.
+    let enabled = ok(&acct.enabled_regions, "enabled regions");
+    let regional = trail(&acct, "guarded-eu");
+    assert_eq!(
+        regional.arn.as_str(),
+        fact(&seeded.facts, "regional_trail.arn")
+    );
+    assert_eq!(regional.home_region.as_str(), "eu-west-1");
+    assert_eq!(regional.seen_from_regions, [Region::from("eu-west-1")]);
+    assert!(
+        acct.regions
+            .iter()
+            .all(|r| r.discovered_trails.ok().is_some()),
+        "every region was asked and answered"
+    );
+    let calls: Vec<_> = emulator
+        .recording_since(mark)
+        .into_iter()
+        .take(run.mark_between_runs - mark)
+        .filter(|c| c.access_key_id.as_deref() == Some(seeded.credentials.access_key_id.as_str()))
+        .collect();
+    let count = |op: &str| calls.iter().filter(|c| c.operation == op).count();
+    assert_eq!(count("ListTrails"), 1, "asked once, denied, not retried");
+    assert_eq!(
+        count("DescribeTrails"),
+        enabled.len(),
+        "one per enabled region"
+    );
+
     let guarded = trail(&acct, "guarded");
     assert!(ok(&guarded.status, "status is allowed").is_logging);
     let err = guarded

@@ -209,8 +209,10 @@ fn collector_scenario_returns_every_fact() {
         &format!(
             "trails = {{r: sorted(t['Name'] for t in client('cloudtrail', r).describe_trails()['trailList'])\n\
                        for r in ['us-east-1', 'eu-west-1', 'us-west-2']}}\n\
+             listed = {{r: sorted((t['Name'], t['HomeRegion']) for t in client('cloudtrail', r).list_trails()['Trails'])\n\
+                       for r in ['us-east-1', 'ap-northeast-1']}}\n\
              lock = client('s3').get_object_lock_configuration(Bucket='{locked}')['ObjectLockConfiguration']\n\
-             print(json.dumps({{'trails': trails, 'lock': lock['Rule']['DefaultRetention']}}))\n"
+             print(json.dumps({{'trails': trails, 'listed': listed, 'lock': lock['Rule']['DefaultRetention']}}))\n"
         ),
     );
     assert_eq!(
@@ -220,6 +222,19 @@ fn collector_scenario_returns_every_fact() {
             "eu-west-1": ["advanced", "multi", "regional"],
             "us-west-2": ["advanced", "multi", "stopped"],
         })
+    );
+    // Patch (g): list_trails names every trail of the account with its home region, from
+    // any region, as AWS documents it (plain moto gives describe_trails' one-region view).
+    let every = json!([
+        ["advanced", "us-east-1"],
+        ["multi", "us-east-1"],
+        ["orphan", "us-east-1"],
+        ["regional", "eu-west-1"],
+        ["stopped", "us-west-2"],
+    ]);
+    assert_eq!(
+        seen["listed"],
+        json!({"us-east-1": every, "ap-northeast-1": every})
     );
     assert_eq!(seen["lock"]["Mode"], json!("COMPLIANCE"));
     assert_eq!(seen["lock"]["Days"], json!(365));

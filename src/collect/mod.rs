@@ -4,12 +4,18 @@
 //! concurrently under one bounded budget:
 //!
 //! ```text
-//! GetCallerIdentity ┐ (--org: ∥ DescribeOrganization ∥ ListAccounts ─► AssumeRole per member)
-//! DescribeRegions   ├─► DescribeTrails × every enabled region ─► per trail (home region):
-//! ListBuckets       ┘        GetTrailStatus, GetEventSelectors, GetInsightSelectors, ListTags
-//!                                                            ─► per bucket: HeadBucket ─► Get* × 9
-//!                                                            ─► per key: DescribeKey ─► GetKeyRotationStatus
+//! (--org: DescribeOrganization ∥ ListAccounts ─► AssumeRole per member, then per account:)
+//! GetCallerIdentity, DescribeRegions, ListBuckets     (round one: who, where, whose buckets)
+//! ListTrails ∥ DescribeTrails (own region) ─► DescribeTrails (by ARN, in the home region of
+//!                                             each single-region trail homed elsewhere)
+//!   each described trail ─► GetTrailStatus, GetEventSelectors, GetInsightSelectors, ListTags
+//!                        ─► per bucket: HeadBucket ─► Get* × 9
+//!                        ─► per key: DescribeKey ─► GetKeyRotationStatus
 //! ```
+//!
+//! Trails are found across the account with a few calls rather than one `DescribeTrails` per
+//! enabled region (see [`trails::discover_account`]); without `cloudtrail:ListTrails` every
+//! enabled region is asked instead.
 
 mod account;
 mod buckets;
@@ -151,6 +157,22 @@ struct Prepared {
     enabled: Collected<Vec<Region>>,
     organization: Collected<Option<crate::inventory::Organization>>,
     buckets_owned: Collected<Vec<String>>,
+    discovery: Discovery,
+}
+
+/// Trail discovery, started with round one: its `DescribeTrails` answers as they arrive, then
+/// the `ListTrails` listing it was based on.
+struct Discovery {
+    answers: mpsc::UnboundedReceiver<trails::Described>,
+    listing: tokio::task::JoinHandle<Collected<Vec<trails::Listed>>>,
+}
+
+impl Discovery {
+    fn start(ctx: &Ctx) -> Self {
+        let (out, answers) = mpsc::unbounded_channel();
+        let listing = tokio::spawn(trails::discover_account(ctx.clone(), out));
+        Discovery { answers, listing }
+    }
 }
 
 /// What every account's collection shares: the owners of buckets and the reads of buckets
@@ -480,8 +502,15 @@ async fn prepare(target: Target) -> Result<Prepared, (AccountId, CollectError)> 
             None => account::organization(&ctx, &target.account_id).await,
         }
     };
-    let round = async { tokio::join!(regions, buckets::owned_bucket_names(&ctx), organization) };
-    let (identity, (regions, buckets_owned, organization)) = match target.identity {
+    // Trails are discovered across the account by ListTrails, not per region, so discovery
+    // goes out with round one instead of waiting for the enabled regions.
+    let round = async {
+        let discovery = Discovery::start(&ctx);
+        let (regions, owned, organization) =
+            tokio::join!(regions, buckets::owned_bucket_names(&ctx), organization);
+        (regions, owned, organization, discovery)
+    };
+    let (identity, (regions, buckets_owned, organization, discovery)) = match target.identity {
         Some(known) => (known, round.await),
         None => {
             // A member's identity check assumes its role. The other calls wait until the role
@@ -518,6 +547,7 @@ async fn prepare(target: Target) -> Result<Prepared, (AccountId, CollectError)> 
         enabled,
         organization,
         buckets_owned,
+        discovery,
     })
 }
 
@@ -531,36 +561,35 @@ async fn role_assumed(assumed: Option<watch::Receiver<bool>>) {
     std::future::pending().await
 }
 
-/// Round two for one account: trails in every enabled region, their details, and their
-/// buckets and keys (through the shared, read-once caches).
+/// Round two for one account: the trails discovery finds, their details, and their buckets and
+/// keys (through the shared, read-once caches).
 async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region>) -> Account {
     let Prepared {
         ctx,
         identity,
         enabled,
         organization,
+        discovery,
         ..
     } = p;
-    // Discover in every enabled region even when the scope is narrower: a multi-region
-    // trail homed outside the scope still covers it.
-    let discovery_regions: Vec<Region> = match &enabled {
+    let Discovery {
+        mut answers,
+        listing,
+    } = discovery;
+    let own = Region::from(ctx.clients.home_region());
+    // The regions the account is judged in: every enabled region even when the scope is
+    // narrower (a multi-region trail homed outside the scope still covers it).
+    let account_regions: Vec<Region> = match &enabled {
         Collected::Ok(list) => list.clone(),
         Collected::Failed { .. } if !requested.is_empty() => requested.clone(),
-        Collected::Failed { .. } => vec![Region::from(ctx.clients.home_region())],
+        Collected::Failed { .. } => vec![own.clone()],
     };
     let in_scope = |r: &Region| requested.is_empty() || requested.contains(r);
 
-    let mut discovery = JoinSet::new();
-    for region in discovery_regions {
-        let ctx = ctx.clone();
-        discovery.spawn(async move {
-            let found = trails::discover(&ctx, &region).await;
-            (region, found)
-        });
-    }
-    // A trail's details, bucket and key are read as soon as its home region has described it,
-    // not after every region has answered: on AWS a distant region can take several times
-    // longer than the rest. Trails not seen in their home region follow once discovery ends.
+    // A trail's details, bucket and key are read as soon as an answer describes it, not after
+    // every answer is in. The own region's answer comes first and describes its trails and a
+    // shadow of every multi-region trail; any other answer describes the trails homed in its
+    // region. Which answer describes a trail depends on the answers, not on their timing.
     let ctx = Arc::new(ctx);
     let mut trail_tasks = JoinSet::new();
     let mut bucket_tasks = JoinSet::new();
@@ -596,22 +625,47 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
         ));
     };
     let mut dispatched = BTreeSet::new();
-    let mut per_region = Vec::new();
-    while let Some(joined) = discovery.join_next().await {
-        let (region, found) = match joined {
-            Ok(answer) => answer,
-            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-            Err(_) => continue,
-        };
+    let mut per_region: Vec<trails::Described> = Vec::new();
+    let mut take = |(region, found): trails::Described, per_region: &mut Vec<trails::Described>| {
         for trail in found.ok().into_iter().flatten() {
             if let Some(arn) = trail.trail_arn()
-                && trail.home_region() == Some(region.as_str())
+                && (region == own || trail.home_region() == Some(region.as_str()))
                 && dispatched.insert(arn.to_owned())
             {
                 dispatch(trail);
             }
         }
         per_region.push((region, found));
+    };
+    while let Some(answer) = answers.recv().await {
+        take(answer, &mut per_region);
+    }
+    let listing = match listing.await {
+        Ok(listing) => listing,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => Collected::failed(error::skipped(
+            "cloudtrail:ListTrails",
+            "trail discovery was cancelled",
+        )),
+    };
+    let listed = listing.ok().is_some();
+    if !listed {
+        // Without the listing, every enabled region is asked (the own region already was).
+        let mut discovery = JoinSet::new();
+        for region in account_regions.iter().filter(|r| **r != own) {
+            let (ctx, region) = (Arc::clone(&ctx), region.clone());
+            discovery.spawn(async move {
+                let found = trails::discover(&ctx, &region).await;
+                (region, found)
+            });
+        }
+        while let Some(joined) = discovery.join_next().await {
+            match joined {
+                Ok(answer) => take(answer, &mut per_region),
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(_) => {}
+            }
+        }
     }
     per_region.sort_by(|a, b| a.0.cmp(&b.0));
     let mut found = trails::dedupe(&per_region);
@@ -631,16 +685,29 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
         }
     }
 
-    let regions = per_region
+    let regions = if listed {
+        trails::regions_from_listing(&account_regions, &own, &per_region, &trails)
+    } else {
+        per_region
+            .into_iter()
+            .map(|(region, found)| {
+                (
+                    region,
+                    found.map(|list| {
+                        list.iter()
+                            .filter_map(|t| t.trail_arn())
+                            .map(Arn::from)
+                            .collect()
+                    }),
+                )
+            })
+            .collect()
+    };
+    let regions = regions
         .into_iter()
-        .map(|(region, found)| RegionState {
-            in_scope: in_scope(&region),
-            discovered_trails: found.map(|list| {
-                list.iter()
-                    .filter_map(|t| t.trail_arn())
-                    .map(Arn::from)
-                    .collect()
-            }),
+        .map(|(region, discovered_trails)| RegionState {
+            in_scope: in_scope(&region) && account_regions.contains(&region),
+            discovered_trails,
             applicable_trails: vec![],
             region,
         })

@@ -1,11 +1,13 @@
-//! Trails: discovery in every region, then each trail's details read once in its home region.
+//! Trails: discovery across the account, then each trail's details read once in its home region.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use aws_sdk_cloudtrail::primitives::DateTime;
 use aws_sdk_cloudtrail::types as ct;
 use aws_sdk_s3::error::ProvideErrorMetadata;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
 
 use super::Ctx;
 use super::clients::Clients;
@@ -31,6 +33,186 @@ pub async fn discover(ctx: &Ctx, region: &Region) -> Collected<Vec<ct::Trail>> {
         Ok(out) => Collected::Ok(out.trail_list().to_vec()),
         Err(e) => Collected::failed(collect_error("cloudtrail:DescribeTrails", &e)),
     }
+}
+
+/// One `DescribeTrails` answer: the region asked and the trails it returned.
+pub type Described = (Region, Collected<Vec<ct::Trail>>);
+
+/// A trail as `ListTrails` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// Its ARN.
+    pub arn: String,
+    /// Its home region (from the answer, else from the ARN).
+    pub home_region: Region,
+}
+
+/// `ListTrails`, every page, in the account's own region: every trail of the account with its
+/// home region, whatever region it lives in.
+pub async fn list(ctx: &Ctx) -> Collected<Vec<Listed>> {
+    let client = ctx.clients.cloudtrail();
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let answer = {
+            let _permit = ctx.permit().await;
+            client
+                .list_trails()
+                .set_next_token(token.take())
+                .send()
+                .await
+        };
+        let page = match answer {
+            Ok(page) => page,
+            Err(e) => return Collected::failed(collect_error("cloudtrail:ListTrails", &e)),
+        };
+        for t in page.trails() {
+            let Some(arn) = t.trail_arn().filter(|a| !a.is_empty()) else {
+                continue;
+            };
+            let from_arn = Arn::from(arn);
+            let home = t
+                .home_region()
+                .filter(|h| !h.is_empty())
+                .or_else(|| from_arn.region())
+                .unwrap_or_default();
+            out.push(Listed {
+                arn: arn.to_owned(),
+                home_region: Region::from(home),
+            });
+        }
+        match page.next_token().filter(|t| !t.is_empty()) {
+            Some(next) => token = Some(next.to_owned()),
+            None => return Collected::Ok(out),
+        }
+    }
+}
+
+/// `DescribeTrails` in one region for the named trails only (ARNs: a trail is described by
+/// ARN from any region, an organization trail's included). Only those trails are kept, so each
+/// trail comes from one answer however much an endpoint returns.
+async fn describe_named(ctx: &Ctx, region: &Region, arns: &[String]) -> Collected<Vec<ct::Trail>> {
+    let _permit = ctx.permit().await;
+    match ctx
+        .clients
+        .cloudtrail()
+        .describe_trails()
+        .set_trail_name_list(Some(arns.to_vec()))
+        .include_shadow_trails(true)
+        .customize()
+        .config_override(Clients::cloudtrail_in(region.as_str()))
+        .send()
+        .await
+    {
+        Ok(out) => Collected::Ok(
+            out.trail_list()
+                .iter()
+                .filter(|t| t.trail_arn().is_some_and(|a| arns.iter().any(|x| x == a)))
+                .cloned()
+                .collect(),
+        ),
+        Err(e) => Collected::failed(collect_error("cloudtrail:DescribeTrails", &e)),
+    }
+}
+
+/// Finds every trail of an account with a handful of calls instead of one per region.
+///
+/// `ListTrails` (every trail of the account, with its home region) and `DescribeTrails` in the
+/// account's own region (its trails there, plus a shadow of every multi-region trail, the
+/// organization's included) go out together. Any listed trail that answer does not describe is
+/// a single-region trail homed elsewhere: it is described by ARN in its home region, one call
+/// per such region. Every answer is sent on `out` as it arrives, so details can start at once.
+///
+/// Returns the listing. When `ListTrails` fails (a policy without it), the caller falls back
+/// to `DescribeTrails` in every enabled region; the own region's answer is already on `out`.
+pub async fn discover_account(
+    ctx: Ctx,
+    out: mpsc::UnboundedSender<Described>,
+) -> Collected<Vec<Listed>> {
+    let own = Region::from(ctx.clients.home_region());
+    let first = async {
+        let found = discover(&ctx, &own).await;
+        let arns: Option<BTreeSet<String>> = found.ok().map(|list| {
+            list.iter()
+                .filter_map(|t| t.trail_arn().map(str::to_owned))
+                .collect()
+        });
+        // The receiver is gone only when the account's collection was abandoned.
+        let _ = out.send((own.clone(), found));
+        arns
+    };
+    let (described, listed) = tokio::join!(first, list(&ctx));
+    let Collected::Ok(list) = &listed else {
+        return listed;
+    };
+    // A trail homed in the own region that its answer missed is not asked about again: that
+    // would be the same call twice. If that answer failed, the region is recorded as failed.
+    let mut elsewhere: BTreeMap<Region, Vec<String>> = BTreeMap::new();
+    for t in list {
+        let known = described.as_ref().is_some_and(|d| d.contains(&t.arn));
+        if !known && t.home_region != own && !t.home_region.as_str().is_empty() {
+            let arns = elsewhere.entry(t.home_region.clone()).or_default();
+            if !arns.contains(&t.arn) {
+                arns.push(t.arn.clone());
+            }
+        }
+    }
+    let mut calls = JoinSet::new();
+    for (region, arns) in elsewhere {
+        let (ctx, out) = (ctx.clone(), out.clone());
+        calls.spawn(async move {
+            let found = describe_named(&ctx, &region, &arns).await;
+            let _ = out.send((region, found));
+        });
+    }
+    while let Some(done) = calls.join_next().await {
+        if let Err(e) = done
+            && e.is_panic()
+        {
+            std::panic::resume_unwind(e.into_panic());
+        }
+    }
+    listed
+}
+
+/// What each region sees after a discovery based on `ListTrails`: the trails homed in it and
+/// every multi-region trail, as `DescribeTrails` there would show them. The regions are the
+/// account's and any other that answered. A region whose own answer failed is failed, and so
+/// is every region when the own region's answer failed: it is the one that describes the
+/// multi-region trails.
+pub fn regions_from_listing(
+    account_regions: &[Region],
+    own: &Region,
+    answers: &[Described],
+    trails: &[Trail],
+) -> Vec<(Region, Collected<Vec<Arn>>)> {
+    let failure = |region: &Region| {
+        answers
+            .iter()
+            .find(|(r, _)| r == region)
+            .and_then(|(_, found)| found.error())
+    };
+    let own_failure = failure(own);
+    let regions: BTreeSet<&Region> = account_regions
+        .iter()
+        .chain(answers.iter().map(|(r, _)| r))
+        .collect();
+    regions
+        .into_iter()
+        .map(|region| {
+            let seen = match own_failure.or_else(|| failure(region)) {
+                Some(error) => Collected::failed(error.clone()),
+                None => Collected::Ok(
+                    trails
+                        .iter()
+                        .filter(|t| t.is_multi_region || &t.home_region == region)
+                        .map(|t| t.arn.clone())
+                        .collect(),
+                ),
+            };
+            (region.clone(), seen)
+        })
+        .collect()
 }
 
 /// A trail as discovered, before its details are read.

@@ -180,3 +180,78 @@ fn insights_and_tags_conversion() {
     assert_eq!(got.get("env").map(String::as_str), Some("prod"));
     assert!(tags_from(&tags, "other").is_empty());
 }
+
+#[test]
+fn regions_from_listing_show_own_and_multi_region_trails_and_fail_only_what_failed() {
+    let me = AccountId::from("111111111111");
+    let trail = |arn: &str, home: &str, multi: bool| {
+        let mut t = trail_from(&sdk_trail(arn, home), &me, Region::from(home));
+        t.is_multi_region = multi;
+        t
+    };
+    let multi = trail(
+        "arn:aws:cloudtrail:us-east-1:111111111111:trail/multi",
+        "us-east-1",
+        true,
+    );
+    let eu = trail(
+        "arn:aws:cloudtrail:eu-west-1:111111111111:trail/eu",
+        "eu-west-1",
+        false,
+    );
+    let trails = vec![multi.clone(), eu.clone()];
+    let error = crate::inventory::CollectError {
+        operation: "cloudtrail:DescribeTrails".into(),
+        kind: crate::inventory::ErrorKind::AccessDenied,
+        code: None,
+        message: None,
+        http_status: Some(403),
+    };
+    let (denied_answer, denied) = (Collected::failed(error.clone()), Collected::failed(error));
+    let own = Region::from("us-east-1");
+    let account = ["eu-west-1", "us-east-1", "us-west-2"].map(Region::from);
+    let arns = |list: &[&Trail]| Collected::Ok(list.iter().map(|t| t.arn.clone()).collect());
+
+    // Every answer fine: a region sees what is homed in it and every multi-region trail. A
+    // region outside the account's regions that answered (a trail's home) is kept too.
+    let answers = vec![
+        (own.clone(), Collected::Ok(vec![])),
+        (Region::from("eu-west-1"), Collected::Ok(vec![])),
+        (Region::from("ap-south-2"), Collected::Ok(vec![])),
+    ];
+    let got = regions_from_listing(&account, &own, &answers, &trails);
+    let regions: Vec<&str> = got.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(
+        regions,
+        ["ap-south-2", "eu-west-1", "us-east-1", "us-west-2"]
+    );
+    let seen = |r: &str| {
+        got.iter()
+            .find(|(x, _)| x.as_str() == r)
+            .map(|(_, s)| s.clone())
+    };
+    assert_eq!(seen("eu-west-1"), Some(arns(&[&multi, &eu])));
+    assert_eq!(seen("us-east-1"), Some(arns(&[&multi])));
+    assert_eq!(seen("us-west-2"), Some(arns(&[&multi])));
+
+    // A home region's answer failed: only that region's trails are unknown.
+    let answers = vec![
+        (own.clone(), Collected::Ok(vec![])),
+        (Region::from("eu-west-1"), denied_answer.clone()),
+    ];
+    let got = regions_from_listing(&account, &own, &answers, std::slice::from_ref(&multi));
+    let seen = |r: &str| {
+        got.iter()
+            .find(|(x, _)| x.as_str() == r)
+            .map(|(_, s)| s.clone())
+    };
+    assert_eq!(seen("eu-west-1"), Some(denied.clone()));
+    assert_eq!(seen("us-west-2"), Some(arns(&[&multi])));
+
+    // The own region's answer is the one that describes multi-region trails: without it no
+    // region's trails are known.
+    let answers = vec![(own.clone(), denied_answer)];
+    let got = regions_from_listing(&account, &own, &answers, &[eu]);
+    assert_eq!(got.len(), 3);
+    assert!(got.iter().all(|(_, seen)| *seen == denied), "{got:?}");
+}

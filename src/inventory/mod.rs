@@ -143,10 +143,13 @@ pub struct RegionState {
     /// The region.
     pub region: Region,
     /// Whether the region is in the scan's scope (`--region`, or every enabled region). Trails
-    /// are discovered in every enabled region either way, so a multi-region trail homed
+    /// are discovered across the whole account either way, so a multi-region trail homed
     /// outside the scope is still found.
     pub in_scope: bool,
-    /// `DescribeTrails` in this region: the ARNs it returned (shadow copies included).
+    /// The trails this region sees, as `DescribeTrails` there shows them (its own, and shadow
+    /// copies of multi-region trails): worked out from `ListTrails` and the trails'
+    /// descriptions, or, where `ListTrails` is not allowed, what `DescribeTrails` in this
+    /// region returned. An error means the region's trails are not known.
     pub discovered_trails: Collected<Vec<Arn>>,
     /// The trails that record this region's events (multi-region trails, and trails homed
     /// here), sorted by ARN.

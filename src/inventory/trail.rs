@@ -44,7 +44,9 @@ pub struct Trail {
     pub s3_bucket_name: Option<String>,
     /// `S3KeyPrefix`.
     pub s3_key_prefix: Option<String>,
-    /// The regions whose `DescribeTrails` returned this trail (itself or as a shadow copy).
+    /// The regions whose `DescribeTrails` answer described this trail (itself or as a shadow
+    /// copy). Discovery asks as few regions as it can, so this is evidence of where it was
+    /// read, not a list of the regions it covers (that is `applies_to_regions`).
     pub seen_from_regions: Vec<Region>,
     /// The enabled regions this trail records events in: every one for a multi-region trail,
     /// the home region otherwise. Computed once, here.

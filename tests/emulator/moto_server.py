@@ -211,6 +211,27 @@ def patch_s3_policy_status():
 
 
 # ---------------------------------------------------------------------------
+# Patch (g): ListTrails lists every trail of the account, whatever its region.
+# AWS documents ListTrails as "Returns the name, ARN, and home Region of trails in
+# the current account"; moto answers with DescribeTrails' view of one region (that
+# region's trails plus multi-region shadows), so a single-region trail homed in
+# another region would be missing.
+# ---------------------------------------------------------------------------
+def patch_cloudtrail_list_trails():
+    from moto.cloudtrail.models import CloudTrailBackend, cloudtrail_backends
+
+    require_source(CloudTrailBackend.list_trails, "self.describe_trails(include_shadow_trails=True)")
+
+    def list_trails(self):
+        every = []
+        for backend in cloudtrail_backends[self.account_id].values():
+            every.extend(backend.trails.values())
+        return sorted(every, key=lambda t: t.arn)
+
+    CloudTrailBackend.list_trails = list_trails
+
+
+# ---------------------------------------------------------------------------
 # Patch (d): the recorder appends one JSON line per request from many server
 # threads; serialise it so parallel tests never get interleaved (unparsable) lines.
 # ---------------------------------------------------------------------------
@@ -298,6 +319,7 @@ def main():
     patch_cloudtrail_event_selectors()
     patch_recorder_thread_safety()
     patch_s3_policy_status()
+    patch_cloudtrail_list_trails()
     patch_request_routing_cache()  # last: it caches what the patches above define
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app

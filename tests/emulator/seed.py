@@ -500,7 +500,8 @@ def scenario_collector(endpoint, account):
 
 
 def scenario_denied(endpoint, account):
-    """Default account; an IAM user allowed everything except two reads.
+    """Default account; an IAM user allowed everything except three reads: two of a trail's
+    and its bucket's settings, and ListTrails (so discovery must ask every region).
 
     For a private server only: the harness switches IAM enforcement on afterwards,
     and from then on the `testing` keys used here stop working.
@@ -516,6 +517,9 @@ def scenario_denied(endpoint, account):
     _, arn = create_trail(root, account, "us-east-1", "guarded",
                           S3BucketName=bucket, IsMultiRegionTrail=True)
     root.client("cloudtrail").start_logging(Name="guarded")
+    # A single-region trail outside the own region: only found by asking eu-west-1 itself.
+    _, regional_arn = create_trail(root, account, "eu-west-1", "guarded-eu",
+                                   S3BucketName=bucket, IsMultiRegionTrail=False)
 
     iam = root.client("iam")
     user = iam.create_user(UserName="auditor")["User"]
@@ -523,7 +527,8 @@ def scenario_denied(endpoint, account):
         "Version": "2012-10-17",
         "Statement": [
             {"Effect": "Allow", "Action": "*", "Resource": "*"},
-            {"Effect": "Deny", "Action": ["cloudtrail:GetEventSelectors", "s3:GetBucketPolicy"],
+            {"Effect": "Deny",
+             "Action": ["cloudtrail:GetEventSelectors", "s3:GetBucketPolicy", "cloudtrail:ListTrails"],
              "Resource": "*"},
         ],
     }
@@ -535,8 +540,11 @@ def scenario_denied(endpoint, account):
         "account_id": account,
         "trail": {"name": "guarded", "arn": arn, "home_region": "us-east-1", "bucket": bucket,
                   "is_multi_region": True, "is_logging": True},
+        "regional_trail": {"name": "guarded-eu", "arn": regional_arn, "home_region": "eu-west-1",
+                           "bucket": bucket, "is_multi_region": False},
         "user": {"name": "auditor", "arn": user["Arn"], "policy": policy},
-        "denied_actions": ["cloudtrail:GetEventSelectors", "s3:GetBucketPolicy"],
+        "denied_actions": ["cloudtrail:GetEventSelectors", "s3:GetBucketPolicy",
+                           "cloudtrail:ListTrails"],
     }
     return auditor, facts
 
