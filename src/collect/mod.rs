@@ -648,8 +648,8 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
             "trail discovery was cancelled",
         )),
     };
-    let listed = listing.ok().is_some();
-    if !listed {
+    let listed = listing.ok().cloned();
+    if listed.is_none() {
         // Without the listing, every enabled region is asked (the own region already was).
         let mut discovery = JoinSet::new();
         for region in account_regions.iter().filter(|r| **r != own) {
@@ -685,8 +685,8 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
         }
     }
 
-    let regions = if listed {
-        trails::regions_from_listing(&account_regions, &own, &per_region, &trails)
+    let regions = if let Some(listed) = &listed {
+        trails::regions_from_listing(&account_regions, &own, &per_region, listed, &trails)
     } else {
         per_region
             .into_iter()

@@ -13,8 +13,8 @@ use super::Ctx;
 use super::clients::Clients;
 use super::error::collect_error;
 use crate::inventory::{
-    AccountId, AdvancedSelector, Arn, ClassicSelector, Collected, DataResource, EventSelectors,
-    FieldSelector, ReadWriteType, Region, Timestamp, Trail, TrailStatus,
+    AccountId, AdvancedSelector, Arn, ClassicSelector, CollectError, Collected, DataResource,
+    ErrorKind, EventSelectors, FieldSelector, ReadWriteType, Region, Timestamp, Trail, TrailStatus,
 };
 
 /// `DescribeTrails` in one region (shadow copies included).
@@ -179,11 +179,13 @@ pub async fn discover_account(
 /// every multi-region trail, as `DescribeTrails` there would show them. The regions are the
 /// account's and any other that answered. A region whose own answer failed is failed, and so
 /// is every region when the own region's answer failed: it is the one that describes the
-/// multi-region trails.
+/// multi-region trails. A listed trail that no answer described (gone in between, or not
+/// visible) fails its home region: a trail that could not be read must not let a rule pass.
 pub fn regions_from_listing(
     account_regions: &[Region],
     own: &Region,
     answers: &[Described],
+    listed: &[Listed],
     trails: &[Trail],
 ) -> Vec<(Region, Collected<Vec<Arn>>)> {
     let failure = |region: &Region| {
@@ -193,14 +195,37 @@ pub fn regions_from_listing(
             .and_then(|(_, found)| found.error())
     };
     let own_failure = failure(own);
+    let described: BTreeSet<&str> = trails.iter().map(|t| t.arn.as_str()).collect();
+    let mut undescribed: BTreeMap<&Region, CollectError> = BTreeMap::new();
+    for t in listed
+        .iter()
+        .filter(|t| !described.contains(t.arn.as_str()))
+    {
+        undescribed
+            .entry(&t.home_region)
+            .or_insert_with(|| CollectError {
+                operation: "cloudtrail:DescribeTrails".to_owned(),
+                kind: ErrorKind::NotFound,
+                code: None,
+                message: Some(format!(
+                    "ListTrails names {} but DescribeTrails in {} did not describe it",
+                    t.arn, t.home_region
+                )),
+                http_status: None,
+            });
+    }
     let regions: BTreeSet<&Region> = account_regions
         .iter()
         .chain(answers.iter().map(|(r, _)| r))
+        .chain(undescribed.keys().copied())
         .collect();
     regions
         .into_iter()
         .map(|region| {
-            let seen = match own_failure.or_else(|| failure(region)) {
+            let seen = match own_failure
+                .or_else(|| failure(region))
+                .or_else(|| undescribed.get(region))
+            {
                 Some(error) => Collected::failed(error.clone()),
                 None => Collected::Ok(
                     trails

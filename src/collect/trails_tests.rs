@@ -219,7 +219,7 @@ fn regions_from_listing_show_own_and_multi_region_trails_and_fail_only_what_fail
         (Region::from("eu-west-1"), Collected::Ok(vec![])),
         (Region::from("ap-south-2"), Collected::Ok(vec![])),
     ];
-    let got = regions_from_listing(&account, &own, &answers, &trails);
+    let got = regions_from_listing(&account, &own, &answers, &[], &trails);
     let regions: Vec<&str> = got.iter().map(|(r, _)| r.as_str()).collect();
     assert_eq!(
         regions,
@@ -239,7 +239,7 @@ fn regions_from_listing_show_own_and_multi_region_trails_and_fail_only_what_fail
         (own.clone(), Collected::Ok(vec![])),
         (Region::from("eu-west-1"), denied_answer.clone()),
     ];
-    let got = regions_from_listing(&account, &own, &answers, std::slice::from_ref(&multi));
+    let got = regions_from_listing(&account, &own, &answers, &[], std::slice::from_ref(&multi));
     let seen = |r: &str| {
         got.iter()
             .find(|(x, _)| x.as_str() == r)
@@ -251,7 +251,44 @@ fn regions_from_listing_show_own_and_multi_region_trails_and_fail_only_what_fail
     // The own region's answer is the one that describes multi-region trails: without it no
     // region's trails are known.
     let answers = vec![(own.clone(), denied_answer)];
-    let got = regions_from_listing(&account, &own, &answers, &[eu]);
+    let got = regions_from_listing(&account, &own, &answers, &[], &[eu]);
     assert_eq!(got.len(), 3);
     assert!(got.iter().all(|(_, seen)| *seen == denied), "{got:?}");
+
+    // A listed trail that no answer described fails its home region, and only that one.
+    let listed = [
+        Listed {
+            arn: multi.arn.to_string(),
+            home_region: own.clone(),
+        },
+        Listed {
+            arn: "arn:aws:cloudtrail:us-west-2:111111111111:trail/gone".into(),
+            home_region: Region::from("us-west-2"),
+        },
+    ];
+    let answers = vec![(own.clone(), Collected::Ok(vec![]))];
+    let got = regions_from_listing(
+        &account,
+        &own,
+        &answers,
+        &listed,
+        std::slice::from_ref(&multi),
+    );
+    let seen = |r: &str| {
+        got.iter()
+            .find(|(x, _)| x.as_str() == r)
+            .map(|(_, s)| s.clone())
+    };
+    let err = seen("us-west-2")
+        .and_then(|s| s.error().cloned())
+        .expect("us-west-2 failed");
+    assert_eq!(err.kind, crate::inventory::ErrorKind::NotFound);
+    assert!(
+        err.message
+            .as_deref()
+            .is_some_and(|m| m.contains("trail/gone")),
+        "{err:?}"
+    );
+    assert_eq!(seen("eu-west-1"), Some(arns(&[&multi])));
+    assert_eq!(seen("us-east-1"), Some(arns(&[&multi])));
 }
