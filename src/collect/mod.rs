@@ -648,14 +648,17 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
             "trail discovery was cancelled",
         )),
     };
-    let listed = listing.ok().cloned();
+    let listed = match listing {
+        Collected::Ok(listed) => Some(listed),
+        Collected::Failed { .. } => None,
+    };
     if listed.is_none() {
         // Without the listing, every enabled region is asked (the own region already was).
         let mut discovery = JoinSet::new();
         for region in account_regions.iter().filter(|r| **r != own) {
             let (ctx, region) = (Arc::clone(&ctx), region.clone());
             discovery.spawn(async move {
-                let found = trails::discover(&ctx, &region).await;
+                let found = trails::discover(&ctx, &region, &[]).await;
                 (region, found)
             });
         }

@@ -17,20 +17,32 @@ use crate::inventory::{
     ErrorKind, EventSelectors, FieldSelector, ReadWriteType, Region, Timestamp, Trail, TrailStatus,
 };
 
-/// `DescribeTrails` in one region (shadow copies included).
-pub async fn discover(ctx: &Ctx, region: &Region) -> Collected<Vec<ct::Trail>> {
+/// `DescribeTrails` in one region (shadow copies included): every trail it shows, or with
+/// `arns` only those trails (by ARN a trail is described from any region, an organization
+/// trail's included). Only the named trails are kept, so each trail comes from one answer
+/// however much an endpoint returns.
+pub async fn discover(ctx: &Ctx, region: &Region, arns: &[String]) -> Collected<Vec<ct::Trail>> {
     let _permit = ctx.permit().await;
     match ctx
         .clients
         .cloudtrail()
         .describe_trails()
+        .set_trail_name_list((!arns.is_empty()).then(|| arns.to_vec()))
         .include_shadow_trails(true)
         .customize()
         .config_override(Clients::cloudtrail_in(region.as_str()))
         .send()
         .await
     {
-        Ok(out) => Collected::Ok(out.trail_list().to_vec()),
+        Ok(out) => Collected::Ok(
+            out.trail_list()
+                .iter()
+                .filter(|t| {
+                    arns.is_empty() || t.trail_arn().is_some_and(|a| arns.iter().any(|x| x == a))
+                })
+                .cloned()
+                .collect(),
+        ),
         Err(e) => Collected::failed(collect_error("cloudtrail:DescribeTrails", &e)),
     }
 }
@@ -88,33 +100,6 @@ pub async fn list(ctx: &Ctx) -> Collected<Vec<Listed>> {
     }
 }
 
-/// `DescribeTrails` in one region for the named trails only (ARNs: a trail is described by
-/// ARN from any region, an organization trail's included). Only those trails are kept, so each
-/// trail comes from one answer however much an endpoint returns.
-async fn describe_named(ctx: &Ctx, region: &Region, arns: &[String]) -> Collected<Vec<ct::Trail>> {
-    let _permit = ctx.permit().await;
-    match ctx
-        .clients
-        .cloudtrail()
-        .describe_trails()
-        .set_trail_name_list(Some(arns.to_vec()))
-        .include_shadow_trails(true)
-        .customize()
-        .config_override(Clients::cloudtrail_in(region.as_str()))
-        .send()
-        .await
-    {
-        Ok(out) => Collected::Ok(
-            out.trail_list()
-                .iter()
-                .filter(|t| t.trail_arn().is_some_and(|a| arns.iter().any(|x| x == a)))
-                .cloned()
-                .collect(),
-        ),
-        Err(e) => Collected::failed(collect_error("cloudtrail:DescribeTrails", &e)),
-    }
-}
-
 /// Finds every trail of an account with a handful of calls instead of one per region.
 ///
 /// `ListTrails` (every trail of the account, with its home region) and `DescribeTrails` in the
@@ -131,7 +116,7 @@ pub async fn discover_account(
 ) -> Collected<Vec<Listed>> {
     let own = Region::from(ctx.clients.home_region());
     let first = async {
-        let found = discover(&ctx, &own).await;
+        let found = discover(&ctx, &own, &[]).await;
         let arns: Option<BTreeSet<String>> = found.ok().map(|list| {
             list.iter()
                 .filter_map(|t| t.trail_arn().map(str::to_owned))
@@ -161,7 +146,7 @@ pub async fn discover_account(
     for (region, arns) in elsewhere {
         let (ctx, out) = (ctx.clone(), out.clone());
         calls.spawn(async move {
-            let found = describe_named(&ctx, &region, &arns).await;
+            let found = discover(&ctx, &region, &arns).await;
             let _ = out.send((region, found));
         });
     }
