@@ -561,6 +561,26 @@ fn denied_account_is_error_never_pass() {
             ("CT-C02", &[E]),
             ("CT-C03", &[E]),
             ("CT-E01", &[NA]),
+            // The trails of the three regions could not be discovered: every trail, bucket
+            // and key rule is ERROR for each region, never silently absent.
+            ("CT-A04", &[E, E, E]),
+            ("CT-A05", &[E, E, E]),
+            ("CT-A07", &[E, E, E]),
+            ("CT-B01", &[E, E, E]),
+            ("CT-B02", &[E, E, E]),
+            ("CT-B03", &[E, E, E]),
+            ("CT-B04", &[E, E, E]),
+            ("CT-B05", &[E, E, E]),
+            ("CT-B06", &[E, E, E]),
+            ("CT-B07", &[E, E, E]),
+            ("CT-B08", &[E, E, E]),
+            ("CT-D01", &[E, E, E]),
+            ("CT-D02", &[E, E, E]),
+            ("CT-D03", &[E, E, E]),
+            ("CT-D04", &[E, E, E]),
+            ("CT-D05", &[E, E, E]),
+            ("CT-D06", &[E, E, E]),
+            ("CT-D07", &[E, E, E]),
         ],
     );
     let a01 = only(&findings, "CT-A01");

@@ -541,6 +541,20 @@ async fn prepare(target: Target) -> Result<Prepared, (AccountId, CollectError)> 
         )),
         Err(e) => Collected::failed(error::collect_error("ec2:DescribeRegions", &e)),
     };
+    // No enabled region at all is not an answer to trust: judging nothing would pass.
+    let enabled = match enabled {
+        Collected::Ok(list) if list.is_empty() => Collected::failed(CollectError {
+            operation: "ec2:DescribeRegions".to_owned(),
+            kind: crate::inventory::ErrorKind::Unknown,
+            code: None,
+            message: Some(format!(
+                "the answer lists no enabled region of partition {}",
+                identity.partition
+            )),
+            http_status: None,
+        }),
+        other => other,
+    };
     Ok(Prepared {
         ctx,
         identity,
@@ -577,14 +591,6 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
         listing,
     } = discovery;
     let own = Region::from(ctx.clients.home_region());
-    // The regions the account is judged in: every enabled region even when the scope is
-    // narrower (a multi-region trail homed outside the scope still covers it).
-    let account_regions: Vec<Region> = match &enabled {
-        Collected::Ok(list) => list.clone(),
-        Collected::Failed { .. } if !requested.is_empty() => requested.clone(),
-        Collected::Failed { .. } => vec![own.clone()],
-    };
-    let in_scope = |r: &Region| requested.is_empty() || requested.contains(r);
 
     // A trail's details, bucket and key are read as soon as an answer describes it, not after
     // every answer is in. The own region's answer comes first and describes its trails and a
@@ -648,10 +654,14 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
             "trail discovery was cancelled",
         )),
     };
-    let listed = match listing {
-        Collected::Ok(listed) => Some(listed),
-        Collected::Failed { .. } => None,
-    };
+    let listed = listing.ok();
+    let account_regions = trails::judged_regions(
+        &enabled,
+        &identity.partition,
+        &requested,
+        &own,
+        listed.map(Vec::as_slice),
+    );
     if listed.is_none() {
         // Without the listing, every enabled region is asked (the own region already was).
         let mut discovery = JoinSet::new();
@@ -688,7 +698,7 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
         }
     }
 
-    let regions = if let Some(listed) = &listed {
+    let regions = if let Some(listed) = listed {
         trails::regions_from_listing(&account_regions, &own, &per_region, listed, &trails)
     } else {
         per_region
@@ -706,6 +716,7 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
             })
             .collect()
     };
+    let in_scope = |r: &Region| requested.is_empty() || requested.contains(r);
     let regions = regions
         .into_iter()
         .map(|(region, discovered_trails)| RegionState {
@@ -722,6 +733,11 @@ async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region
         caller_arn: identity.arn,
         organization,
         enabled_regions: enabled,
+        listed_trails: listing.map(|list| {
+            list.into_iter()
+                .map(trails::Listed::into_inventory)
+                .collect()
+        }),
         regions,
         trails,
         buckets,

@@ -70,8 +70,14 @@ fn is_active(a: &aws_sdk_organizations::types::Account) -> bool {
 }
 
 /// Applies `--accounts` / `--exclude-accounts`; an id in `--accounts` that is not an active
-/// account of the organization is an error.
+/// account of the organization is an error, and so is a selection of no account at all
+/// (scanning nothing must not read as a passing gate).
 pub fn select(listed: &[ListedAccount], opts: &OrgOptions) -> Result<Vec<bool>, String> {
+    if listed.is_empty() {
+        return Err(
+            "organizations:ListAccounts returned no active account: 0 accounts to scan".to_owned(),
+        );
+    }
     for wanted in &opts.accounts {
         if !listed.iter().any(|a| a.id.as_str() == wanted) {
             return Err(format!(
@@ -79,13 +85,20 @@ pub fn select(listed: &[ListedAccount], opts: &OrgOptions) -> Result<Vec<bool>, 
             ));
         }
     }
-    Ok(listed
+    let selected: Vec<bool> = listed
         .iter()
         .map(|a| {
             (opts.accounts.is_empty() || opts.accounts.iter().any(|w| w == a.id.as_str()))
                 && !opts.exclude_accounts.iter().any(|x| x == a.id.as_str())
         })
-        .collect())
+        .collect();
+    if !selected.contains(&true) {
+        return Err(format!(
+            "--exclude-accounts excludes every one of the organization's {} active accounts: 0 accounts to scan",
+            listed.len()
+        ));
+    }
+    Ok(selected)
 }
 
 /// The role to assume in `account`.
@@ -187,6 +200,23 @@ mod tests {
             select(&l, &o)
                 .expect_err("unknown")
                 .contains("--accounts 999999999999")
+        );
+    }
+
+    #[test]
+    fn selecting_nothing_is_an_error() {
+        let l = listed(&["111111111111", "222222222222"]);
+        let mut o = opts();
+        o.exclude_accounts = vec!["111111111111".into(), "222222222222".into()];
+        assert_eq!(
+            select(&l, &o),
+            Err("--exclude-accounts excludes every one of the organization's 2 active accounts: 0 accounts to scan".to_owned())
+        );
+        o.exclude_accounts.clear();
+        assert!(
+            select(&[], &o)
+                .expect_err("empty")
+                .contains("ListAccounts returned no active account")
         );
     }
 

@@ -14,7 +14,8 @@ use super::clients::Clients;
 use super::error::collect_error;
 use crate::inventory::{
     AccountId, AdvancedSelector, Arn, ClassicSelector, CollectError, Collected, DataResource,
-    ErrorKind, EventSelectors, FieldSelector, ReadWriteType, Region, Timestamp, Trail, TrailStatus,
+    ErrorKind, EventSelectors, FieldSelector, ListedTrail, Partition, ReadWriteType, Region,
+    Timestamp, Trail, TrailStatus,
 };
 
 /// `DescribeTrails` in one region (shadow copies included): every trail it shows, or with
@@ -57,6 +58,46 @@ pub struct Listed {
     pub arn: String,
     /// Its home region (from the answer, else from the ARN).
     pub home_region: Region,
+}
+
+impl Listed {
+    /// The inventory's record of the listing.
+    pub fn into_inventory(self) -> ListedTrail {
+        ListedTrail {
+            arn: Arn::from(self.arn),
+            home_region: self.home_region,
+        }
+    }
+}
+
+/// The regions an account is judged in: every enabled region, even when the scope is narrower
+/// (a multi-region trail homed outside the scope still covers it).
+///
+/// When the enabled regions could not be read, the scan does not shrink to one region: it
+/// judges the partition's default regions (enabled in every account, see
+/// [`Partition::default_regions`]), the regions asked for, the own region, and the home region
+/// of every listed trail (a trail homed there proves the region enabled). Opt-in regions stay
+/// unknown, and evaluation says so.
+pub fn judged_regions(
+    enabled: &Collected<Vec<Region>>,
+    partition: &Partition,
+    requested: &[Region],
+    own: &Region,
+    listed: Option<&[Listed]>,
+) -> Vec<Region> {
+    if let Collected::Ok(list) = enabled {
+        return list.clone();
+    }
+    let assumed: BTreeSet<Region> = partition
+        .default_regions()
+        .iter()
+        .map(|r| Region::from(*r))
+        .chain(requested.iter().cloned())
+        .chain([own.clone()])
+        .chain(listed.into_iter().flatten().map(|t| t.home_region.clone()))
+        .filter(|r| !r.as_str().is_empty())
+        .collect();
+    assumed.into_iter().collect()
 }
 
 /// `ListTrails`, every page, in the account's own region: every trail of the account with its

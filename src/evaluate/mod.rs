@@ -1,6 +1,7 @@
 //! Evaluation: rules × inventory → findings. Pure and synchronous: no I/O, no clock (the
 //! clock is an argument), no AWS.
 
+mod gaps;
 mod logic;
 mod subjects;
 #[cfg(test)]
@@ -11,12 +12,16 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+pub use gaps::UNLISTED_REGIONS;
 pub use logic::{Env, Truth, eval, fold_all, fold_any};
-pub use subjects::{Subject, organization_subjects, subjects};
+pub use subjects::{
+    Subject, organization_subjects, organization_trails_hidden, subjects, subjects_with,
+};
 pub use unreachable::unreachable_accounts;
 
+use crate::finding::Resource;
 use crate::finding::{self, Evidence, Finding, Status};
-use crate::inventory::{Account, Inventory, Timestamp};
+use crate::inventory::{Account, CollectError, Inventory, Timestamp};
 use crate::rules::{ParamValue, Rule, RuleSet, Scope};
 
 /// The verdict of one rule on one subject.
@@ -50,12 +55,21 @@ pub fn evaluate(rules: &RuleSet, inventory: &Inventory, now: Timestamp) -> Vec<F
         })
         .filter(|(_, scoped)| !scoped.is_empty())
         .collect();
+    // Members inherit the organization trail from the management account: what hides it
+    // there may hide it from them.
+    let inherited = organization_trails_hidden(inventory);
     let per_account = |account: &Account| {
+        let gaps = account.trail_gaps();
         let mut out = Vec::new();
         for (scope, scoped) in &by_scope {
             // One subject per organization, not per account: judged below.
             if *scope != Scope::Organization {
-                judge_subjects(scoped, subjects(*scope, account), now, &mut out);
+                let subjects = subjects_with(*scope, account, inherited.as_ref());
+                judge_subjects(scoped, subjects, now, &mut out);
+                let rules: Vec<&Rule> = scoped.iter().map(|(rule, _)| *rule).collect();
+                out.extend(gaps::gap_findings(
+                    *scope, &rules, inventory, account, &gaps,
+                ));
             }
         }
         out
@@ -84,24 +98,43 @@ fn judge_subjects(
 ) {
     for subject in subjects {
         for (rule, params) in scoped {
-            let verdict = judge(rule, &subject.value, params, now);
-            let r = &subject.resource;
-            findings.push(Finding {
-                fingerprint: finding::fingerprint(
-                    &rule.id,
-                    &r.account_id,
-                    r.region.as_deref(),
-                    &r.id,
-                ),
-                rule_id: rule.id.clone(),
-                title: rule.title.clone(),
-                severity: rule.severity,
-                status: verdict.status,
-                resource: subject.resource.clone(),
-                message: verdict.message,
-                evidence: verdict.evidence,
-            });
+            let mut verdict = judge(rule, &subject.value, params, now);
+            verdict.evidence.extend(subject.notes.iter().cloned());
+            findings.push(finding(rule, &subject.resource, verdict));
         }
+    }
+}
+
+/// The finding of a rule's verdict on a resource.
+fn finding(rule: &Rule, resource: &Resource, verdict: Verdict) -> Finding {
+    Finding {
+        fingerprint: finding::fingerprint(
+            &rule.id,
+            &resource.account_id,
+            resource.region.as_deref(),
+            &resource.id,
+        ),
+        rule_id: rule.id.clone(),
+        title: rule.title.clone(),
+        severity: rule.severity,
+        status: verdict.status,
+        resource: resource.clone(),
+        message: verdict.message,
+        evidence: verdict.evidence,
+    }
+}
+
+/// The evidence of a failed read found at `path`.
+fn error_evidence(path: &str, error: &CollectError) -> Evidence {
+    Evidence::ReadError {
+        path: path.to_owned(),
+        operation: error.operation.clone(),
+        error_kind: serde_json::to_value(error.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        code: error.code.clone(),
+        message: error.message.clone(),
     }
 }
 

@@ -3,8 +3,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::finding::Resource;
-use crate::inventory::{Account, CollectError, Collected, Inventory, Organization, Trail};
+use crate::finding::{Evidence, Resource};
+use crate::inventory::{
+    Account, CollectError, Collected, Inventory, Organization, Region, Trail, TrailGap,
+};
 use crate::rules::Scope;
 use crate::rules::view::{
     AccountRef, AccountSubject, BucketSubject, KeySubject, OrganizationSubject, TrailSubject,
@@ -18,6 +20,9 @@ pub struct Subject {
     pub resource: Resource,
     /// The subject as JSON, as the rule's paths read it.
     pub value: Value,
+    /// Evidence every verdict on this subject carries (e.g. that its region was assumed
+    /// enabled because the enabled regions could not be read).
+    pub notes: Vec<Evidence>,
 }
 
 fn to_json<T: Serialize>(v: &T) -> Value {
@@ -79,6 +84,17 @@ fn resource(
 
 /// The subjects of a scope in one account, in inventory order.
 pub fn subjects(scope: Scope, account: &Account) -> Vec<Subject> {
+    subjects_with(scope, account, None)
+}
+
+/// [`subjects`], when a failed read outside the account may hide trails it sees: in an
+/// organization scan, the management account's discovery gaps may hide the organization trail
+/// that members inherit.
+pub fn subjects_with(
+    scope: Scope,
+    account: &Account,
+    inherited: Option<&CollectError>,
+) -> Vec<Subject> {
     match scope {
         Scope::Account => {
             let view = AccountSubject {
@@ -97,17 +113,15 @@ pub fn subjects(scope: Scope, account: &Account) -> Vec<Subject> {
                 kms_keys: account.kms_keys.clone(),
             };
             let mut value = to_json(&view);
-            let missing = account.enabled_regions.error().or_else(|| {
-                account
-                    .regions
-                    .iter()
-                    .find_map(|r| r.discovered_trails.error())
-            });
-            mark_partial(&mut value, "trails", missing);
+            let gaps = account.trail_gaps();
+            let hidden = gaps.first().map(TrailGap::error).or(inherited);
+            mark_partial(&mut value, "trails", hidden);
+            mark_partial(&mut value, "regions", account.enabled_regions.error());
             let id = account.account_id.to_string();
             vec![Subject {
                 resource: resource(account, None, "AWS::::Account", id, None),
                 value,
+                notes: Vec::new(),
             }]
         }
         Scope::Region => {
@@ -137,7 +151,8 @@ pub fn subjects(scope: Scope, account: &Account) -> Vec<Subject> {
                         obj.insert("trails".into(), Value::Array(trails));
                         obj.insert("account".into(), account_value.clone());
                     }
-                    mark_partial(&mut value, "trails", state.discovered_trails.error());
+                    let hidden = state.discovered_trails.error().or(inherited);
+                    mark_partial(&mut value, "trails", hidden);
                     let region = state.region.to_string();
                     Subject {
                         resource: resource(
@@ -148,6 +163,7 @@ pub fn subjects(scope: Scope, account: &Account) -> Vec<Subject> {
                             None,
                         ),
                         value,
+                        notes: assumed_region_note(account, &state.region),
                     }
                 })
                 .collect()
@@ -169,6 +185,7 @@ pub fn subjects(scope: Scope, account: &Account) -> Vec<Subject> {
                         Some(t.arn.to_string()),
                     ),
                     value: to_json(&view),
+                    notes: Vec::new(),
                 }
             })
             .collect(),
@@ -198,6 +215,7 @@ pub fn subjects(scope: Scope, account: &Account) -> Vec<Subject> {
                         Some(arn),
                     ),
                     value: to_json(&view),
+                    notes: Vec::new(),
                 }
             })
             .collect(),
@@ -233,6 +251,7 @@ pub fn subjects(scope: Scope, account: &Account) -> Vec<Subject> {
                         arn,
                     ),
                     value: to_json(&view),
+                    notes: Vec::new(),
                 }
             })
             .collect(),
@@ -280,13 +299,19 @@ pub fn organization_subjects(inventory: &Inventory) -> Vec<Subject> {
             .ok()
             .and_then(|o| o.as_ref())
             .map(|o| o.arn.to_string());
-        return vec![org_subject(
+        let mut subject = org_subject(
             reader,
             &scan.id,
             &scan.management_account_id.to_string(),
             arn,
             &view,
-        )];
+        );
+        mark_partial(
+            &mut subject.value,
+            "trails",
+            organization_trails_hidden(inventory).as_ref(),
+        );
+        return vec![subject];
     }
     // One subject per organization id; accounts outside any (or unreadable) stand alone.
     let mut out: Vec<Subject> = Vec::new();
@@ -338,19 +363,58 @@ pub fn organization_subjects(inventory: &Inventory) -> Vec<Subject> {
             ),
         };
         let mut subject = org_subject(account, &id, &owner, arn, &view);
+        let gaps = account.trail_gaps();
         mark_partial(
             &mut subject.value,
             "trails",
-            account.enabled_regions.error().or_else(|| {
-                account
-                    .regions
-                    .iter()
-                    .find_map(|r| r.discovered_trails.error())
-            }),
+            gaps.first().map(TrailGap::error),
         );
         out.push(subject);
     }
     out
+}
+
+/// In an organization scan, why the organization trails may not all be known: the management
+/// account, which owns them, could not be collected or could not describe all its trails.
+/// Members inherit these trails, so the same reason makes their trail lists partial.
+pub fn organization_trails_hidden(inventory: &Inventory) -> Option<CollectError> {
+    let scan = inventory.organization.as_ref()?;
+    let management = &scan.management_account_id;
+    if let Some(account) = inventory
+        .accounts
+        .iter()
+        .find(|a| &a.account_id == management)
+    {
+        return account.trail_gaps().first().map(|gap| gap.error().clone());
+    }
+    scan.accounts
+        .iter()
+        .find(|a| &a.account_id == management && a.in_scope)
+        .and_then(|a| a.error.clone())
+}
+
+/// Why a region is judged although the enabled regions are unknown.
+fn assumed_region_note(account: &Account, region: &Region) -> Vec<Evidence> {
+    let Some(error) = account.enabled_regions.error() else {
+        return Vec::new();
+    };
+    let why = if account
+        .partition
+        .default_regions()
+        .contains(&region.as_str())
+    {
+        format!(
+            "a default region of partition {}, enabled in every account",
+            account.partition
+        )
+    } else {
+        "asked for, the scan's own region, or the home region of a listed trail".to_owned()
+    };
+    vec![Evidence::Note {
+        text: format!(
+            "the enabled regions could not be read ({error}); {region} is judged as {why}"
+        ),
+    }]
 }
 
 fn org_subject(
@@ -371,6 +435,7 @@ fn org_subject(
     Subject {
         resource,
         value: to_json(view),
+        notes: Vec::new(),
     }
 }
 

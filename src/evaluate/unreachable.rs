@@ -1,12 +1,15 @@
 //! Organization accounts that could not be collected (role not assumable, every call denied):
-//! every account-scope rule is ERROR for them, naming the cause, so a gate never passes an
-//! account nobody could read.
+//! every rule of every per-account scope is ERROR for them, naming the cause, so a gate never
+//! passes an account nobody could read and none of its verdicts silently vanishes.
 
-use crate::finding::{self, Evidence, Finding, Resource, Status};
+use super::{Verdict, error_evidence, finding};
+use crate::finding::{Finding, Resource, Status};
 use crate::inventory::Inventory;
 use crate::rules::{RuleSet, Scope};
 
-/// ERROR findings for each in-scope organization account that could not be collected.
+/// ERROR findings for each in-scope organization account that could not be collected: one per
+/// rule of the account, region, trail, bucket and key scopes, about the account. (The
+/// organization's own subject lists these accounts with their errors.)
 pub fn unreachable_accounts(rules: &RuleSet, inventory: &Inventory) -> Vec<Finding> {
     let Some(org) = &inventory.organization else {
         return Vec::new();
@@ -20,34 +23,22 @@ pub fn unreachable_accounts(rules: &RuleSet, inventory: &Inventory) -> Vec<Findi
         let Some(error) = &account.error else {
             continue;
         };
-        for rule in rules.iter().filter(|r| r.scope == Scope::Account) {
-            let id = account.account_id.to_string();
-            out.push(Finding {
-                fingerprint: finding::fingerprint(&rule.id, &id, None, &id),
-                rule_id: rule.id.clone(),
-                title: rule.title.clone(),
-                severity: rule.severity,
-                status: Status::Error,
-                resource: Resource {
-                    account_id: id.clone(),
-                    region: None,
-                    resource_type: "AWS::::Account".to_owned(),
-                    id,
-                    arn: None,
-                    partition: partition.clone(),
-                },
-                message: format!("the account could not be collected: {error}"),
-                evidence: vec![Evidence::ReadError {
-                    path: "account".to_owned(),
-                    operation: error.operation.clone(),
-                    error_kind: serde_json::to_value(error.kind)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
-                    code: error.code.clone(),
-                    message: error.message.clone(),
-                }],
-            });
+        let id = account.account_id.to_string();
+        let resource = Resource {
+            account_id: id.clone(),
+            region: None,
+            resource_type: "AWS::::Account".to_owned(),
+            id,
+            arn: None,
+            partition: partition.clone(),
+        };
+        let verdict = Verdict {
+            status: Status::Error,
+            message: format!("the account could not be collected: {error}"),
+            evidence: vec![error_evidence("account", error)],
+        };
+        for rule in rules.iter().filter(|r| r.scope != Scope::Organization) {
+            out.push(finding(rule, &resource, verdict.clone()));
         }
     }
     out

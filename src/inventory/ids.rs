@@ -61,6 +61,40 @@ string_newtype!(
     Arn
 );
 
+impl Partition {
+    /// The regions enabled in every account of the partition: AWS enables the regions launched
+    /// before 20 March 2019 by default, and they cannot be disabled ("Enable or disable AWS
+    /// Regions in your account", AWS Account Management reference). Later regions are opt-in.
+    /// Used only when `ec2:DescribeRegions` could not be read; empty for a partition not known
+    /// here.
+    pub fn default_regions(&self) -> &'static [&'static str] {
+        match self.as_str() {
+            "aws" => &[
+                "ap-northeast-1",
+                "ap-northeast-2",
+                "ap-northeast-3",
+                "ap-south-1",
+                "ap-southeast-1",
+                "ap-southeast-2",
+                "ca-central-1",
+                "eu-central-1",
+                "eu-north-1",
+                "eu-west-1",
+                "eu-west-2",
+                "eu-west-3",
+                "sa-east-1",
+                "us-east-1",
+                "us-east-2",
+                "us-west-1",
+                "us-west-2",
+            ],
+            "aws-cn" => &["cn-north-1", "cn-northwest-1"],
+            "aws-us-gov" => &["us-gov-east-1", "us-gov-west-1"],
+            _ => &[],
+        }
+    }
+}
+
 impl Arn {
     /// The partition field of the ARN (`arn:<partition>:…`).
     pub fn partition(&self) -> Option<&str> {

@@ -7,6 +7,7 @@
 
 mod bucket;
 mod collected;
+mod gaps;
 mod ids;
 mod kms;
 mod selectors;
@@ -23,17 +24,18 @@ pub use bucket::{
     PublicAccessBlock, Versioning,
 };
 pub use collected::{CollectError, Collected, ErrorKind};
+pub use gaps::TrailGap;
 pub use ids::{AccountId, Arn, Partition, Region, Timestamp};
 pub use kms::{KeyMetadata, KmsKey};
 pub use selectors::{
     AdvancedSelector, ClassicSelector, DataCoverage, DataResource, DirectionCoverage,
     EventSelectors, FieldSelector, ManagementCoverage, ReadWriteType, SelectorKind,
 };
-pub use trail::{Trail, TrailStatus};
+pub use trail::{ListedTrail, Trail, TrailStatus};
 
 /// The inventory format version this build writes. Readers accept any minor version of the
 /// same major version and refuse other majors.
-pub const SCHEMA_VERSION: &str = "1.1";
+pub const SCHEMA_VERSION: &str = "1.2";
 
 /// Everything collected in one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -109,7 +111,16 @@ pub struct Account {
     /// Organization facts (`DescribeOrganization`); `null` when the account is in no organization.
     pub organization: Collected<Option<Organization>>,
     /// The regions enabled for the account in its partition (opt-in regions only when opted in).
+    /// When they could not be read, the regions judged are the partition's default regions
+    /// (enabled in every account) and the home regions of listed trails, and the opt-in regions
+    /// are unknown (see [`TrailGap`] and CHECKS.md).
     pub enabled_regions: Collected<Vec<Region>>,
+    /// `ListTrails`: every trail of the account with its home region, the authority on which
+    /// trails exist. A listed trail missing from `trails` could not be described. An error
+    /// when the listing was not available: discovery then asked `DescribeTrails` in each region
+    /// instead (inventories before schema 1.2 did not record it).
+    #[serde(default = "listing_not_recorded")]
+    pub listed_trails: Collected<Vec<ListedTrail>>,
     /// Every region trails were discovered in, with what applies there.
     pub regions: Vec<RegionState>,
     /// Every trail seen, deduplicated by ARN, sorted by ARN.
@@ -118,6 +129,17 @@ pub struct Account {
     pub buckets: Vec<Bucket>,
     /// Every distinct KMS key the trails encrypt with, sorted by key id.
     pub kms_keys: Vec<KmsKey>,
+}
+
+/// What an inventory of schema 1.1 says about `ListTrails`: nothing.
+fn listing_not_recorded() -> Collected<Vec<ListedTrail>> {
+    Collected::failed(CollectError {
+        operation: "cloudtrail:ListTrails".to_owned(),
+        kind: ErrorKind::Skipped,
+        code: None,
+        message: Some("not recorded (inventory schema 1.1)".to_owned()),
+        http_status: None,
+    })
 }
 
 /// Organization facts as one account sees them.
@@ -343,6 +365,10 @@ impl Account {
                 .collect();
         }
         self.regions.sort_by(|a, b| a.region.cmp(&b.region));
+        if let Collected::Ok(list) = &mut self.listed_trails {
+            list.sort();
+            list.dedup();
+        }
 
         let mut bucket_users: BTreeMap<&str, Vec<Arn>> = BTreeMap::new();
         let mut key_users: BTreeMap<&str, Vec<Arn>> = BTreeMap::new();

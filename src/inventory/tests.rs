@@ -54,6 +54,16 @@ fn sample() -> Inventory {
             caller_arn: Arn::from("arn:aws:iam::111111111111:user/auditor"),
             organization: ok(None),
             enabled_regions: ok(regions.iter().map(|r| Region::from(*r)).collect()),
+            listed_trails: ok(vec![
+                ListedTrail {
+                    arn: t2.arn.clone(),
+                    home_region: t2.home_region.clone(),
+                },
+                ListedTrail {
+                    arn: t1.arn.clone(),
+                    home_region: t1.home_region.clone(),
+                },
+            ]),
             regions: regions
                 .iter()
                 .rev()

@@ -61,6 +61,16 @@ pub struct Trail {
     pub insight_selectors: Collected<Vec<String>>,
 }
 
+/// A trail as `ListTrails` names it: that it exists, and where it is homed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListedTrail {
+    /// The trail ARN.
+    pub arn: Arn,
+    /// Its home region (from the answer, else from the ARN).
+    pub home_region: Region,
+}
+
 /// `GetTrailStatus`, with empty strings (as some endpoints send) read as absent.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
