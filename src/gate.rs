@@ -7,13 +7,16 @@
 //! - an unwaived FAIL at or above `--fail-on` (default: any severity) fails the gate;
 //! - an unwaived ERROR fails it unless `--allow-errors`;
 //! - `--fail-on-new-only` counts only findings the baseline marks new;
+//! - a read that failed during collection and is cited by no finding fails it unless
+//!   `--allow-errors` (fail closed: a failed read must never be silently dropped; one that a
+//!   finding cites gates, or is waived, through that finding);
 //! - `--exit-zero` turns 1 into 0, and the reason still says it would have failed.
 
 use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::finding::{Finding, Status};
+use crate::finding::{Evidence, Finding, Status};
 use crate::rules::Severity;
 
 /// Exit status when the gate passes.
@@ -59,6 +62,21 @@ pub struct GateCounts {
     /// FAIL and ERROR findings left out because the baseline already had them
     /// (`--fail-on-new-only`).
     pub not_new: usize,
+    /// Failed reads that no finding cites, and that gate.
+    pub uncited_reads: usize,
+    /// Their operations, sorted, unique.
+    pub uncited_operations: Vec<String>,
+    /// Failed reads no finding cites that would gate without `--allow-errors`.
+    pub reads_allowed: usize,
+}
+
+/// A read that failed during collection (an entry of the report's `collection_errors`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailedRead<'a> {
+    /// The account the read was made for.
+    pub account_id: &'a str,
+    /// The API operation, as `service:Operation`.
+    pub operation: &'a str,
 }
 
 /// The gate's verdict.
@@ -85,11 +103,17 @@ impl GateDecision {
 ///
 /// `waived` holds the fingerprints of findings a waiver covers; `baseline_new` the fingerprints
 /// the baseline marks new (`None` without `--baseline`).
+///
+/// `failed_reads` are the reads that failed during collection. One that some finding of the
+/// same account cites (as a read error in its evidence) counts through that finding; one that
+/// none cites — the rule that needed it was not selected, or no rule reads it — gates by
+/// itself unless `--allow-errors`.
 pub fn decide(
     findings: &[Finding],
     waived: &BTreeSet<String>,
     baseline_new: Option<&BTreeSet<String>>,
     policy: &GatePolicy,
+    failed_reads: &[FailedRead],
 ) -> GateDecision {
     let mut counted = GateCounts::default();
     let mut fail_rules = BTreeSet::new();
@@ -126,7 +150,15 @@ pub fn decide(
     }
     counted.fail_rules = fail_rules.into_iter().collect();
     counted.error_rules = error_rules.into_iter().collect();
-    let failed = counted.fail + counted.error > 0;
+    let uncited = uncited(findings, failed_reads);
+    if policy.allow_errors {
+        counted.reads_allowed = uncited.len();
+    } else {
+        counted.uncited_reads = uncited.len();
+        let operations: BTreeSet<String> = uncited.iter().map(|r| r.operation.to_owned()).collect();
+        counted.uncited_operations = operations.into_iter().collect();
+    }
+    let failed = counted.fail + counted.error + counted.uncited_reads > 0;
     let exit_code = if failed && !policy.exit_zero {
         FAILED
     } else {
@@ -138,6 +170,26 @@ pub fn decide(
         reason: reason(&counted, policy, failed, baseline_new.is_some()),
         counted,
     }
+}
+
+/// The failed reads no finding of their account cites.
+fn uncited<'a>(findings: &[Finding], reads: &[FailedRead<'a>]) -> Vec<FailedRead<'a>> {
+    let cited: BTreeSet<(&str, &str)> = findings
+        .iter()
+        .flat_map(|f| {
+            f.evidence.iter().filter_map(move |e| match e {
+                Evidence::ReadError { operation, .. } => {
+                    Some((f.resource.account_id.as_str(), operation.as_str()))
+                }
+                _ => None,
+            })
+        })
+        .collect();
+    reads
+        .iter()
+        .filter(|r| !cited.contains(&(r.account_id, r.operation)))
+        .copied()
+        .collect()
 }
 
 fn reason(c: &GateCounts, policy: &GatePolicy, failed: bool, has_baseline: bool) -> String {
@@ -166,6 +218,14 @@ fn reason(c: &GateCounts, policy: &GatePolicy, failed: bool, has_baseline: bool)
                 rule_list(&c.error_rules)
             ));
         }
+        if c.uncited_reads > 0 {
+            parts.push(format!(
+                "{} failed {} that no finding reflects ({}; use --allow-errors to ignore)",
+                c.uncited_reads,
+                reads(c.uncited_reads),
+                rule_list(&c.uncited_operations)
+            ));
+        }
         if policy.exit_zero {
             "exit 0 (--exit-zero): the gate would have failed on "
         } else {
@@ -180,6 +240,13 @@ fn reason(c: &GateCounts, policy: &GatePolicy, failed: bool, has_baseline: bool)
             ));
         } else {
             parts.push(format!("no {new}ERROR"));
+        }
+        if c.reads_allowed > 0 {
+            parts.push(format!(
+                "{} failed {} ignored by --allow-errors",
+                c.reads_allowed,
+                reads(c.reads_allowed)
+            ));
         }
         "exit 0: "
     };
@@ -202,10 +269,21 @@ fn reason(c: &GateCounts, policy: &GatePolicy, failed: bool, has_baseline: bool)
             c.errors_allowed
         ));
     }
+    if failed && c.reads_allowed > 0 {
+        notes.push(format!(
+            "{} failed {} ignored by --allow-errors",
+            c.reads_allowed,
+            reads(c.reads_allowed)
+        ));
+    }
     if !notes.is_empty() {
         text.push_str(&format!(" (not counted: {})", notes.join(", ")));
     }
     text
+}
+
+fn reads(n: usize) -> &'static str {
+    if n == 1 { "read" } else { "reads" }
 }
 
 fn join_and(parts: &[String], failed: bool) -> String {
@@ -455,7 +533,7 @@ mod tests {
             let new: Option<BTreeSet<String>> = case
                 .new
                 .map(|rules| rules.iter().map(|r| fp(&findings, r)).collect());
-            let d = decide(&findings, &waived, new.as_ref(), &case.policy);
+            let d = decide(&findings, &waived, new.as_ref(), &case.policy, &[]);
             assert_eq!(d.exit_code, case.exit, "{}", case.name);
             assert_eq!(d.failed, case.failed, "{}", case.name);
             assert_eq!(d.reason, case.reason, "{}", case.name);
@@ -465,11 +543,11 @@ mod tests {
 
     #[test]
     fn nothing_to_report_passes() {
-        let d = decide(&[], &BTreeSet::new(), None, &GatePolicy::default());
+        let d = decide(&[], &BTreeSet::new(), None, &GatePolicy::default(), &[]);
         assert_eq!(d.exit_code, 0);
         assert_eq!(d.reason, "exit 0: no FAIL, no ERROR");
         let high = policy(HIGH, false, false, false);
-        let d = decide(&[], &BTreeSet::new(), None, &high);
+        let d = decide(&[], &BTreeSet::new(), None, &high, &[]);
         assert_eq!(d.reason, "exit 0: no FAIL at or above high, no ERROR");
     }
 
@@ -484,7 +562,13 @@ mod tests {
                 ]
             })
             .collect();
-        let d = decide(&findings, &BTreeSet::new(), None, &GatePolicy::default());
+        let d = decide(
+            &findings,
+            &BTreeSet::new(),
+            None,
+            &GatePolicy::default(),
+            &[],
+        );
         assert_eq!(d.counted.fail, 16);
         assert_eq!(d.counted.fail_rules.len(), 8);
         assert_eq!(

@@ -154,7 +154,7 @@ fn the_gate_counts_only_new_findings_with_fail_on_new_only() {
         ..GatePolicy::default()
     };
     let new = out.new_fingerprints();
-    let d = decide(&now, &Default::default(), Some(&new), &policy);
+    let d = decide(&now, &Default::default(), Some(&new), &policy, &[]);
     assert_eq!(d.exit_code, 1);
     assert_eq!(
         d.reason,

@@ -88,7 +88,7 @@ fn waivers_baseline_and_threshold_together() {
         ),
     ];
     for (policy, baseline_new, exit, reason) in cases {
-        let d = decide(&findings, &waived, baseline_new, &policy);
+        let d = decide(&findings, &waived, baseline_new, &policy, &[]);
         assert_eq!((d.exit_code, d.reason.as_str()), (exit, reason));
     }
 }
@@ -100,7 +100,7 @@ fn exit_zero_reports_what_would_have_failed() {
         exit_zero: true,
         ..GatePolicy::default()
     };
-    let d = decide(&findings, &BTreeSet::new(), None, &policy);
+    let d = decide(&findings, &BTreeSet::new(), None, &policy, &[]);
     assert_eq!(d.exit_code, 0);
     assert!(d.failed);
     assert_eq!(d.result(), "fail");

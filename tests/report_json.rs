@@ -85,6 +85,7 @@ fn every_fixture_inventory_validates() {
             rules: &rules,
             findings: evaluate(&rules, &inventory, now),
             inventory: Some(&inventory),
+            collection_errors: trailguard::report::collection_errors(&inventory),
             run: RunInfo {
                 mode: Mode::Offline,
                 started_at: inventory.collection.started_at,

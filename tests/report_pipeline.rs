@@ -68,6 +68,7 @@ fn waivers_baseline_and_gate_flow_into_every_format() {
         rules: &rules,
         findings: evaluate(&rules, &legacy, now),
         inventory: Some(&legacy),
+        collection_errors: trailguard::report::collection_errors(&legacy),
         run: run_info(&legacy),
         annotations: Annotations::default(),
         gate: GateSummary {
@@ -103,11 +104,13 @@ fn waivers_baseline_and_gate_flow_into_every_format() {
         &waived.waived(),
         Some(&compared.new_fingerprints()),
         &policy,
+        &[],
     );
     let report = Report::build(ReportInput {
         rules: &rules,
         findings,
         inventory: Some(&inventory),
+        collection_errors: trailguard::report::collection_errors(&inventory),
         run: run_info(&inventory),
         annotations: Annotations::from_outcomes(Some(&waived), Some(&compared)),
         gate: GateSummary::from_decision(&decision, &policy),

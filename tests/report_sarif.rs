@@ -262,6 +262,7 @@ fn user_rules_are_anchored_at_their_own_file() {
         rules: &rules,
         findings: evaluate(&rules, &inventory, now),
         inventory: Some(&inventory),
+        collection_errors: trailguard::report::collection_errors(&inventory),
         run: RunInfo {
             mode: Mode::Live,
             started_at: now,

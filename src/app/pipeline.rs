@@ -74,6 +74,12 @@ pub fn plan(
         frameworks::filter(&mut rules, id)
             .map_err(|e| Err(RunError(format!("--framework {id}: {e}"))))?;
     }
+    if rules.is_empty() {
+        // Judging nothing would pass the gate.
+        return Err(Err(RunError(
+            "0 rules selected: --no-builtin, --only, --skip, --severity-min, --framework and the config's `rules:` left no rule to evaluate".to_owned(),
+        )));
+    }
     let waivers_path = gate_args
         .waivers
         .clone()
@@ -171,6 +177,7 @@ pub fn evaluate_and_report(
     mode: Mode,
     output_args: &OutputArgs,
 ) -> Result<u8, RunError> {
+    check_scope(sources)?;
     let mut findings: Vec<Finding> = Vec::new();
     for s in sources {
         findings.extend(evaluate::evaluate(&plan.rules, &s.inventory, s.now));
@@ -198,13 +205,34 @@ pub fn evaluate_and_report(
     let new = baseline_outcome
         .as_ref()
         .map(BaselineOutcome::new_fingerprints);
-    let decision = gate::decide(&findings, &waived, new.as_ref(), &plan.policy);
-
     let merged = merge(sources);
+    let collection_errors = merged
+        .as_ref()
+        .map(report::collection_errors)
+        .unwrap_or_default();
+    // A failed `ListTrails` is replaced by asking `DescribeTrails` in every region, whose own
+    // failures are recorded (and cited) where they happen: the listing alone hides nothing.
+    let failed_reads: Vec<gate::FailedRead> = collection_errors
+        .iter()
+        .filter(|e| e.path != "listed_trails")
+        .map(|e| gate::FailedRead {
+            account_id: &e.account_id,
+            operation: &e.operation,
+        })
+        .collect();
+    let decision = gate::decide(
+        &findings,
+        &waived,
+        new.as_ref(),
+        &plan.policy,
+        &failed_reads,
+    );
+
     let report = Report::build(ReportInput {
         rules: &plan.rules,
         findings,
         inventory: merged.as_ref(),
+        collection_errors,
         run: RunInfo {
             mode,
             started_at: sources
@@ -302,6 +330,46 @@ fn write_output(
             }
         }
     }
+}
+
+/// Nothing to judge is "could not run" (exit 2), never a passing gate: an inventory without
+/// accounts (or an organization scan in which no account could be collected), or no region in
+/// scope in any account.
+fn check_scope(sources: &[Source]) -> Result<(), RunError> {
+    for s in sources {
+        if !s.inventory.accounts.is_empty() {
+            continue;
+        }
+        let origin = s
+            .file
+            .as_ref()
+            .map_or_else(|| "the scan".to_owned(), |f| format!("inventory {f}"));
+        let why = s
+            .inventory
+            .organization
+            .iter()
+            .flat_map(|o| &o.accounts)
+            .find_map(|a| {
+                a.error
+                    .as_ref()
+                    .map(|e| format!(" (account {}: {e})", a.account_id))
+            })
+            .map_or_else(String::new, |e| {
+                format!(": no account could be collected{e}")
+            });
+        return Err(RunError(format!("{origin} has 0 accounts to judge{why}")));
+    }
+    let regions = sources
+        .iter()
+        .flat_map(|s| &s.inventory.accounts)
+        .flat_map(|a| &a.regions)
+        .any(|r| r.in_scope);
+    if !regions {
+        return Err(RunError(
+            "0 regions in scope: no account has an enabled region in the scan's scope".to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 /// One inventory covering every source, for the report's scope and collection errors.

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeSet;
 
-use super::collection::collection_errors;
 use super::model::{
     BaselineState, ControlCoverage, FrameworkCoverage, RemediationInfo, Report, ReportFinding,
     ReportInput, ResolvedFinding, RuleInfo, RulePack, RuleSource, SCHEMA, Summary, Tool,
@@ -19,6 +18,7 @@ impl Report {
             rules,
             mut findings,
             inventory,
+            collection_errors,
             mut run,
             annotations,
             gate,
@@ -106,7 +106,7 @@ impl Report {
             findings,
             resolved,
             waivers,
-            collection_errors: inventory.map(collection_errors).unwrap_or_default(),
+            collection_errors,
             frameworks,
         }
     }

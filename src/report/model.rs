@@ -419,8 +419,11 @@ pub struct ReportInput<'a> {
     pub rules: &'a RuleSet,
     /// The evaluation's findings (any order).
     pub findings: Vec<Finding>,
-    /// The inventory, for the scope and the collection errors.
+    /// The inventory, for the scope.
     pub inventory: Option<&'a Inventory>,
+    /// Every read that failed during collection ([`super::collection_errors`] of the
+    /// inventory), computed once: the gate counts them too.
+    pub collection_errors: Vec<CollectionError>,
     /// What the caller knows about the run.
     pub run: RunInfo,
     /// Waivers and baseline.

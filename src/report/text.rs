@@ -20,6 +20,8 @@ use crate::rules::Severity;
 
 /// Evidence lines shown per finding before "… N more".
 const MAX_EVIDENCE: usize = 8;
+/// Collection errors listed in the summary before "… N more".
+const MAX_COLLECTION_ERRORS: usize = 5;
 
 /// Writes the text listing.
 pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -177,15 +179,6 @@ fn notes(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> 
             w.location
         )?;
     }
-    if !report.collection_errors.is_empty() {
-        any = true;
-        writeln!(
-            out,
-            "{} {} failed during collection (see --output json)",
-            paint.apply("note:", Style::new().bold()),
-            plural(report.collection_errors.len(), "read")
-        )?;
-    }
     if any {
         writeln!(out)?;
     }
@@ -243,6 +236,7 @@ fn summary(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()
             s.new, s.resolved
         )?;
     }
+    collection_errors(out, paint, report)?;
     let gate = &report.gate;
     let style = if gate.exit_code == 0 {
         Style::new().green().bold()
@@ -256,6 +250,39 @@ fn summary(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()
         _ => (format!("exit {}:", gate.exit_code), gate.reason.clone()),
     };
     writeln!(out, "{} {rest}", paint.apply(&head, style))
+}
+
+/// The reads that failed during collection: how many, and the first few with where they sit.
+fn collection_errors(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    let errors = &report.collection_errors;
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let head = format!("{} failed during collection:", plural(errors.len(), "read"));
+    writeln!(out, "{}", paint.status_text(Status::Error, &head))?;
+    for e in errors.iter().take(MAX_COLLECTION_ERRORS) {
+        let code = e
+            .code
+            .as_deref()
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  {} {}: {} {}{code}",
+            e.account_id,
+            e.path,
+            e.operation,
+            e.kind.describe()
+        )?;
+    }
+    if errors.len() > MAX_COLLECTION_ERRORS {
+        writeln!(
+            out,
+            "  … {} more (every one is in --output json)",
+            errors.len() - MAX_COLLECTION_ERRORS
+        )?;
+    }
+    Ok(())
 }
 
 /// Colour only when asked: every styled piece goes through here.
