@@ -591,18 +591,22 @@ impl RecordedCall {
                         .then(|| v.as_str().unwrap_or_default().to_string())
                 })
         };
-        let method = entry
-            .get("method")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_ascii_uppercase();
-        let url = entry
-            .get("url")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let body = recorded_body(entry);
-        let (path, query) = split_url(&url);
+        let method = entry.get("method").and_then(Value::as_str).unwrap_or("");
+        let url = entry.get("url").and_then(Value::as_str).unwrap_or("");
+        RecordedCall::classify(method, url, &header, &recorded_body(entry))
+    }
+
+    /// Classifies one HTTP request: `url` is a full URL or just its path and query; `header`
+    /// looks a header up by name (any case). Shared by the recorder and the fault proxy
+    /// (support/faults.rs), so both name calls the same way.
+    pub fn classify(
+        method: &str,
+        url: &str,
+        header: &dyn Fn(&str) -> Option<String>,
+        body: &[u8],
+    ) -> RecordedCall {
+        let method = method.to_ascii_uppercase();
+        let (path, query) = split_url(url);
         let query = parse_query(query);
 
         let scope = header("authorization").and_then(|auth| credential_scope(&auth));
@@ -622,7 +626,7 @@ impl RecordedCall {
             // JSON protocols: `CloudTrail_20131101.DescribeTrails`, `TrentService.CreateKey`.
             let op = target.rsplit('.').next().unwrap_or(&target).to_string();
             (signing_service.unwrap_or_else(|| "unknown".into()), op)
-        } else if let Some(op) = query_value(&query, "Action").or_else(|| form_action(&body)) {
+        } else if let Some(op) = query_value(&query, "Action").or_else(|| form_action(body)) {
             // Query protocols (STS, IAM, SNS, EC2).
             (signing_service.unwrap_or_else(|| "unknown".into()), op)
         } else if let Some(op) = cbor_operation(path) {
@@ -641,7 +645,7 @@ impl RecordedCall {
             method,
             access_key_id,
             region,
-            url,
+            url: url.to_string(),
         }
     }
 }
@@ -720,11 +724,16 @@ fn query_value(query: &[(String, String)], key: &str) -> Option<String> {
 }
 
 fn form_action(body: &[u8]) -> Option<String> {
+    form_value(body, "Action")
+}
+
+/// A field of a form-encoded (query protocol) request body, e.g. `RoleArn` of an AssumeRole.
+pub fn form_value(body: &[u8], key: &str) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
     if text.trim_start().starts_with(['{', '<']) {
         return None;
     }
-    query_value(&parse_query(text.trim()), "Action")
+    query_value(&parse_query(text.trim()), key)
 }
 
 /// Smithy RPC v2 CBOR: `/service/<Service>/operation/<Op>`.

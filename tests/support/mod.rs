@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod emulator;
+pub mod faults;
 
 #[allow(unused_imports)] // the offline CLI tests use only `cli`
 pub use emulator::*;
