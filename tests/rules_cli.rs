@@ -211,6 +211,34 @@ fn config_rule_ids_are_blamed_on_the_config_file() {
 }
 
 #[test]
+fn parameter_values_outside_their_range_are_refused() {
+    let dir = scratch("param-range");
+    let config = dir.join("trailguard.yaml");
+    std::fs::write(
+        &config,
+        "parameters:\n  CT-D06: { min_retention_days: -1 }\n",
+    )
+    .expect("config");
+    let config = config.display().to_string();
+    let o = run(&["check", "--inventory", LEGACY, "--config", &config]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains(&format!(
+            "{config}:2:33: CT-D06.min_retention_days: -1 is below the parameter's minimum 1"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["rules", "explain", "CT-D06"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("min_retention_days (integer, default 365, at least 1, in force 365)"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
 fn check_clock_is_an_input() {
     // TG-002 wants a delivery within 24h of "now"; a clock far in the future makes it stale.
     let base = [

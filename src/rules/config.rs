@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::RuleSet;
 use super::diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile, did_you_mean};
-use super::params::param_value;
+use super::params::declared_value;
 use super::parse::check_keys;
 use super::yaml::{self, Key, Node, Pos};
 
@@ -368,7 +368,7 @@ impl Config {
                                 .help_opt(help),
                             );
                         }
-                        Some(param) => match param_value(pv, param.kind) {
+                        Some(param) => match declared_value(pv, param) {
                             Ok(v) => param.value = v,
                             Err(e) => problems.push(Diagnostic::new(
                                 ProblemKind::BadParameter,
@@ -384,7 +384,7 @@ impl Config {
                 for rule in rules.iter_mut() {
                     if let Some(param) = rule.parameters.get_mut(&key.name) {
                         declared_anywhere = true;
-                        match param_value(value, param.kind) {
+                        match declared_value(value, param) {
                             Ok(v) => param.value = v,
                             Err(e) => {
                                 problems.push(Diagnostic::new(
