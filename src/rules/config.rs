@@ -308,20 +308,7 @@ impl Config {
     pub fn apply(&self, rules: &mut RuleSet) -> Result<(), Problems> {
         let mut problems = Vec::new();
         let ids: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
-        for (id, pos, which) in &self.rule_ids {
-            if !ids.contains(id) {
-                let help = did_you_mean(id, ids.iter().map(String::as_str));
-                problems.push(
-                    Diagnostic::new(
-                        ProblemKind::UnknownRuleId,
-                        &self.file,
-                        *pos,
-                        format!("`{which}` names `{id}`, but no loaded rule has that id"),
-                    )
-                    .help_opt(help),
-                );
-            }
-        }
+        self.check_rule_ids(&ids, &mut problems);
         for (key, value) in &self.parameters {
             if looks_like_rule_id(&key.name) {
                 let Some(rule) = rules.iter_mut().find(|r| r.id == key.name) else {
@@ -429,6 +416,24 @@ impl Config {
             Ok(())
         } else {
             Err(Problems { problems })
+        }
+    }
+
+    /// Every id `rules.only` / `rules.skip` names must be a loaded rule's.
+    fn check_rule_ids(&self, ids: &[String], problems: &mut Vec<Diagnostic>) {
+        for (id, pos, which) in &self.rule_ids {
+            if !ids.contains(id) {
+                let help = did_you_mean(id, ids.iter().map(String::as_str));
+                problems.push(
+                    Diagnostic::new(
+                        ProblemKind::UnknownRuleId,
+                        &self.file,
+                        *pos,
+                        format!("`{which}` names `{id}`, but no loaded rule has that id"),
+                    )
+                    .help_opt(help),
+                );
+            }
         }
     }
 }
