@@ -172,6 +172,22 @@ fn a_failing_credential_process_is_reported_as_such_and_run_once() {
     let count = std::fs::read_to_string(&runs).unwrap_or_default();
     assert_eq!(count.lines().count(), 1, "the process runs once");
 
+    // An organization scan asks for credentials three times at once: still one run.
+    let _ = std::fs::remove_file(&runs);
+    let o = setup.collect(&endpoint, &[], &["--profile", "sso", "--org"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("credential_process for profile `sso` failed"),
+        "{}",
+        stderr(&o)
+    );
+    let count = std::fs::read_to_string(&runs).unwrap_or_default();
+    assert_eq!(
+        count.lines().count(),
+        1,
+        "the process runs once in an --org scan"
+    );
+
     // Through AWS_PROFILE and a source_profile chain, the profile named is the one whose
     // credential_process failed.
     let o = setup.collect(&endpoint, &[("AWS_PROFILE", "chained")], &[]);

@@ -12,6 +12,7 @@
 use std::borrow::Cow;
 use std::error::Error;
 use std::fmt;
+use std::sync::Mutex;
 
 use aws_config::profile::ProfileSet;
 use aws_credential_types::provider::error::CredentialsError;
@@ -160,16 +161,32 @@ pub fn explicit_profile_provider(
 /// that exited non-zero (with its exit status and the first line of its stderr), or a
 /// `--profile` that defines no credentials. The SDK's own text for the process failure is
 /// "external process exited with code …. Stderr: …" under a generic "access denied".
+///
+/// A failed process is not run again in the same run: the SDK would otherwise re-run it for
+/// every call that needs credentials (three at once in an organization scan), and the run stops
+/// at the first anyway.
 #[derive(Debug)]
 pub struct Explained {
     inner: SharedCredentialsProvider,
     selected: Selected,
+    process_failed: Mutex<Option<String>>,
 }
 
 impl Explained {
     /// Wraps `inner` for the run's selected profile.
     pub fn new(inner: SharedCredentialsProvider, selected: Selected) -> Self {
-        Explained { inner, selected }
+        Explained {
+            inner,
+            selected,
+            process_failed: Mutex::new(None),
+        }
+    }
+
+    fn failed_before(&self) -> Option<String> {
+        self.process_failed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     fn explain(&self, err: CredentialsError) -> CredentialsError {
@@ -180,6 +197,10 @@ impl Explained {
             .as_deref()
             .unwrap_or(&self.selected.name);
         if let Some(message) = process_failure(&text, profile) {
+            *self
+                .process_failed
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(message.clone());
             return CredentialsError::provider_error(Explanation(message));
         }
         if self.selected.origin == Origin::Flag
@@ -201,6 +222,9 @@ impl ProvideCredentials for Explained {
         Self: 'a,
     {
         future::ProvideCredentials::new(async move {
+            if let Some(message) = self.failed_before() {
+                return Err(CredentialsError::provider_error(Explanation(message)));
+            }
             self.inner
                 .provide_credentials()
                 .await
