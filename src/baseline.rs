@@ -13,6 +13,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::{Finding, Resource, Status};
+use crate::json_error::{self, TextPos};
 use crate::rules::Severity;
 
 /// The report schema family this trailguard reads.
@@ -32,20 +33,28 @@ pub enum ReportFileError {
         source: std::io::Error,
     },
     /// Not JSON, or not the shape of a report.
-    #[error("`{path}` is not a readable trailguard report: {message}")]
+    #[error("{path}:{line}:{column}: not a readable trailguard report: {message}")]
     Invalid {
         /// The file.
         path: String,
-        /// What is wrong, with line and column when the JSON is malformed.
+        /// Line of the problem (1-based).
+        line: usize,
+        /// Column of the problem (1-based, in characters).
+        column: usize,
+        /// What is wrong.
         message: String,
     },
     /// A report of another schema or major version.
     #[error(
-        "`{path}` has schema `{found}`; this trailguard reads `{REPORT_SCHEMA}/v{REPORT_MAJOR}` reports{hint}"
+        "{path}:{line}:{column}: schema `{found}`: this trailguard reads `{REPORT_SCHEMA}/v{REPORT_MAJOR}` reports{hint}"
     )]
     Schema {
         /// The file.
         path: String,
+        /// Line of the `schema` value (1-based).
+        line: usize,
+        /// Column of the `schema` value (1-based, in characters).
+        column: usize,
         /// The `schema` it declares.
         found: String,
         /// What to do about it.
@@ -118,8 +127,10 @@ struct RawFinding {
     rule_id: String,
     #[serde(default)]
     title: String,
-    severity: String,
-    status: String,
+    #[serde(deserialize_with = "severity")]
+    severity: Severity,
+    #[serde(deserialize_with = "status")]
+    status: Status,
     resource: RawResource,
     #[serde(default)]
     message: String,
@@ -146,6 +157,18 @@ fn default_partition() -> String {
     "aws".to_owned()
 }
 
+// Checked while parsing, so serde_json locates an unknown value at its line and column.
+fn severity<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Severity, D::Error> {
+    let text = String::deserialize(d)?;
+    Severity::parse(&text)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown severity `{text}`")))
+}
+
+fn status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Status, D::Error> {
+    let text = String::deserialize(d)?;
+    parse_status(&text).ok_or_else(|| serde::de::Error::custom(format!("unknown status `{text}`")))
+}
+
 impl ReportFile {
     /// Reads a report written by `--output json=FILE`.
     pub fn load(path: &Path) -> Result<ReportFile, ReportFileError> {
@@ -157,31 +180,49 @@ impl ReportFile {
         Self::parse(&name, &text)
     }
 
-    /// Parses report text; `name` is shown in errors.
+    /// Parses report text; `name` is shown in errors, with the line and column of the problem.
     pub fn parse(name: &str, text: &str) -> Result<ReportFile, ReportFileError> {
-        let invalid = |message: String| ReportFileError::Invalid {
+        let invalid = |pos: TextPos, message: String| ReportFileError::Invalid {
             path: name.to_owned(),
+            line: pos.line,
+            column: pos.column,
             message,
         };
-        let head: RawHead = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let from_serde = |e: serde_json::Error| {
+            let (pos, message) = json_error::describe(text, &e);
+            invalid(pos, message)
+        };
+        let start = match json_error::top_level(text) {
+            None => return Err(invalid(TextPos::START, "the file is empty".into())),
+            Some((pos, "an object" | "not JSON")) => pos,
+            Some((pos, kind)) => {
+                return Err(invalid(
+                    pos,
+                    format!("a report is a JSON object, not {kind}"),
+                ));
+            }
+        };
+        let head: RawHead = serde_json::from_str(text).map_err(from_serde)?;
+        let schema_at = || json_error::top_level_value_position(text, "schema");
         let schema = match head.schema {
             Some(serde_json::Value::String(s)) => s,
-            Some(other) => return Err(invalid(format!("`schema` is {other}, not a string"))),
-            None => return Err(invalid("it has no `schema` field".into())),
+            Some(other) => {
+                return Err(invalid(
+                    schema_at(),
+                    format!("`schema` is {other}, not a string"),
+                ));
+            }
+            None => return Err(invalid(start, "it has no `schema` field".into())),
         };
-        check_schema(name, &schema)?;
-        let raw: RawReport = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
-        let mut findings = Vec::with_capacity(raw.findings.len());
-        for (i, f) in raw.findings.into_iter().enumerate() {
-            let at = |what: String| invalid(format!("findings[{i}] ({}): {what}", f.rule_id));
-            let severity = Severity::parse(&f.severity)
-                .ok_or_else(|| at(format!("unknown severity `{}`", f.severity)))?;
-            let status = parse_status(&f.status)
-                .ok_or_else(|| at(format!("unknown status `{}`", f.status)))?;
-            findings.push(RecordedFinding {
+        check_schema(name, &schema, schema_at)?;
+        let raw: RawReport = serde_json::from_str(text).map_err(from_serde)?;
+        let findings = raw
+            .findings
+            .into_iter()
+            .map(|f| RecordedFinding {
                 title: f.title,
-                severity,
-                status,
+                severity: f.severity,
+                status: f.status,
                 resource: Resource {
                     account_id: f.resource.account_id,
                     region: f.resource.region,
@@ -194,8 +235,8 @@ impl ReportFile {
                 fingerprint: f.fingerprint,
                 waived: f.waiver.is_some_and(|w| !w.is_null()),
                 rule_id: f.rule_id,
-            });
-        }
+            })
+            .collect::<Vec<_>>();
         let rules: BTreeSet<String> = match raw.rules {
             Some(rules) => rules
                 .into_iter()
@@ -227,11 +268,16 @@ impl ReportFile {
 }
 
 /// Accepts `trailguard.report/v1` (and `v1.N`); refuses other majors and other documents.
-fn check_schema(path: &str, schema: &str) -> Result<(), ReportFileError> {
-    let refuse = |hint: &str| ReportFileError::Schema {
-        path: path.to_owned(),
-        found: schema.to_owned(),
-        hint: hint.to_owned(),
+fn check_schema(path: &str, schema: &str, at: impl Fn() -> TextPos) -> Result<(), ReportFileError> {
+    let refuse = |hint: &str| {
+        let pos = at();
+        ReportFileError::Schema {
+            path: path.to_owned(),
+            line: pos.line,
+            column: pos.column,
+            found: schema.to_owned(),
+            hint: hint.to_owned(),
+        }
     };
     let Some(version) = schema
         .strip_prefix(REPORT_SCHEMA)

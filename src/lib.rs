@@ -17,6 +17,7 @@ pub mod finding;
 pub mod frameworks;
 pub mod gate;
 pub mod inventory;
+pub mod json_error;
 mod parallel;
 pub mod report;
 pub mod rules;

@@ -174,19 +174,19 @@ fn unusable_files_are_refused_with_the_file_named() {
     let cases = [
         (
             "tests/fixtures/reports/v2.json",
-            "`tests/fixtures/reports/v2.json` has schema `trailguard.report/v2`; this trailguard reads `trailguard.report/v1` reports; it was written by a newer trailguard: upgrade to read it",
+            "tests/fixtures/reports/v2.json:2:13: schema `trailguard.report/v2`: this trailguard reads `trailguard.report/v1` reports; it was written by a newer trailguard: upgrade to read it",
         ),
         (
             "tests/fixtures/reports/inventory-like.json",
-            "`tests/fixtures/reports/inventory-like.json` is not a readable trailguard report: it has no `schema` field",
+            "tests/fixtures/reports/inventory-like.json:1:1: not a readable trailguard report: it has no `schema` field",
         ),
         (
             "tests/fixtures/reports/truncated.json",
-            "`tests/fixtures/reports/truncated.json` is not a readable trailguard report: EOF while parsing",
+            "tests/fixtures/reports/truncated.json:4:26: not a readable trailguard report: EOF while parsing",
         ),
         (
             "tests/fixtures/reports/bad-status.json",
-            "`tests/fixtures/reports/bad-status.json` is not a readable trailguard report: findings[0] (CT-A01): unknown status `BROKEN`",
+            "tests/fixtures/reports/bad-status.json:7:17: not a readable trailguard report: unknown status `BROKEN`",
         ),
         (
             "tests/fixtures/reports/missing.json",

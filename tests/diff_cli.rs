@@ -98,11 +98,11 @@ fn unreadable_input_exits_2_naming_the_file() {
         ),
         (
             "tests/fixtures/reports/v2.json",
-            "has schema `trailguard.report/v2`",
+            "tests/fixtures/reports/v2.json:2:13: schema `trailguard.report/v2`",
         ),
         (
             "tests/fixtures/reports/truncated.json",
-            "`tests/fixtures/reports/truncated.json` is not a readable trailguard report",
+            "tests/fixtures/reports/truncated.json:4:26: not a readable trailguard report",
         ),
         (
             "tests/fixtures/reports/inventory-like.json",

@@ -99,7 +99,14 @@ fn check_selection_flags() {
     let o = run(&["check", "--inventory", LEGACY, "--only", "CT-A99"]);
     assert_eq!(code(&o), 2);
     assert!(
-        stderr(&o).contains("unknown rule id `CT-A99`"),
+        stderr(&o).contains("unknown rule id `CT-A99` in --only"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["check", "--inventory", LEGACY, "--skip", "CT-B088"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("unknown rule id `CT-B088` in --skip; did you mean `CT-B08`?"),
         "{}",
         stderr(&o)
     );
@@ -165,6 +172,70 @@ fn check_bad_inputs_exit_2() {
     ]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("trailguard.yaml:5:5"), "{}", stderr(&o));
+}
+
+#[test]
+fn config_rule_ids_are_blamed_on_the_config_file() {
+    let dir = scratch("config-ids");
+    let config = dir.join("trailguard.yaml");
+    std::fs::write(&config, "rules:\n  skip: [CT-B088]\n").expect("config");
+    let config = config.display().to_string();
+    let o = run(&["check", "--inventory", LEGACY, "--config", &config]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "error[unknown-rule-id]: {config}:2:10: `rules.skip` names `CT-B088`"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `CT-B08`?"), "{err}");
+    assert!(!err.contains("--skip"), "a config id is not a flag: {err}");
+    // A flag's own id is still the flag's problem, with the config file valid.
+    std::fs::write(&config, "rules:\n  skip: [CT-B08]\n").expect("config");
+    let o = run(&[
+        "check",
+        "--inventory",
+        LEGACY,
+        "--config",
+        &config,
+        "--only",
+        "X-1",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("unknown rule id `X-1` in --only"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn parameter_values_outside_their_range_are_refused() {
+    let dir = scratch("param-range");
+    let config = dir.join("trailguard.yaml");
+    std::fs::write(
+        &config,
+        "parameters:\n  CT-D06: { min_retention_days: -1 }\n",
+    )
+    .expect("config");
+    let config = config.display().to_string();
+    let o = run(&["check", "--inventory", LEGACY, "--config", &config]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains(&format!(
+            "{config}:2:33: CT-D06.min_retention_days: -1 is below the parameter's minimum 1"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["rules", "explain", "CT-D06"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("min_retention_days (integer, default 365, at least 1, in force 365)"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]

@@ -56,6 +56,42 @@ fn bad_parameter_override() {
 }
 
 #[test]
+fn unknown_rule_id_in_config() {
+    let path = Path::new("tests/diagnostics/unknown-rule-id/trailguard.yaml");
+    let config = match Config::load(path) {
+        Ok(c) => c,
+        Err(p) => panic!("{}", p.render(false)),
+    };
+    let mut loaded = match rules::load(true, &config.rule_dirs) {
+        Ok(l) => l,
+        Err(p) => panic!("{}", p.render(false)),
+    };
+    let problems = match config.apply(&mut loaded.rules) {
+        Ok(()) => panic!("expected problems"),
+        Err(p) => p,
+    };
+    insta::assert_snapshot!("unknown_rule_id_in_config", problems.render(false));
+}
+
+#[test]
+fn parameter_override_out_of_range() {
+    let path = Path::new("tests/diagnostics/parameter-range/trailguard.yaml");
+    let config = match Config::load(path) {
+        Ok(c) => c,
+        Err(p) => panic!("{}", p.render(false)),
+    };
+    let mut loaded = match rules::load(true, &config.rule_dirs) {
+        Ok(l) => l,
+        Err(p) => panic!("{}", p.render(false)),
+    };
+    let problems = match config.apply(&mut loaded.rules) {
+        Ok(()) => panic!("expected problems"),
+        Err(p) => p,
+    };
+    insta::assert_snapshot!("parameter_override_out_of_range", problems.render(false));
+}
+
+#[test]
 fn unknown_config_key() {
     let text = "rules: { dirs: [x] }\nparamters: {}\ngate: { fail_on: high, allow_error: true }\n";
     let problems = match Config::parse("trailguard.yaml", text, Path::new(".")) {

@@ -384,6 +384,137 @@ fn metadata_and_test_cases_are_strict() {
 }
 
 #[test]
+fn parameter_ranges_bound_defaults_and_test_case_values() {
+    use ProblemKind::*;
+    const DAYS: &str = "{path: bucket.object_lock.default_retention.period_days, gte: {param: p}}";
+    const AGE: &str = "{path: status.latest_delivery_time, gte: {now_minus: {param: p}}}";
+    let decl = |fields: &str| format!("parameters:\n  p: {{ {fields}, description: d }}\n");
+    let case = |params: &str| {
+        format!("  - {{ name: n, expect: pass, params: {params}, subject: {{}} }}\n")
+    };
+    let cases: Vec<(String, &str, String, &[ProblemKind])> = vec![
+        (
+            decl("type: integer, default: 365, minimum: 1"),
+            DAYS,
+            TESTS.into(),
+            &[],
+        ),
+        (
+            decl("type: integer, default: 0, minimum: 1"),
+            DAYS,
+            TESTS.into(),
+            &[BadParameter],
+        ),
+        (
+            decl("type: integer, default: -1, minimum: 1"),
+            DAYS,
+            TESTS.into(),
+            &[BadParameter],
+        ),
+        (
+            decl("type: integer, default: 5, maximum: 4"),
+            DAYS,
+            TESTS.into(),
+            &[BadParameter],
+        ),
+        (
+            decl("type: integer, default: 5, minimum: 1, maximum: 10"),
+            DAYS,
+            TESTS.into(),
+            &[],
+        ),
+        (
+            decl("type: integer, default: 5, minimum: 9, maximum: 3"),
+            DAYS,
+            TESTS.into(),
+            &[BadParameter],
+        ),
+        (
+            decl("type: integer, default: 5, minimum: 1h"),
+            DAYS,
+            TESTS.into(),
+            &[BadParameter],
+        ),
+        (
+            decl("type: duration, default: 24h, minimum: 1h"),
+            AGE,
+            TESTS.into(),
+            &[],
+        ),
+        (
+            decl("type: duration, default: 30m, minimum: 1h"),
+            AGE,
+            TESTS.into(),
+            &[BadParameter],
+        ),
+        (
+            decl("type: duration, default: 24h, maximum: 1d"),
+            AGE,
+            TESTS.into(),
+            &[],
+        ),
+        (
+            decl("type: duration, default: 25h, maximum: 1d"),
+            AGE,
+            TESTS.into(),
+            &[BadParameter],
+        ),
+        (
+            decl("type: bool, default: true, minimum: 1"),
+            "{param: p, equals: true}",
+            TESTS.into(),
+            &[BadParameter],
+        ),
+        // Test-case values are held to the same range as the default.
+        (
+            decl("type: integer, default: 365, minimum: 1"),
+            DAYS,
+            case("{ p: 30 }"),
+            &[],
+        ),
+        (
+            decl("type: integer, default: 365, minimum: 1"),
+            DAYS,
+            case("{ p: 0 }"),
+            &[BadParameter],
+        ),
+        (
+            decl("type: duration, default: 24h, minimum: 1h"),
+            AGE,
+            case("{ p: 0h }"),
+            &[BadParameter],
+        ),
+        // Durations are never negative: the syntax has no sign.
+        (
+            decl("type: duration, default: 24h"),
+            AGE,
+            case("{ p: -1h }"),
+            &[BadParameter],
+        ),
+    ];
+    for (extra, check, tests, want) in cases {
+        let got = kinds(&rule("trail", &extra, check, &tests));
+        assert_eq!(&got, want, "{extra}{check}\n{tests}");
+    }
+    // The problem is at the default, and says the range.
+    let text = rule(
+        "trail",
+        &decl("type: integer, default: -1, minimum: 1"),
+        DAYS,
+        TESTS,
+    );
+    let problems = match rules::parse_str("T-1.yaml", &text) {
+        Ok(_) => panic!("accepted"),
+        Err(p) => p.problems,
+    };
+    let shown = problems[0].to_string();
+    assert!(
+        shown.starts_with("T-1.yaml:8:32: default of `p`: -1 is below the parameter's minimum 1"),
+        "{shown}"
+    );
+}
+
+#[test]
 fn odd_files_are_problems_not_panics() {
     let inputs = [
         "",

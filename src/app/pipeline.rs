@@ -65,6 +65,7 @@ pub fn plan(
     }
     select(
         &mut rules,
+        (&rule_args.only, &rule_args.skip),
         &only,
         &skip,
         rule_args.severity_min.map(|s| s.as_str()),
@@ -385,22 +386,28 @@ fn merge(sources: &[Source]) -> Option<Inventory> {
     Some(merged)
 }
 
-/// Applies `--only`, `--skip` and `--severity-min`; an unknown id is an error.
+/// Applies `--only`, `--skip` (with the config's `rules.only` / `rules.skip`) and
+/// `--severity-min`. An unknown id in a flag is an error naming the flag; the config's ids
+/// were checked, at their lines, by [`Config::apply`].
 fn select(
     rules: &mut RuleSet,
+    flags: (&[String], &[String]),
     only: &[String],
     skip: &[String],
     severity_min: Option<&str>,
 ) -> Result<(), RunError> {
     let known: BTreeSet<String> = rules.iter().map(|r| r.id.clone()).collect();
-    for id in only.iter().chain(skip) {
+    for (flag, id) in flags
+        .0
+        .iter()
+        .map(|id| ("--only", id))
+        .chain(flags.1.iter().map(|id| ("--skip", id)))
+    {
         if !known.contains(id) {
             let help = did_you_mean(id, known.iter().map(String::as_str))
                 .map(|h| format!("; {h}"))
                 .unwrap_or_default();
-            return Err(RunError(format!(
-                "unknown rule id `{id}` in --only/--skip{help}"
-            )));
+            return Err(RunError(format!("unknown rule id `{id}` in {flag}{help}")));
         }
     }
     let min = severity_min

@@ -204,8 +204,9 @@ pub fn render_explain(rule: &Rule) -> String {
     if !rule.parameters.is_empty() {
         out.push_str("\nParameters:\n");
         for (name, p) in &rule.parameters {
+            let range = p.range_text().map(|r| format!(", {r}")).unwrap_or_default();
             out.push_str(&format!(
-                "  {name} ({}, default {}, in force {}): {}\n",
+                "  {name} ({}, default {}{range}, in force {}): {}\n",
                 p.kind.as_str(),
                 p.default,
                 p.value,

@@ -7,8 +7,10 @@ use clap::Args;
 /// Which account and regions to read, and how hard to push.
 #[derive(Debug, Clone, Args)]
 pub struct TargetArgs {
-    /// Named profile from the AWS config files (default: the standard credential chain).
-    #[arg(long, env = "AWS_PROFILE")]
+    /// Named profile from the AWS config files; its credentials win over AWS_ACCESS_KEY_ID & co.
+    /// (default: the standard credential chain, where AWS_PROFILE names the profile read after
+    /// environment credentials — the AWS CLI's precedence).
+    #[arg(long)]
     pub profile: Option<String>,
     /// Region to audit; repeatable (default: every enabled region). Trails are still discovered
     /// in every enabled region, so a multi-region trail homed elsewhere is found.

@@ -113,6 +113,10 @@ pub fn region_partition(region: &str) -> &'static str {
 
 /// A short description of a fatal identity failure, for the one-line error.
 pub fn describe_identity_failure(err: &CollectError, detail: &str) -> String {
+    // A failing credential_process or a --profile without credentials, said by profile.rs.
+    if let Some(explained) = super::profile::explanation(detail) {
+        return explained.to_owned();
+    }
     let lower = detail.to_ascii_lowercase();
     // The SDK's own wording when the default chain found nothing at all.
     if lower.contains("credential provider was not enabled")

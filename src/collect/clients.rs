@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use aws_config::provider_config::ProviderConfig;
 use aws_config::{BehaviorVersion, Region as SdkRegion, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_sts::config::ConfigBag;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
@@ -17,6 +19,8 @@ use aws_smithy_runtime_api::client::http::{
 use aws_smithy_runtime_api::client::runtime_components::{
     RuntimeComponents, RuntimeComponentsBuilder,
 };
+
+use super::profile;
 
 /// The region used for calls that are not tied to a region (STS, Organizations, listing
 /// regions) when neither the environment, the profile nor `--region` names one.
@@ -34,8 +38,11 @@ pub struct ConfigOptions {
 }
 
 /// Loads the standard credential chain and settings (environment, profiles, SSO, web identity,
-/// container and instance metadata, `AWS_ENDPOINT_URL*`), with our timeouts.
-pub async fn load_config(opts: &ConfigOptions) -> SdkConfig {
+/// container and instance metadata, `AWS_ENDPOINT_URL*`), with our timeouts. `--profile` wins
+/// over environment credentials, as in the AWS CLI; a profile the files do not define, named by
+/// `--profile` or `AWS_PROFILE`, is an error before any AWS call (see `profile.rs`).
+pub async fn load_config(opts: &ConfigOptions) -> Result<SdkConfig, String> {
+    let selected = profile::select(opts.profile.as_deref()).await?;
     let timeouts = aws_config::timeout::TimeoutConfig::builder()
         .operation_attempt_timeout(opts.timeout)
         .connect_timeout(opts.timeout.min(Duration::from_secs(5)))
@@ -53,21 +60,37 @@ pub async fn load_config(opts: &ConfigOptions) -> SdkConfig {
         validated: OnceLock::new(),
     });
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .timeout_config(timeouts)
-        .http_client(http);
+        .timeout_config(timeouts.clone())
+        .http_client(http.clone());
     if let Some(profile) = &opts.profile {
         loader = loader.profile_name(profile);
     }
     let config = loader.load().await;
-    if config.region().is_some() {
-        return config;
-    }
     // The SDK fails at send time without a region; pick one up front instead.
-    let region = opts
-        .fallback_region
-        .clone()
-        .unwrap_or_else(|| BOOTSTRAP_REGION.to_owned());
-    config.into_builder().region(SdkRegion::new(region)).build()
+    let region = config.region().cloned().unwrap_or_else(|| {
+        SdkRegion::new(
+            opts.fallback_region
+                .clone()
+                .unwrap_or_else(|| BOOTSTRAP_REGION.to_owned()),
+        )
+    });
+    let credentials = match (&opts.profile, config.credentials_provider()) {
+        (Some(name), _) => Some(profile::explicit_profile_provider(
+            name,
+            &ProviderConfig::without_region()
+                .with_http_client(http)
+                .with_timeout_config(timeouts)
+                .with_region(Some(region.clone())),
+        )),
+        (None, chain) => chain,
+    };
+    let mut builder = config.into_builder().region(region);
+    if let Some(inner) = credentials {
+        builder = builder.credentials_provider(SharedCredentialsProvider::new(
+            profile::Explained::new(inner, selected),
+        ));
+    }
+    Ok(builder.build())
 }
 
 /// The shared HTTPS client, validated once rather than once per service client.

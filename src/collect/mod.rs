@@ -23,6 +23,7 @@ mod clients;
 mod error;
 mod keys;
 mod org;
+mod profile;
 mod trails;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -231,7 +232,8 @@ pub async fn collect(
         fallback_region: opts.regions.first().cloned(),
         timeout: opts.timeout,
     })
-    .await;
+    .await
+    .map_err(CollectFailure::Identity)?;
     let limit = Arc::new(Semaphore::new(opts.concurrency.max(1)));
     let caller_ctx = Ctx {
         clients: clients::Clients::new(base.clone()),

@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 
 /// A value read from AWS, or why it could not be read.
 ///
-/// Serialised as the value itself, or as `{"error": {...}}` when the read failed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// Serialised as the value itself, or as `{"error": {...}}` when the read failed. Read back by
+/// a hand-written `Deserialize` (`collected_de.rs`) that locates mistakes where they are.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Collected<T> {
     /// The read failed; the value is unknown.

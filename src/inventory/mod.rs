@@ -7,6 +7,7 @@
 
 mod bucket;
 mod collected;
+mod collected_de;
 mod gaps;
 mod ids;
 mod kms;
@@ -18,6 +19,8 @@ use std::path::Path;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use crate::json_error::{self, TextPos};
 
 pub use bucket::{
     AccessLogging, AclGrant, Bucket, BucketPolicy, DefaultEncryption, DefaultRetention, ObjectLock,
@@ -203,11 +206,15 @@ pub enum LoadError {
     },
     /// The file was written by an incompatible version.
     #[error(
-        "{path}: inventory schema_version {found} is not supported (this trailguard reads {supported}.x)"
+        "{path}:{line}:{column}: inventory schema_version {found} is not supported (this trailguard reads {supported}.x)"
     )]
     Version {
         /// The file.
         path: String,
+        /// Line of the `schema_version` value (1-based).
+        line: usize,
+        /// Column of the `schema_version` value (1-based).
+        column: usize,
         /// The version found in the file.
         found: String,
         /// The major version this build reads.
@@ -225,33 +232,30 @@ impl Inventory {
         Self::from_json(&text, &path.display().to_string())
     }
 
-    /// Parses an inventory from JSON text; `origin` names it in errors.
+    /// Parses an inventory from JSON text; `origin` names it in errors, always with the line
+    /// and column of the problem.
     pub fn from_json(text: &str, origin: &str) -> Result<Inventory, LoadError> {
-        // Check the version before the shape, so a future format gets the clear message.
-        #[derive(Deserialize)]
-        struct VersionOnly {
-            schema_version: Option<String>,
-        }
-        if let Ok(VersionOnly {
-            schema_version: Some(found),
-        }) = serde_json::from_str(text)
-        {
-            let major = |v: &str| v.split('.').next().unwrap_or_default().to_owned();
-            if major(&found) != major(SCHEMA_VERSION) {
-                return Err(LoadError::Version {
-                    path: origin.to_owned(),
-                    found,
-                    supported: major(SCHEMA_VERSION),
-                });
+        let parse_error = |pos: TextPos, message: String| LoadError::Parse {
+            path: origin.to_owned(),
+            line: pos.line,
+            column: pos.column,
+            message,
+        };
+        match json_error::top_level(text) {
+            None => return Err(parse_error(TextPos::START, "the file is empty".into())),
+            Some((_, "an object" | "not JSON")) => {}
+            Some((pos, kind)) => {
+                return Err(parse_error(
+                    pos,
+                    format!("an inventory is a JSON object, not {kind}"),
+                ));
             }
         }
-        let mut inventory: Inventory =
-            serde_json::from_str(text).map_err(|e| LoadError::Parse {
-                path: origin.to_owned(),
-                line: e.line(),
-                column: e.column(),
-                message: e.to_string(),
-            })?;
+        check_version(text, origin)?;
+        let mut inventory: Inventory = serde_json::from_str(text).map_err(|e| {
+            let (pos, message) = json_error::describe(text, &e);
+            parse_error(pos, message)
+        })?;
         inventory.normalize();
         Ok(inventory)
     }
@@ -410,6 +414,34 @@ impl Account {
     pub fn kms_key(&self, key_id: &str) -> Option<&KmsKey> {
         self.kms_keys.iter().find(|k| k.key_id == key_id)
     }
+}
+
+/// Refuses another major version before the shape is checked, so a future format gets this
+/// message rather than its first unknown field.
+fn check_version(text: &str, origin: &str) -> Result<(), LoadError> {
+    #[derive(Deserialize)]
+    struct VersionOnly {
+        schema_version: Option<String>,
+    }
+    let Ok(VersionOnly {
+        schema_version: Some(found),
+    }) = serde_json::from_str(text)
+    else {
+        // No readable version: the full parse names what is wrong.
+        return Ok(());
+    };
+    let major = |v: &str| v.split('.').next().unwrap_or_default().to_owned();
+    if major(&found) == major(SCHEMA_VERSION) {
+        return Ok(());
+    }
+    let pos = json_error::top_level_value_position(text, "schema_version");
+    Err(LoadError::Version {
+        path: origin.to_owned(),
+        line: pos.line,
+        column: pos.column,
+        found,
+        supported: major(SCHEMA_VERSION),
+    })
 }
 
 /// The JSON Schema of the inventory format, generated from these types.

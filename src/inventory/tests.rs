@@ -145,7 +145,7 @@ fn unknown_major_version_refused_with_clear_message() {
     let err = Inventory::from_json(&inv.to_json(), "old.json").expect_err("refused");
     assert_eq!(
         err.to_string(),
-        "old.json: inventory schema_version 2.0 is not supported (this trailguard reads 1.x)"
+        "old.json:2:21: inventory schema_version 2.0 is not supported (this trailguard reads 1.x)"
     );
     inv.schema_version = "1.7".into();
     assert!(Inventory::from_json(&inv.to_json(), "newer-minor.json").is_ok());

@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use super::RuleSet;
 use super::diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile, did_you_mean};
-use super::params::param_value;
+use super::params::declared_value;
 use super::parse::check_keys;
-use super::yaml::{self, Key, Node};
+use super::yaml::{self, Key, Node, Pos};
 
 const TOP_KEYS: &[&str] = &["regions", "org", "rules", "parameters", "gate", "waivers"];
 const RULES_KEYS: &[&str] = &["dirs", "only", "skip", "no_builtin"];
@@ -44,6 +44,8 @@ pub struct Config {
     /// `org:` — defaults for organization scans.
     pub org: OrgConfig,
     parameters: Vec<(Key, Node)>,
+    /// Every id `rules.only` and `rules.skip` name, where, and which key named it.
+    rule_ids: Vec<(String, Pos, &'static str)>,
 }
 
 /// The `gate:` section.
@@ -114,6 +116,7 @@ impl Config {
             regions: Vec::new(),
             org: OrgConfig::default(),
             parameters: Vec::new(),
+            rule_ids: Vec::new(),
         };
         let entries: &[(Key, Node)] = match &doc.value {
             yaml::Value::Null => &[],
@@ -258,8 +261,25 @@ impl Config {
                         "dirs" => {
                             self.rule_dirs = items.into_iter().map(|d| base.join(d)).collect()
                         }
-                        "only" => self.only = items,
-                        _ => self.skip = items,
+                        name => {
+                            let which = if name == "only" {
+                                "rules.only"
+                            } else {
+                                "rules.skip"
+                            };
+                            let nodes = v.as_seq().unwrap_or_default();
+                            self.rule_ids.extend(
+                                items
+                                    .iter()
+                                    .zip(nodes)
+                                    .map(|(id, node)| (id.clone(), node.pos, which)),
+                            );
+                            if name == "only" {
+                                self.only = items;
+                            } else {
+                                self.skip = items;
+                            }
+                        }
                     },
                     None => problems.push(Diagnostic::new(
                         ProblemKind::InvalidValue,
@@ -282,11 +302,13 @@ impl Config {
         }
     }
 
-    /// Applies `parameters:` to the loaded rules: per rule id, or shared by parameter name.
-    /// Every unknown id, undeclared parameter or wrongly typed value is a problem.
+    /// Applies `parameters:` to the loaded rules (per rule id, or shared by parameter name)
+    /// and checks the ids `rules.only` / `rules.skip` name. Every unknown id, undeclared
+    /// parameter or wrongly typed value is a problem at its line in this file.
     pub fn apply(&self, rules: &mut RuleSet) -> Result<(), Problems> {
         let mut problems = Vec::new();
         let ids: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
+        self.check_rule_ids(&ids, &mut problems);
         for (key, value) in &self.parameters {
             if looks_like_rule_id(&key.name) {
                 let Some(rule) = rules.iter_mut().find(|r| r.id == key.name) else {
@@ -333,7 +355,7 @@ impl Config {
                                 .help_opt(help),
                             );
                         }
-                        Some(param) => match param_value(pv, param.kind) {
+                        Some(param) => match declared_value(pv, param) {
                             Ok(v) => param.value = v,
                             Err(e) => problems.push(Diagnostic::new(
                                 ProblemKind::BadParameter,
@@ -349,7 +371,7 @@ impl Config {
                 for rule in rules.iter_mut() {
                     if let Some(param) = rule.parameters.get_mut(&key.name) {
                         declared_anywhere = true;
-                        match param_value(value, param.kind) {
+                        match declared_value(value, param) {
                             Ok(v) => param.value = v,
                             Err(e) => {
                                 problems.push(Diagnostic::new(
@@ -394,6 +416,24 @@ impl Config {
             Ok(())
         } else {
             Err(Problems { problems })
+        }
+    }
+
+    /// Every id `rules.only` / `rules.skip` names must be a loaded rule's.
+    fn check_rule_ids(&self, ids: &[String], problems: &mut Vec<Diagnostic>) {
+        for (id, pos, which) in &self.rule_ids {
+            if !ids.contains(id) {
+                let help = did_you_mean(id, ids.iter().map(String::as_str));
+                problems.push(
+                    Diagnostic::new(
+                        ProblemKind::UnknownRuleId,
+                        &self.file,
+                        *pos,
+                        format!("`{which}` names `{id}`, but no loaded rule has that id"),
+                    )
+                    .help_opt(help),
+                );
+            }
         }
     }
 }

@@ -53,6 +53,8 @@ pub enum ProblemKind {
     FileName,
     /// A test case that is malformed.
     InvalidTest,
+    /// A rule id (in the config's `rules.only` / `rules.skip`) that no loaded rule has.
+    UnknownRuleId,
 }
 
 impl ProblemKind {
@@ -74,6 +76,7 @@ impl ProblemKind {
             ProblemKind::BadParameter => "bad-parameter",
             ProblemKind::FileName => "file-name",
             ProblemKind::InvalidTest => "invalid-test",
+            ProblemKind::UnknownRuleId => "unknown-rule-id",
         }
     }
 }

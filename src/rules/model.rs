@@ -268,6 +268,59 @@ pub struct Parameter {
     pub description: String,
     /// The value in force (the default, or a config override).
     pub value: ParamValue,
+    /// The smallest value allowed (`minimum:`; integer and duration parameters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<ParamValue>,
+    /// The largest value allowed (`maximum:`; integer and duration parameters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<ParamValue>,
+}
+
+impl Parameter {
+    /// Whether a parameter of this type may declare a range.
+    pub fn ranged(kind: ParamType) -> bool {
+        matches!(kind, ParamType::Integer | ParamType::Duration)
+    }
+
+    /// The declared range as words (`at least 1`, `from 1 to 36500`), when there is one.
+    pub fn range_text(&self) -> Option<String> {
+        match (&self.minimum, &self.maximum) {
+            (None, None) => None,
+            (Some(min), None) => Some(format!("at least {min}")),
+            (None, Some(max)) => Some(format!("at most {max}")),
+            (Some(min), Some(max)) => Some(format!("from {min} to {max}")),
+        }
+    }
+
+    /// Checks a value against the declared range.
+    pub fn check_range(&self, value: &ParamValue) -> Result<(), String> {
+        let Some(v) = value.magnitude() else {
+            return Ok(());
+        };
+        let magnitude = |bound: &Option<ParamValue>| bound.as_ref().and_then(ParamValue::magnitude);
+        if let (Some(min), Some(m)) = (&self.minimum, magnitude(&self.minimum))
+            && v < m
+        {
+            return Err(format!("{value} is below the parameter's minimum {min}"));
+        }
+        if let (Some(max), Some(m)) = (&self.maximum, magnitude(&self.maximum))
+            && v > m
+        {
+            return Err(format!("{value} is above the parameter's maximum {max}"));
+        }
+        Ok(())
+    }
+}
+
+impl ParamValue {
+    /// The number ranges compare: an integer, or a duration in seconds.
+    pub fn magnitude(&self) -> Option<i64> {
+        match self {
+            ParamValue::Integer(i) => Some(*i),
+            ParamValue::Duration(d) => Some(d.seconds),
+            _ => None,
+        }
+    }
 }
 
 /// One embedded test case.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::diagnostic::ProblemKind;
 use super::model::{Duration, ParamType, ParamValue, Parameter};
 use super::parse::Fields;
-use super::yaml::{Node, Value};
+use super::yaml::{Node, Pos, Value};
 
 /// Parses a parameter value of a declared type.
 pub fn param_value(node: &Node, kind: ParamType) -> Result<ParamValue, String> {
@@ -40,7 +40,46 @@ pub fn param_value(node: &Node, kind: ParamType) -> Result<ParamValue, String> {
     }
 }
 
+/// Parses a value for a declared parameter: its type, then its declared range.
+pub fn declared_value(node: &Node, param: &Parameter) -> Result<ParamValue, String> {
+    let value = param_value(node, param.kind)?;
+    param.check_range(&value)?;
+    Ok(value)
+}
+
 impl Fields<'_, '_> {
+    /// `minimum:` / `maximum:` of a parameter declaration: `Some(None)` when absent,
+    /// `Some(Some((value, where)))` when valid, `None` (reported) when it does not fit the type.
+    fn bound(&mut self, name: &str, kind: Option<ParamType>) -> Option<Option<(ParamValue, Pos)>> {
+        let Some((k, node)) = self.get(name) else {
+            return Some(None);
+        };
+        let k_pos = k.pos;
+        let kind = kind?;
+        if !Parameter::ranged(kind) {
+            self.report(
+                ProblemKind::BadParameter,
+                k_pos,
+                format!(
+                    "`{name}` applies to integer and duration parameters, not {}",
+                    kind.as_str()
+                ),
+            );
+            return None;
+        }
+        match param_value(node, kind) {
+            Ok(v) => Some(Some((v, node.pos))),
+            Err(e) => {
+                self.report(
+                    ProblemKind::BadParameter,
+                    node.pos,
+                    format!("`{name}`: {e}"),
+                );
+                None
+            }
+        }
+    }
+
     /// The valid declarations, and the declared type of every parameter whose type is valid
     /// (so that a bad default does not also make every reference "undeclared").
     pub(super) fn parameters(
@@ -87,48 +126,97 @@ impl Fields<'_, '_> {
                 problems: self.problems,
                 whole: key.pos,
             };
-            sub.check_keys(&["type", "default", "description"], "parameter");
-            let kind = sub.enumerated("type", ParamType::ALL.iter().map(|t| t.as_str()), |s| {
-                ParamType::ALL.iter().copied().find(|t| t.as_str() == s)
-            });
-            if let Some(kind) = kind {
-                types.insert(key.name.clone(), kind);
-            }
-            let description = sub.string("description", true);
-            let default = match (sub.get("default"), kind) {
-                (None, _) => {
-                    sub.report(
-                        ProblemKind::MissingKey,
-                        key.pos,
-                        format!("parameter `{}` needs a `default`", key.name),
-                    );
-                    None
-                }
-                (Some((_, d)), Some(kind)) => match param_value(d, kind) {
-                    Ok(v) => Some(v),
-                    Err(e) => {
-                        sub.report(
-                            ProblemKind::BadParameter,
-                            d.pos,
-                            format!("default of `{}`: {e}", key.name),
-                        );
-                        None
-                    }
-                },
-                (Some(_), None) => None,
-            };
-            if let (Some(kind), Some(default), Some(description)) = (kind, default, description) {
-                out.insert(
-                    key.name.clone(),
-                    Parameter {
-                        kind,
-                        value: default.clone(),
-                        default,
-                        description,
-                    },
-                );
+            if let Some(param) = sub.declaration(&key.name, key.pos, &mut types) {
+                out.insert(key.name.clone(), param);
             }
         }
         (out, types)
+    }
+
+    /// One parameter declaration `{type, default, description, minimum?, maximum?}` (these
+    /// fields), its type recorded in `types` as soon as it is known.
+    fn declaration(
+        &mut self,
+        name: &str,
+        at: Pos,
+        types: &mut BTreeMap<String, ParamType>,
+    ) -> Option<Parameter> {
+        self.check_keys(
+            &["type", "default", "description", "minimum", "maximum"],
+            "parameter",
+        );
+        let kind = self.enumerated("type", ParamType::ALL.iter().map(|t| t.as_str()), |s| {
+            ParamType::ALL.iter().copied().find(|t| t.as_str() == s)
+        });
+        if let Some(kind) = kind {
+            types.insert(name.to_owned(), kind);
+        }
+        let description = self.string("description", true);
+        let minimum = self.bound("minimum", kind);
+        let maximum = self.bound("maximum", kind);
+        let default = match (self.get("default"), kind) {
+            (None, _) => {
+                self.report(
+                    ProblemKind::MissingKey,
+                    at,
+                    format!("parameter `{name}` needs a `default`"),
+                );
+                None
+            }
+            (Some((_, d)), Some(kind)) => match param_value(d, kind) {
+                Ok(v) => Some((v, d.pos)),
+                Err(e) => {
+                    self.report(
+                        ProblemKind::BadParameter,
+                        d.pos,
+                        format!("default of `{name}`: {e}"),
+                    );
+                    None
+                }
+            },
+            (Some(_), None) => None,
+        };
+        let (minimum, maximum) = (minimum?, maximum?);
+        let max_at = maximum.as_ref().map(|(_, at)| *at);
+        let (default, default_at) = default?;
+        let param = Parameter {
+            kind: kind?,
+            value: default.clone(),
+            default,
+            description: description?,
+            minimum: minimum.map(|(v, _)| v),
+            maximum: maximum.map(|(v, _)| v),
+        };
+        self.range_holds(name, &param, default_at, max_at)
+            .then_some(param)
+    }
+
+    /// Whether the declared range is ordered and holds the default; reports why not.
+    fn range_holds(
+        &mut self,
+        name: &str,
+        param: &Parameter,
+        default_at: Pos,
+        max_at: Option<Pos>,
+    ) -> bool {
+        if let (Some(min), Some(max), Some(max_at)) = (&param.minimum, &param.maximum, max_at)
+            && min.magnitude() > max.magnitude()
+        {
+            self.report(
+                ProblemKind::BadParameter,
+                max_at,
+                format!("`{name}`: the maximum {max} is below the minimum {min}"),
+            );
+            return false;
+        }
+        if let Err(e) = param.check_range(&param.default) {
+            self.report(
+                ProblemKind::BadParameter,
+                default_at,
+                format!("default of `{name}`: {e}"),
+            );
+            return false;
+        }
+        true
     }
 }

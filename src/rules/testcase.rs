@@ -9,7 +9,7 @@ use crate::inventory::Timestamp;
 use super::diagnostic::{Diagnostic, ProblemKind, SourceFile, did_you_mean};
 use super::fields::{self, FieldType, Kind};
 use super::model::{Parameter, TestCase};
-use super::params::param_value;
+use super::params::declared_value;
 use super::parse::{DEFAULT_TEST_NOW, Fields};
 use super::yaml::{Node, Value};
 
@@ -108,7 +108,7 @@ impl Fields<'_, '_> {
                                     )
                                     .help = help;
                                 }
-                                Some(decl) => match param_value(pv, decl.kind) {
+                                Some(decl) => match declared_value(pv, decl) {
                                     Ok(val) => {
                                         params.insert(pk.name.clone(), val);
                                     }
