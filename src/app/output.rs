@@ -32,6 +32,8 @@ where
 }
 
 /// Writes one file on its own.
+// Only `collect` and `scan` write a lone file, and both need the `aws` feature.
+#[cfg_attr(not(feature = "aws"), allow(dead_code))]
 pub fn to_one_file(what: &str, path: &Path, contents: &[u8]) -> Result<(), RunError> {
     quiet_on_broken_pipe(write::write(path, contents), what)
 }
