@@ -227,7 +227,7 @@ async fn run(args: Args) -> Result<(), String> {
         write_log(log).map_err(|e| format!("--log: {e}"))?;
     }
     if let (Mode::Record(path), Some(recording)) = (&args.mode, &shared.recording) {
-        save(path, &lock(recording)).map_err(|e| format!("--record {}: {e}", path.display()))?;
+        save(path, &lock(recording)).map_err(|e| format!("--record {e}"))?;
     }
     eprintln!(
         "bench_proxy: {} requests, {} replay misses",
@@ -551,19 +551,22 @@ fn reject(code: u16, message: &str) -> Vec<u8> {
 }
 
 /// The recording: MAGIC, then (key, answer) pairs, each part a u64 little-endian length and
-/// its bytes, in the order the answers arrived.
-fn save(path: &PathBuf, entries: &Recording) -> io::Result<()> {
-    let mut out = BufWriter::new(File::create(path)?);
-    out.write_all(MAGIC)?;
-    for (key, answer) in entries {
-        for part in [key.as_slice(), answer] {
-            out.write_all(&(part.len() as u64).to_le_bytes())?;
-            out.write_all(part)?;
+/// its bytes, in the order the answers arrived. Written through trailguard's safe writer: a
+/// failed or interrupted save keeps the previous recording.
+fn save(
+    path: &std::path::Path,
+    entries: &Recording,
+) -> Result<(), trailguard::files::write::WriteError> {
+    trailguard::files::write::write_with(path, |out| {
+        out.write_all(MAGIC)?;
+        for (key, answer) in entries {
+            for part in [key.as_slice(), answer] {
+                out.write_all(&(part.len() as u64).to_le_bytes())?;
+                out.write_all(part)?;
+            }
         }
-    }
-    out.into_inner()
-        .map_err(io::IntoInnerError::into_error)?
-        .sync_all()
+        Ok(())
+    })
 }
 
 fn load(path: &PathBuf) -> Result<Replay, String> {

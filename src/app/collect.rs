@@ -1,6 +1,6 @@
 //! `trailguard collect`: read live AWS and write the inventory.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -103,18 +103,15 @@ fn progress_bar(cli: &Cli) -> Option<Bar> {
     Some(Bar(bar, Arc::new(AtomicU64::new(0))))
 }
 
-/// Writes the inventory JSON to a file, or to stdout.
+/// Writes the inventory JSON to a file (safely: the previous inventory survives a failed
+/// write), or to stdout. `collect -o` and `scan --save-inventory` both come here.
 pub fn write_inventory(
     inventory: &Inventory,
     path: Option<&std::path::Path>,
 ) -> Result<(), RunError> {
     let text = inventory.to_json();
     match path {
-        Some(p) => std::fs::write(p, text)
-            .map_err(|e| RunError(format!("cannot write {}: {e}", p.display()))),
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .map_err(|e| RunError(format!("cannot write to stdout: {e}"))),
+        Some(p) => super::output::to_one_file("the inventory", p, text.as_bytes()),
+        None => super::output::to_stdout("the inventory", |out| out.write_all(text.as_bytes())),
     }
 }

@@ -1,12 +1,13 @@
 //! `trailguard diff`: read two reports, print the drift. Reports; never gates.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
-use super::{EXIT_OK, RunError};
+use super::{EXIT_OK, RunError, output};
 use crate::baseline::ReportFile;
 use crate::cli::diff::{DiffArgs, DiffFormat, DiffOutput};
 use crate::cli::{Cli, ColorChoice};
 use crate::diff;
+use crate::files::write::FileSet;
 
 /// Runs `trailguard diff`: exit 0 when the drift was written, an error (exit 2) when a report
 /// cannot be read or an output cannot be written.
@@ -28,6 +29,8 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> Result<u8, RunError> {
     let old = ReportFile::load(&args.old).map_err(|e| RunError(e.to_string()))?;
     let new = ReportFile::load(&args.new).map_err(|e| RunError(e.to_string()))?;
     let drift = diff::compare(&old, &new);
+    // Files are replaced together, once every output is written.
+    let mut files = FileSet::new();
     for output in &outputs {
         let color = output.path.is_none()
             && match cli.color {
@@ -41,16 +44,13 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> Result<u8, RunError> {
             DiffFormat::Text => diff::render_text(&drift, color),
             DiffFormat::Json => diff::render_json(&drift).map_err(|e| RunError(e.to_string()))?,
         };
+        let what = format!("the {} drift", output.format);
+        let produce = |out: &mut dyn Write| out.write_all(text.as_bytes());
         match &output.path {
-            None => super::rules::emit(&text),
-            Some(path) => std::fs::write(path, text).map_err(|e| {
-                RunError(format!(
-                    "cannot write {} output to {}: {e}",
-                    output.format,
-                    path.display()
-                ))
-            })?,
+            None => output::to_stdout(&what, produce)?,
+            Some(path) => output::to_file(&mut files, &what, path, produce)?,
         }
     }
+    output::commit(files)?;
     Ok(EXIT_OK)
 }

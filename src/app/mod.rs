@@ -5,6 +5,7 @@ mod check;
 #[cfg(feature = "aws")]
 mod collect;
 mod diff;
+mod output;
 mod pipeline;
 mod rules;
 #[cfg(feature = "aws")]

@@ -6,11 +6,13 @@ use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use super::output;
 use super::rules::{load_for_evaluation_or_report, stderr_color};
 use super::{EXIT_ERROR, RunError};
 use crate::baseline::{Baseline, BaselineOutcome};
 use crate::cli::{Cli, ColorChoice, GateArgs, OutputArgs, OutputSpec, RuleArgs};
 use crate::evaluate;
+use crate::files::write::FileSet;
 use crate::finding::{self, Finding};
 use crate::frameworks;
 use crate::gate::{self, GatePolicy};
@@ -255,9 +257,12 @@ pub fn evaluate_and_report(
         gate: GateSummary::from_decision(&decision, &plan.policy),
     });
 
+    // Every file is replaced only once every output is written: a report set stays consistent.
+    let mut files = FileSet::new();
     for spec in &plan.outputs {
-        write_output(cli, spec, &report, output_args)?;
+        write_output(cli, spec, &report, output_args, &mut files)?;
     }
+    output::commit(files)?;
     if !matches!(plan.outputs.iter().find(|o| o.path.is_none()), Some(o) if o.format == Format::Text)
         && !cli.quiet
     {
@@ -267,11 +272,13 @@ pub fn evaluate_and_report(
     Ok(decision.exit_code)
 }
 
+/// Renders one output: to stdout, or to a file of `files` (committed with the others).
 fn write_output(
     cli: &Cli,
     spec: &OutputSpec,
     report: &Report,
     args: &OutputArgs,
+    files: &mut FileSet,
 ) -> Result<(), RunError> {
     let color = match (cli.color, &spec.path) {
         (ColorChoice::Always, _) => true,
@@ -287,49 +294,11 @@ fn write_output(
         sarif_include_waived: args.sarif_include_waived,
     };
     let render_to = |out: &mut dyn Write| report::render(spec.format, report, &options, out);
+    let what = format!("the {} report", spec.format.as_str());
+    // Streamed either way: a report of a large organization is megabytes.
     match &spec.path {
-        None => {
-            // Streamed: a report of a large organization is megabytes. A closed pipe
-            // (`| head`) is not an error worth exit 2.
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let _ = render_to(&mut out).and_then(|()| out.flush());
-            Ok(())
-        }
-        Some(path) => {
-            let fail = |e: std::io::Error| {
-                RunError(format!(
-                    "--output {}={}: {e}",
-                    spec.format.as_str(),
-                    path.display()
-                ))
-            };
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    RunError(format!(
-                        "--output {}: cannot create {}: {e}",
-                        spec.format.as_str(),
-                        dir.display()
-                    ))
-                })?;
-            }
-            // Streamed into a sibling file that replaces the target only once complete: a
-            // failed write never leaves a truncated report that looks whole.
-            let mut partial = path.as_os_str().to_owned();
-            partial.push(format!(".partial-{}", std::process::id()));
-            let partial = PathBuf::from(partial);
-            let written = std::fs::File::create(&partial).and_then(|file| {
-                let mut out = std::io::BufWriter::new(file);
-                render_to(&mut out)?;
-                out.into_inner().map(drop).map_err(|e| e.into_error())
-            });
-            match written.and_then(|()| std::fs::rename(&partial, path)) {
-                Ok(()) => Ok(()),
-                Err(e) => {
-                    let _ = std::fs::remove_file(&partial);
-                    Err(fail(e))
-                }
-            }
-        }
+        None => output::to_stdout(&what, render_to),
+        Some(path) => output::to_file(files, &what, path, render_to),
     }
 }
 

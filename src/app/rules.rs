@@ -10,17 +10,17 @@ use crate::rules::{
     self, FRAMEWORKS, Loaded, Rule, Scope, diagnostic::did_you_mean, explain, fields,
 };
 
-/// Writes to stdout; a closed pipe (`| head`) is not an error and must not panic.
-pub(super) fn emit(text: &str) {
-    use std::io::Write;
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly, any other write error
+/// is exit 2.
+fn emit(text: &str) -> Result<(), RunError> {
+    super::output::to_stdout("the output", |out| out.write_all(text.as_bytes()))
 }
 
 macro_rules! out {
-    ($($arg:tt)*) => { $crate::app::rules::emit(&format!($($arg)*)) };
+    ($($arg:tt)*) => { $crate::app::rules::emit(&format!($($arg)*))? };
 }
 macro_rules! outln {
-    ($($arg:tt)*) => { $crate::app::rules::emit(&format!("{}\n", format!($($arg)*))) };
+    ($($arg:tt)*) => { $crate::app::rules::emit(&format!("{}\n", format!($($arg)*)))? };
 }
 
 /// Runs `trailguard rules`.
