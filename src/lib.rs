@@ -13,6 +13,7 @@ pub mod cli;
 pub mod collect;
 pub mod diff;
 pub mod evaluate;
+pub mod files;
 pub mod finding;
 pub mod frameworks;
 pub mod gate;

@@ -18,6 +18,8 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::files::read::{InputKind, ReadError, read_text};
+
 pub use bucket::{
     AccessLogging, AclGrant, Bucket, BucketPolicy, DefaultEncryption, DefaultRetention, ObjectLock,
     PublicAccessBlock, Versioning,
@@ -159,14 +161,9 @@ pub struct RegionState {
 /// Why an inventory file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    /// The file could not be read.
-    #[error("cannot read inventory {path}: {source}")]
-    Io {
-        /// The file.
-        path: String,
-        /// The I/O error.
-        source: std::io::Error,
-    },
+    /// The file could not be read: missing, too large, or not UTF-8.
+    #[error(transparent)]
+    Read(#[from] ReadError),
     /// The file is not a valid inventory.
     #[error("{path}:{line}:{column}: invalid inventory: {message}")]
     Parse {
@@ -196,10 +193,7 @@ pub enum LoadError {
 impl Inventory {
     /// Reads and checks an inventory file.
     pub fn load(path: &Path) -> Result<Inventory, LoadError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = read_text(path, InputKind::Inventory)?;
         Self::from_json(&text, &path.display().to_string())
     }
 

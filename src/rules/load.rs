@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile};
 use super::parse::{TestCases, parse_rule, parse_rule_with};
 use super::{Rule, RuleSet, builtin, walk};
+use crate::files::read::InputKind;
 
 /// A loaded rule set and notes for the user (e.g. a built-in rule replaced by a user rule).
 #[derive(Debug, Clone, Default)]
@@ -89,25 +90,13 @@ fn load_with(
         };
         warnings.extend(found.warnings);
         for path in found.files {
-            let name = path.display().to_string();
-            match std::fs::read_to_string(&path) {
-                Ok(text) => {
-                    let file = Arc::new(SourceFile { name, text });
+            match SourceFile::read(&path, InputKind::RuleFile) {
+                Ok(file) => {
                     if let Some(rule) = parse_rule(&file, false, &mut problems) {
                         user_rules.push(rule);
                     }
                 }
-                Err(e) => {
-                    let file = Arc::new(SourceFile {
-                        name,
-                        text: String::new(),
-                    });
-                    problems.push(Diagnostic::whole_file(
-                        ProblemKind::Io,
-                        &file,
-                        format!("cannot read rule file: {e}"),
-                    ));
-                }
+                Err(unreadable) => problems.extend(unreadable.problems),
             }
         }
     }

@@ -1,0 +1,3 @@
+//! Reading and writing the files trailguard is given, safely.
+
+pub mod read;
