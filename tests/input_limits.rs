@@ -56,6 +56,10 @@ impl Scratch {
             .expect("sparse file");
         path
     }
+
+    fn arg(&self, name: &str) -> String {
+        self.path(name).display().to_string()
+    }
 }
 
 impl Drop for Scratch {
@@ -520,4 +524,28 @@ fn text_that_is_not_utf8_is_located_in_every_input() {
             s(&report)
         )],
     );
+}
+
+#[test]
+fn an_alias_bomb_in_any_yaml_input_is_refused_quickly() {
+    let dir = Scratch::new("bomb");
+    let mut text = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (prev, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+        let aliases = vec![format!("*{prev}"); 10].join(", ");
+        text.push_str(&format!("{name}: &{name} [{aliases}]\n"));
+    }
+    dir.write("rules/TG-900-laughs.yaml", text.as_bytes());
+    let o = run_within(
+        &["rules", "validate", &dir.arg("rules")],
+        Duration::from_secs(60),
+    );
+    assert_exit_2_naming(&o, &["TG-900-laughs.yaml", "aliases expand too far"]);
+    let bomb = dir.write("laughs.yaml", text.as_bytes());
+    for flag in ["--config", "--waivers"] {
+        let o = run_within(
+            &["check", "--inventory", COMPLIANT, flag, &s(&bomb)],
+            Duration::from_secs(60),
+        );
+        assert_exit_2_naming(&o, &["laughs.yaml", "aliases expand too far"]);
+    }
 }
