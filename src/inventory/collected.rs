@@ -5,13 +5,16 @@
 //! configuration, no public access block, …) are values, not failures — the collector maps them
 //! to `Ok(None)` or to a value whose flags say "off".
 
+mod de;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A value read from AWS, or why it could not be read.
 ///
-/// Serialised as the value itself, or as `{"error": {...}}` when the read failed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// Serialised as the value itself, or as `{"error": {...}}` when the read failed (read back in
+/// one pass by `de`, not by serde's untagged buffering).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Collected<T> {
     /// The read failed; the value is unknown.
@@ -164,6 +167,58 @@ mod tests {
         );
         let back: Collected<bool> = serde_json::from_str(&json).expect("de");
         assert_eq!(back, failed);
+    }
+
+    #[test]
+    fn mistakes_inside_a_value_are_named_and_located() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Status {
+            #[allow(dead_code)]
+            is_logging: bool,
+        }
+        let err = serde_json::from_str::<Collected<Status>>("{\n  \"is_logging\": \"yes\"\n}")
+            .expect_err("a string is not a boolean");
+        assert!(err.to_string().contains("expected a boolean"), "{err}");
+        assert_eq!((err.line(), err.column()), (2, 21));
+        let err = serde_json::from_str::<Collected<bool>>(
+            r#"{"error": {"operation": "s3:GetBucketPolicy", "kind": "sideways"}}"#,
+        )
+        .expect_err("unknown kind");
+        assert!(
+            err.to_string().contains("unknown variant `sideways`"),
+            "{err}"
+        );
+        let err = serde_json::from_str::<Collected<bool>>(
+            r#"{"error": {"operation": "x", "kind": "unknown"}, "also": 1}"#,
+        )
+        .expect_err("an error is alone");
+        assert!(err.to_string().contains("found `also`"), "{err}");
+    }
+
+    #[test]
+    fn every_shape_of_value_reads_back() {
+        type Tags = std::collections::BTreeMap<String, String>;
+        let tags: Collected<Tags> =
+            serde_json::from_str(r#"{"error": "a tag named error", "b": "c"}"#).expect("tags");
+        assert_eq!(tags.ok().map(|t| t.len()), Some(2));
+        let empty: Collected<Tags> = serde_json::from_str("{}").expect("no tags");
+        assert_eq!(empty, Collected::Ok(Tags::new()));
+        let some: Collected<Option<String>> =
+            serde_json::from_str(r#""BucketOwnerEnforced""#).expect("a present optional string");
+        assert_eq!(some, Collected::Ok(Some("BucketOwnerEnforced".into())));
+        let list: Collected<Vec<String>> = serde_json::from_str(r#"["a", "b"]"#).expect("list");
+        assert_eq!(list, Collected::Ok(vec!["a".into(), "b".into()]));
+        #[derive(Debug, PartialEq, Deserialize)]
+        struct Pab {
+            block: bool,
+        }
+        let pab: Collected<Option<Pab>> =
+            serde_json::from_str(r#"{"block": true}"#).expect("a present optional struct");
+        assert_eq!(pab, Collected::Ok(Some(Pab { block: true })));
+        let owned: Collected<Vec<String>> =
+            serde_json::from_reader(&br#"["not borrowed"]"#[..]).expect("from a reader");
+        assert_eq!(owned.ok().map(Vec::len), Some(1));
     }
 
     #[test]

@@ -199,31 +199,26 @@ impl Inventory {
 
     /// Parses an inventory from JSON text; `origin` names it in errors.
     pub fn from_json(text: &str, origin: &str) -> Result<Inventory, LoadError> {
-        // Check the version before the shape, so a future format gets the clear message.
-        #[derive(Deserialize)]
-        struct VersionOnly {
-            schema_version: Option<String>,
-        }
-        if let Ok(VersionOnly {
-            schema_version: Some(found),
-        }) = serde_json::from_str(text)
-        {
-            let major = |v: &str| v.split('.').next().unwrap_or_default().to_owned();
-            if major(&found) != major(SCHEMA_VERSION) {
-                return Err(LoadError::Version {
-                    path: origin.to_owned(),
-                    found,
-                    supported: major(SCHEMA_VERSION),
-                });
+        match serde_json::from_str::<Inventory>(text) {
+            Ok(inventory) => Self::checked(inventory, origin),
+            Err(e) => {
+                // A future format usually fails on its shape: give the clear message instead.
+                // Only on this path, since it is a second pass over the text.
+                match schema_version(text.as_bytes())
+                    .and_then(|version| unsupported_version(&version, origin))
+                {
+                    Some(version) => Err(version),
+                    None => Err(parse_error(origin, &e)),
+                }
             }
         }
-        let mut inventory: Inventory =
-            serde_json::from_str(text).map_err(|e| LoadError::Parse {
-                path: origin.to_owned(),
-                line: e.line(),
-                column: e.column(),
-                message: e.to_string(),
-            })?;
+    }
+
+    /// Refuses another major version, then normalizes.
+    fn checked(mut inventory: Inventory, origin: &str) -> Result<Inventory, LoadError> {
+        if let Some(e) = unsupported_version(&inventory.schema_version, origin) {
+            return Err(e);
+        }
         inventory.normalize();
         Ok(inventory)
     }
@@ -378,6 +373,36 @@ impl Account {
     pub fn kms_key(&self, key_id: &str) -> Option<&KmsKey> {
         self.kms_keys.iter().find(|k| k.key_id == key_id)
     }
+}
+
+/// The `schema_version` of a JSON document whatever its other fields (ignored, not kept).
+fn schema_version(reader: impl std::io::Read) -> Option<String> {
+    #[derive(Deserialize)]
+    struct VersionOnly {
+        schema_version: Option<String>,
+    }
+    serde_json::from_reader::<_, VersionOnly>(reader)
+        .ok()?
+        .schema_version
+}
+
+fn parse_error(origin: &str, e: &serde_json::Error) -> LoadError {
+    LoadError::Parse {
+        path: origin.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    }
+}
+
+/// The version error for a `schema_version` of another major version than this build reads.
+fn unsupported_version(found: &str, origin: &str) -> Option<LoadError> {
+    let major = |v: &str| v.split('.').next().unwrap_or_default().to_owned();
+    (major(found) != major(SCHEMA_VERSION)).then(|| LoadError::Version {
+        path: origin.to_owned(),
+        found: found.to_owned(),
+        supported: major(SCHEMA_VERSION),
+    })
 }
 
 /// The JSON Schema of the inventory format, generated from these types.
