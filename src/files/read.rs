@@ -362,5 +362,9 @@ pub fn read_text(path: &Path, kind: InputKind) -> Result<String, ReadError> {
     })
 }
 
+mod stream;
+
+pub use stream::TextReader;
+
 #[cfg(test)]
 mod tests;

@@ -18,7 +18,7 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::files::read::{InputKind, ReadError, read_text};
+use crate::files::read::{InputKind, ReadError, TextReader};
 
 pub use bucket::{
     AccessLogging, AclGrant, Bucket, BucketPolicy, DefaultEncryption, DefaultRetention, ObjectLock,
@@ -191,10 +191,33 @@ pub enum LoadError {
 }
 
 impl Inventory {
-    /// Reads and checks an inventory file.
+    /// Reads and checks an inventory file. It is parsed as it is read, so memory holds the
+    /// inventory but never also the file's text; the read stops at the size limit, at the
+    /// first byte that is not UTF-8, or at the first that is not JSON.
     pub fn load(path: &Path) -> Result<Inventory, LoadError> {
-        let text = read_text(path, InputKind::Inventory)?;
-        Self::from_json(&text, &path.display().to_string())
+        let origin = path.display().to_string();
+        let mut reader = TextReader::open(path, InputKind::Inventory)?;
+        let parsed = serde_json::from_reader::<_, Inventory>(std::io::BufReader::with_capacity(
+            64 * 1024,
+            &mut reader,
+        ));
+        if let Some(failure) = reader.take_failure() {
+            return Err(failure.into());
+        }
+        let error = match parsed {
+            Ok(inventory) => return Self::checked(inventory, &origin),
+            Err(e) => e,
+        };
+        // A future format usually fails on its shape: give the clear message instead. Only a
+        // regular file can be read a second time.
+        if reader.is_regular()
+            && let Ok(mut again) = TextReader::open(path, InputKind::Inventory)
+            && let Some(version) = schema_version(std::io::BufReader::new(&mut again))
+            && let Some(e) = unsupported_version(&version, &origin)
+        {
+            return Err(e);
+        }
+        Err(parse_error(&origin, &error))
     }
 
     /// Parses an inventory from JSON text; `origin` names it in errors.
@@ -202,8 +225,7 @@ impl Inventory {
         match serde_json::from_str::<Inventory>(text) {
             Ok(inventory) => Self::checked(inventory, origin),
             Err(e) => {
-                // A future format usually fails on its shape: give the clear message instead.
-                // Only on this path, since it is a second pass over the text.
+                // As in `load`: a future format gets the version message.
                 match schema_version(text.as_bytes())
                     .and_then(|version| unsupported_version(&version, origin))
                 {
