@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::files::read::{InputKind, ReadError, read_text};
 use crate::finding::{Finding, Resource, Status};
 use crate::json_error::{self, TextPos};
 use crate::rules::Severity;
@@ -24,14 +25,9 @@ pub const REPORT_MAJOR: u32 = 1;
 /// Why a report file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportFileError {
-    /// The file could not be read.
-    #[error("cannot read report `{path}`: {source}")]
-    Io {
-        /// The file.
-        path: String,
-        /// Why.
-        source: std::io::Error,
-    },
+    /// The file could not be read: missing, too large, or not UTF-8.
+    #[error(transparent)]
+    Read(#[from] ReadError),
     /// Not JSON, or not the shape of a report.
     #[error("{path}:{line}:{column}: not a readable trailguard report: {message}")]
     Invalid {
@@ -172,12 +168,8 @@ fn status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Status, D::Error> {
 impl ReportFile {
     /// Reads a report written by `--output json=FILE`.
     pub fn load(path: &Path) -> Result<ReportFile, ReportFileError> {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ReportFileError::Io {
-            path: name.clone(),
-            source,
-        })?;
-        Self::parse(&name, &text)
+        let text = read_text(path, InputKind::Report)?;
+        Self::parse(&path.display().to_string(), &text)
     }
 
     /// Parses report text; `name` is shown in errors, with the line and column of the problem.

@@ -39,6 +39,9 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if let Some(limit) = cli.max_input_size {
+        crate::files::read::set_max_input_size(limit);
+    }
     let result = match &cli.command {
         #[cfg(feature = "aws")]
         Command::Collect(args) => collect::run(&cli, args),

@@ -2,6 +2,7 @@
 //! apply waivers and the baseline, decide the gate, build one report, render every output.
 //! `check` feeds it saved inventories; `scan` feeds it a live collection.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -210,7 +211,7 @@ pub fn evaluate_and_report(
         .map(BaselineOutcome::new_fingerprints);
     let merged = merge(sources);
     let collection_errors = merged
-        .as_ref()
+        .as_deref()
         .map(report::collection_errors)
         .unwrap_or_default();
     // A failed `ListTrails` is replaced by asking `DescribeTrails` in every region, whose own
@@ -234,7 +235,7 @@ pub fn evaluate_and_report(
     let report = Report::build(ReportInput {
         rules: &plan.rules,
         findings,
-        inventory: merged.as_ref(),
+        inventory: merged.as_deref(),
         collection_errors,
         run: RunInfo {
             mode,
@@ -342,8 +343,13 @@ fn check_scope(sources: &[Source]) -> Result<(), RunError> {
     Ok(())
 }
 
-/// One inventory covering every source, for the report's scope and collection errors.
-fn merge(sources: &[Source]) -> Option<Inventory> {
+/// One inventory covering every source, for the report's scope and collection errors. A
+/// single source (the usual case) is borrowed as it is: it is already normalized, and a copy
+/// of a large inventory would sit in memory next to the report.
+fn merge(sources: &[Source]) -> Option<Cow<'_, Inventory>> {
+    if let [only] = sources {
+        return Some(Cow::Borrowed(&only.inventory));
+    }
     let mut merged = sources.first()?.inventory.clone();
     for s in &sources[1..] {
         merged.accounts.extend(s.inventory.accounts.iter().cloned());
@@ -352,7 +358,7 @@ fn merge(sources: &[Source]) -> Option<Inventory> {
         }
     }
     merged.normalize();
-    Some(merged)
+    Some(Cow::Owned(merged))
 }
 
 /// Applies `--only`, `--skip` (with the config's `rules.only` / `rules.skip`) and

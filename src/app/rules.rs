@@ -65,6 +65,9 @@ pub(super) fn load_for_evaluation_or_report(
 fn report_problems(cli: &Cli, loaded: Result<Loaded, rules::Problems>) -> Result<Loaded, u8> {
     match loaded {
         Ok(loaded) => {
+            for warning in &loaded.warnings {
+                eprintln!("{warning}");
+            }
             if !cli.quiet {
                 for note in &loaded.notes {
                     eprintln!("{note}");

@@ -28,6 +28,10 @@ pub struct Cli {
     /// Print more about what trailguard is doing (on stderr).
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Size limit for every input file, replacing the defaults (rule and config files 1 MiB,
+    /// waivers 4 MiB, inventories 1 GiB, reports 2 GiB); e.g. `64MiB`, `2GiB`.
+    #[arg(long, global = true, value_name = "SIZE", value_parser = crate::files::read::parse_size)]
+    pub max_input_size: Option<u64>,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,

@@ -20,6 +20,7 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::files::read::{InputKind, ReadError, TextReader};
 use crate::json_error::{self, TextPos};
 
 pub use bucket::{
@@ -184,14 +185,9 @@ pub struct RegionState {
 /// Why an inventory file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    /// The file could not be read.
-    #[error("cannot read inventory {path}: {source}")]
-    Io {
-        /// The file.
-        path: String,
-        /// The I/O error.
-        source: std::io::Error,
-    },
+    /// The file could not be read: missing, too large, or not UTF-8.
+    #[error(transparent)]
+    Read(#[from] ReadError),
     /// The file is not a valid inventory.
     #[error("{path}:{line}:{column}: invalid inventory: {message}")]
     Parse {
@@ -223,13 +219,42 @@ pub enum LoadError {
 }
 
 impl Inventory {
-    /// Reads and checks an inventory file.
+    /// Reads and checks an inventory file. It is parsed as it is read, so memory holds the
+    /// inventory but never also the file's text; the read stops at the size limit, at the
+    /// first byte that is not UTF-8, or at the first that is not JSON.
     pub fn load(path: &Path) -> Result<Inventory, LoadError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        Self::from_json(&text, &path.display().to_string())
+        let origin = path.display().to_string();
+        let mut reader = TextReader::open(path, InputKind::Inventory)?;
+        let parsed = serde_json::from_reader::<_, Inventory>(std::io::BufReader::with_capacity(
+            64 * 1024,
+            &mut reader,
+        ));
+        if let Some(failure) = reader.take_failure() {
+            return Err(failure.into());
+        }
+        let error = match parsed {
+            Ok(mut inventory) if same_major(&inventory.schema_version) => {
+                inventory.normalize();
+                return Ok(inventory);
+            }
+            Ok(_) => None,
+            Err(e) => Some(e),
+        };
+        // A mistake, or another version: rare, so the text is read again (where a regular file
+        // allows it) to name the exact place, which the streamed parse cannot.
+        if reader.is_regular() {
+            let text = crate::files::read::read_text(path, InputKind::Inventory)?;
+            return Self::from_json(&text, &origin);
+        }
+        Err(match error {
+            Some(e) => LoadError::Parse {
+                path: origin,
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            },
+            None => version_error(&origin, TextPos::START, "another version".to_owned()),
+        })
     }
 
     /// Parses an inventory from JSON text; `origin` names it in errors, always with the line
@@ -416,6 +441,24 @@ impl Account {
     }
 }
 
+fn major(version: &str) -> &str {
+    version.split('.').next().unwrap_or_default()
+}
+
+fn same_major(version: &str) -> bool {
+    major(version) == major(SCHEMA_VERSION)
+}
+
+fn version_error(origin: &str, pos: TextPos, found: String) -> LoadError {
+    LoadError::Version {
+        path: origin.to_owned(),
+        line: pos.line,
+        column: pos.column,
+        found,
+        supported: major(SCHEMA_VERSION).to_owned(),
+    }
+}
+
 /// Refuses another major version before the shape is checked, so a future format gets this
 /// message rather than its first unknown field.
 fn check_version(text: &str, origin: &str) -> Result<(), LoadError> {
@@ -430,18 +473,11 @@ fn check_version(text: &str, origin: &str) -> Result<(), LoadError> {
         // No readable version: the full parse names what is wrong.
         return Ok(());
     };
-    let major = |v: &str| v.split('.').next().unwrap_or_default().to_owned();
-    if major(&found) == major(SCHEMA_VERSION) {
+    if same_major(&found) {
         return Ok(());
     }
     let pos = json_error::top_level_value_position(text, "schema_version");
-    Err(LoadError::Version {
-        path: origin.to_owned(),
-        line: pos.line,
-        column: pos.column,
-        found,
-        supported: major(SCHEMA_VERSION),
-    })
+    Err(version_error(origin, pos, found))
 }
 
 /// The JSON Schema of the inventory format, generated from these types.

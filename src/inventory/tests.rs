@@ -149,6 +149,10 @@ fn unknown_major_version_refused_with_clear_message() {
     );
     inv.schema_version = "1.7".into();
     assert!(Inventory::from_json(&inv.to_json(), "newer-minor.json").is_ok());
+    // A future major version whose shape changed too still gets the version message.
+    let future = "{\"schema_version\": \"2.0\", \"accounts\": {\"new\": \"shape\"}}";
+    let err = Inventory::from_json(future, "future.json").expect_err("refused");
+    assert!(matches!(err, LoadError::Version { .. }), "{err}");
 }
 
 #[test]

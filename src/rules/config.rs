@@ -10,6 +10,7 @@ use super::diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile, did_you_m
 use super::params::declared_value;
 use super::parse::check_keys;
 use super::yaml::{self, Key, Node, Pos};
+use crate::files::read::InputKind;
 
 const TOP_KEYS: &[&str] = &["regions", "org", "rules", "parameters", "gate", "waivers"];
 const RULES_KEYS: &[&str] = &["dirs", "only", "skip", "no_builtin"];
@@ -77,22 +78,9 @@ pub struct OrgConfig {
 impl Config {
     /// Reads and checks a config file.
     pub fn load(path: &Path) -> Result<Config, Problems> {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            let file = Arc::new(SourceFile {
-                name: name.clone(),
-                text: String::new(),
-            });
-            Problems {
-                problems: vec![Diagnostic::whole_file(
-                    ProblemKind::Io,
-                    &file,
-                    format!("cannot read config: {e}"),
-                )],
-            }
-        })?;
+        let file = SourceFile::read(path, InputKind::Config)?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        Self::parse(&name, &text, &base)
+        Self::parse(&file.name, &file.text, &base)
     }
 
     /// Parses config text; relative folders are resolved against `base`.

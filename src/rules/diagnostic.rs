@@ -5,11 +5,13 @@
 //! with the offending line underlined (annotate-snippets, which serde-saphyr already builds).
 
 use std::fmt;
+use std::path::Path;
 use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::yaml::Pos;
+use crate::files::read::{self, InputKind, ReadError};
 
 /// A loaded file: its name as shown to users and its text, shared by its diagnostics.
 #[derive(Debug, PartialEq, Eq)]
@@ -20,11 +22,59 @@ pub struct SourceFile {
     pub text: String,
 }
 
+impl SourceFile {
+    /// Reads a YAML file within its size limit as UTF-8 text. A problem is a diagnostic on the
+    /// file, or at the first byte that is not UTF-8 (shown as U+FFFD in the snippet).
+    pub fn read(path: &Path, kind: InputKind) -> Result<Arc<SourceFile>, Problems> {
+        let one = |problem| Problems {
+            problems: vec![problem],
+        };
+        let name = path.display().to_string();
+        let bytes = read::read_bytes(path, kind).map_err(|e| {
+            let file = Arc::new(SourceFile {
+                name: name.clone(),
+                text: String::new(),
+            });
+            let problem = match e {
+                ReadError::TooLarge { .. } => ProblemKind::TooLarge,
+                _ => ProblemKind::Io,
+            };
+            one(Diagnostic::whole_file(problem, &file, e.detail()).help_opt(e.help()))
+        })?;
+        let bad = match read::into_text(bytes) {
+            Ok(text) => return Ok(Arc::new(SourceFile { name, text })),
+            Err(bad) => bad,
+        };
+        let file = Arc::new(SourceFile {
+            name,
+            // The bad byte becomes U+FFFD at the same offset: what precedes it is valid.
+            text: String::from_utf8_lossy(&bad.bytes).into_owned(),
+        });
+        let pos = Pos {
+            line: bad.line,
+            column: bad.column,
+            offset: bad.offset,
+            len: char::REPLACEMENT_CHARACTER.len_utf8(),
+        };
+        Err(one(Diagnostic::new(
+            ProblemKind::NotUtf8,
+            &file,
+            pos,
+            bad.message(),
+        )
+        .help("save the file as UTF-8")))
+    }
+}
+
 /// The kind of a problem; its name is shown as the diagnostic code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ProblemKind {
     /// The file could not be read.
     Io,
+    /// The file is larger than its size limit (`--max-input-size`).
+    TooLarge,
+    /// The file is not UTF-8 text.
+    NotUtf8,
     /// The YAML is not well formed (includes duplicate keys, which the parser rejects).
     Syntax,
     /// A key that the format does not define.
@@ -62,6 +112,8 @@ impl ProblemKind {
     pub fn code(self) -> &'static str {
         match self {
             ProblemKind::Io => "io",
+            ProblemKind::TooLarge => "too-large",
+            ProblemKind::NotUtf8 => "not-utf8",
             ProblemKind::Syntax => "yaml-syntax",
             ProblemKind::UnknownKey => "unknown-key",
             ProblemKind::DuplicateKey => "duplicate-key",

@@ -1,12 +1,13 @@
 //! Finding rule files, parsing them all, and checking ids across files.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile};
 use super::parse::{TestCases, parse_rule, parse_rule_with};
-use super::{Rule, RuleSet, builtin};
+use super::{Rule, RuleSet, builtin, walk};
+use crate::files::read::InputKind;
 
 /// A loaded rule set and notes for the user (e.g. a built-in rule replaced by a user rule).
 #[derive(Debug, Clone, Default)]
@@ -15,6 +16,8 @@ pub struct Loaded {
     pub rules: RuleSet,
     /// Notes to print on stderr.
     pub notes: Vec<String>,
+    /// Warnings to print on stderr: entries of the rule folders that were skipped.
+    pub warnings: Vec<String>,
 }
 
 /// Loads only the embedded pack.
@@ -33,21 +36,6 @@ pub fn parse_str(name: &str, text: &str) -> Result<Rule, Problems> {
         Some(rule) if problems.is_empty() => Ok(rule),
         _ => Err(Problems { problems }),
     }
-}
-
-fn files_in(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            files_in(&path, out)?;
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        ) {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Loads the embedded pack (when `builtin`) and every rule file under `dirs`, reporting every
@@ -83,41 +71,32 @@ fn load_with(
         }
     }
     let mut user_rules = Vec::new();
+    let mut warnings = Vec::new();
     for dir in dirs {
-        let mut paths = Vec::new();
-        if let Err(e) = files_in(dir, &mut paths) {
-            let file = Arc::new(SourceFile {
-                name: dir.display().to_string(),
-                text: String::new(),
-            });
-            problems.push(Diagnostic::whole_file(
-                ProblemKind::Io,
-                &file,
-                format!("cannot read rule folder: {e}"),
-            ));
-            continue;
-        }
-        paths.sort();
-        for path in paths {
-            let name = path.display().to_string();
-            match std::fs::read_to_string(&path) {
-                Ok(text) => {
-                    let file = Arc::new(SourceFile { name, text });
+        let found = match walk::rule_files(dir) {
+            Ok(found) => found,
+            Err(e) => {
+                let file = Arc::new(SourceFile {
+                    name: dir.display().to_string(),
+                    text: String::new(),
+                });
+                problems.push(Diagnostic::whole_file(
+                    ProblemKind::Io,
+                    &file,
+                    format!("cannot read rule folder: {e}"),
+                ));
+                continue;
+            }
+        };
+        warnings.extend(found.warnings);
+        for path in found.files {
+            match SourceFile::read(&path, InputKind::RuleFile) {
+                Ok(file) => {
                     if let Some(rule) = parse_rule(&file, false, &mut problems) {
                         user_rules.push(rule);
                     }
                 }
-                Err(e) => {
-                    let file = Arc::new(SourceFile {
-                        name,
-                        text: String::new(),
-                    });
-                    problems.push(Diagnostic::whole_file(
-                        ProblemKind::Io,
-                        &file,
-                        format!("cannot read rule file: {e}"),
-                    ));
-                }
+                Err(unreadable) => problems.extend(unreadable.problems),
             }
         }
     }
@@ -147,6 +126,7 @@ fn load_with(
     Ok(Loaded {
         rules: RuleSet::new(by_id.into_values().collect()),
         notes,
+        warnings,
     })
 }
 

@@ -19,6 +19,7 @@ mod parse;
 mod parse_condition;
 mod testcase;
 pub mod view;
+mod walk;
 pub mod yaml;
 
 pub use condition::{

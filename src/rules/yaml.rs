@@ -127,9 +127,29 @@ pub struct SyntaxError {
     pub pos: Option<Pos>,
 }
 
+/// How many events alias expansion may replay in one document. Rule, config and waiver files
+/// need no aliases (the rule-language docs advise against them); this leaves room for a few
+/// shared values while a "billion laughs" document stops after a few MiB of tree.
+const MAX_REPLAYED_EVENTS: usize = 100_000;
+
 /// Parses one YAML document into a located tree.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    let options = serde_saphyr::options! { with_snippet: false, strict_booleans: true };
+    // The byte limit of the file (`files::read`) bounds plain content, so these budgets grow
+    // with the text: a file within its limit is never refused by a hidden smaller one. Alias
+    // expansion, the one way a small file becomes a large tree, has its own fixed budget.
+    let size = text.len();
+    let options = serde_saphyr::options! {
+        with_snippet: false,
+        strict_booleans: true,
+        budget: serde_saphyr::budget! {
+            max_events: size.max(1_000_000),
+            max_nodes: size.max(250_000),
+            max_total_scalar_bytes: size.max(64 * 1024 * 1024),
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: MAX_REPLAYED_EVENTS,
+        },
+    };
     let raw: Spanned<RawValue> =
         serde_saphyr::from_str_with_options(text, options).map_err(|e| {
             let pos = e.location().map(|l| pos_of(text, &l));
@@ -149,6 +169,12 @@ fn clean_message(message: &str) -> String {
         Some(tail) => tail.split_once(": ").map_or(rest, |(_, m)| m),
         None => rest,
     };
+    if rest.starts_with("alias replay") || rest.starts_with("alias expansion") {
+        return format!(
+            "aliases expand too far (more than {MAX_REPLAYED_EVENTS} YAML events); write the \
+             values out instead of aliasing them"
+        );
+    }
     let rest = rest.replace(", set DuplicateKeyPolicy in Options if acceptable", "");
     let rest = match rest.rfind(" at line ") {
         Some(i) if rest[i + 9..].starts_with(|c: char| c.is_ascii_digit()) => &rest[..i],
@@ -304,6 +330,36 @@ mod tests {
         assert_eq!(err.pos.map(|p| p.line), Some(3));
         let err = parse("a: [1,\n").expect_err("syntax");
         assert!(err.pos.is_some());
+    }
+
+    /// Nine levels of ten aliases each: 10^9 strings once expanded.
+    fn billion_laughs() -> String {
+        let mut text = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (prev, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+            let aliases = vec![format!("*{prev}"); 10].join(", ");
+            text.push_str(&format!("{name}: &{name} [{aliases}]\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn alias_expansion_is_bounded() {
+        let started = std::time::Instant::now();
+        let err = parse(&billion_laughs()).expect_err("an alias bomb is refused");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(
+            err.message.starts_with("aliases expand too far"),
+            "{}",
+            err.message
+        );
+        assert!(err.pos.is_some());
+        // A few shared values are fine.
+        let doc = parse("x: &x [a, b]\ny: *x\nz: *x\n").expect("small aliases parse");
+        assert_eq!(doc.as_map().map(<[_]>::len), Some(3));
     }
 
     #[test]

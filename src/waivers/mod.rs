@@ -19,8 +19,9 @@ use time::Date;
 pub use glob::{Glob, GlobError};
 pub use parse::SCHEMA;
 
+use crate::files::read::InputKind;
 use crate::finding::{Finding, Status};
-use crate::rules::diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile};
+use crate::rules::diagnostic::{Problems, SourceFile};
 use crate::rules::yaml::Pos;
 
 /// One waiver, validated.
@@ -158,23 +159,8 @@ pub type WaiverProblems = Problems;
 impl Waivers {
     /// Reads and checks a waivers file; all problems at once.
     pub fn load(path: &Path) -> Result<Waivers, WaiverProblems> {
-        let name = path.display().to_string();
-        match std::fs::read_to_string(path) {
-            Ok(text) => Self::parse(&name, &text),
-            Err(e) => {
-                let file = Arc::new(SourceFile {
-                    name,
-                    text: String::new(),
-                });
-                Err(Problems {
-                    problems: vec![Diagnostic::whole_file(
-                        ProblemKind::Io,
-                        &file,
-                        format!("cannot read waivers file: {e}"),
-                    )],
-                })
-            }
-        }
+        let file = SourceFile::read(path, InputKind::Waivers)?;
+        Self::parse(&file.name, &file.text)
     }
 
     /// Parses waivers text; `name` is shown in diagnostics and warnings.
