@@ -880,3 +880,159 @@ fn every_fixture_is_covered_by_a_test_here() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Discovery gaps: what trail discovery could not see is ERROR, never absent (issue 14)
+// ---------------------------------------------------------------------------------------------
+
+const BASELINE: &str = "arn:aws:cloudtrail:us-east-1:210987654321:trail/security-baseline";
+
+/// The compliant fixture, edited as JSON (the inventory's own format) and loaded back.
+fn compliant_json(edit: impl FnOnce(&mut serde_json::Value)) -> Inventory {
+    let path = root().join("tests/fixtures/inventories/compliant.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mut value: serde_json::Value = serde_json::from_str(&text).expect("fixture is JSON");
+    edit(&mut value);
+    Inventory::from_json(&value.to_string(), "edited compliant.json")
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn throttled(operation: &str) -> serde_json::Value {
+    serde_json::json!({"error": {"operation": operation, "kind": "throttled", "code": "ThrottlingException"}})
+}
+
+/// `ListTrails` names `extra` (homed in eu-west-1) but DescribeTrails there was throttled.
+fn with_undescribed(extra: &str) -> Inventory {
+    compliant_json(|inv| {
+        let account = &mut inv["accounts"][0];
+        account["listed_trails"] = serde_json::json!([
+            {"arn": BASELINE, "home_region": "us-east-1"},
+            {"arn": extra, "home_region": "eu-west-1"},
+        ]);
+        for region in account["regions"].as_array_mut().expect("regions") {
+            if region["region"] == "eu-west-1" {
+                region["discovered_trails"] = throttled("cloudtrail:DescribeTrails");
+            }
+        }
+    })
+}
+
+fn statuses_of<'a>(findings: &'a [Finding], resource_id: &str) -> BTreeMap<&'a str, Status> {
+    findings
+        .iter()
+        .filter(|f| f.resource.id == resource_id)
+        .map(|f| (f.rule_id.as_str(), f.status))
+        .collect()
+}
+
+#[test]
+fn an_undescribed_trail_is_error_for_every_trail_bucket_and_key_rule() {
+    let rules = pack();
+    let extra = "arn:aws:cloudtrail:eu-west-1:210987654321:trail/regional";
+    let clean = run(&rules, &fixture("compliant.json"));
+    let findings = run(&rules, &with_undescribed(extra));
+    let about_extra = statuses_of(&findings, extra);
+    for rule in rules.iter() {
+        let per_resource = matches!(rule.scope.as_str(), "trail" | "bucket" | "key");
+        assert_eq!(
+            about_extra.get(rule.id.as_str()).copied(),
+            per_resource.then_some(E),
+            "{} ({})",
+            rule.id,
+            rule.scope.as_str()
+        );
+    }
+    let error = findings
+        .iter()
+        .find(|f| f.resource.id == extra && f.rule_id == "CT-D02")
+        .expect("CT-D02 about the undescribed trail's bucket");
+    assert!(
+        error.message.contains("the bucket of trail") && error.message.contains("throttled"),
+        "{}",
+        error.message
+    );
+    // Nothing about the described trail vanished, and the account and region rules that find
+    // the compliant multi-region trail still pass: the unread trail cannot change that.
+    let clean_keys: Vec<(&str, &str)> = clean
+        .iter()
+        .map(|f| (f.rule_id.as_str(), f.resource.id.as_str()))
+        .collect();
+    for key in &clean_keys {
+        assert!(
+            findings
+                .iter()
+                .any(|f| (f.rule_id.as_str(), f.resource.id.as_str()) == *key),
+            "{key:?} vanished"
+        );
+    }
+    assert_eq!(statuses_of(&findings, "210987654321")["CT-A02"], P);
+    assert_eq!(statuses_of(&findings, "eu-west-1")["CT-A03"], P);
+    // CT-A06 asks for one trail that meets the whole baseline: the compliant one was read.
+    assert_eq!(statuses_of(&findings, "210987654321")["CT-A06"], P);
+}
+
+#[test]
+fn an_undescribed_trail_of_another_account_is_judged_in_its_owner() {
+    let extra = "arn:aws:cloudtrail:eu-west-1:999999999999:trail/org";
+    let findings = run(&pack(), &with_undescribed(extra));
+    let about_extra = statuses_of(&findings, extra);
+    assert!(!about_extra.is_empty());
+    assert!(about_extra.values().all(|s| *s == NA), "{about_extra:?}");
+}
+
+#[test]
+fn unknown_enabled_regions_are_judged_as_default_regions_and_opt_in_ones_are_error() {
+    let inv = compliant_json(|inv| {
+        inv["accounts"][0]["enabled_regions"] = throttled("ec2:DescribeRegions");
+        inv["accounts"][0]["listed_trails"] =
+            serde_json::json!([{"arn": BASELINE, "home_region": "us-east-1"}]);
+    });
+    let findings = run(&pack(), &inv);
+    let opt_in: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.resource.id == "opt-in-regions")
+        .collect();
+    assert_eq!(
+        opt_in
+            .iter()
+            .map(|f| f.rule_id.as_str())
+            .collect::<Vec<_>>(),
+        ["CT-A03"],
+        "one ERROR per region rule"
+    );
+    assert_eq!(opt_in[0].status, E);
+    assert!(opt_in[0].message.contains("ec2:DescribeRegions"));
+    // The regions that were judged say why.
+    let us_east = findings
+        .iter()
+        .find(|f| f.rule_id == "CT-A03" && f.resource.id == "us-east-1")
+        .expect("us-east-1 judged");
+    assert!(
+        us_east.evidence.iter().any(|e| matches!(e, Evidence::Note { text }
+            if text.contains("enabled regions could not be read") && text.contains("default region"))),
+        "{:?}",
+        us_east.evidence
+    );
+    // With a listing, the trails are all known: no trail, bucket or key rule is ERROR.
+    assert!(
+        findings
+            .iter()
+            .filter(|f| f.status == E)
+            .all(|f| f.resource.id == "opt-in-regions"),
+        "{:?}",
+        findings
+            .iter()
+            .filter(|f| f.status == E)
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_requested_region_not_enabled_in_an_account_is_not_applicable_there() {
+    let inv = compliant_json(|inv| {
+        inv["collection"]["requested_regions"] = serde_json::json!(["us-east-1", "af-south-1"]);
+    });
+    let findings = run(&pack(), &inv);
+    let cape_town = statuses_of(&findings, "af-south-1");
+    assert_eq!(cape_town.get("CT-A03"), Some(&NA), "{cape_town:?}");
+}

@@ -19,8 +19,7 @@ pub use subjects::{
 };
 pub use unreachable::unreachable_accounts;
 
-use crate::finding::Resource;
-use crate::finding::{self, Evidence, Finding, Status};
+use crate::finding::{self, Evidence, Finding, Resource, Status};
 use crate::inventory::{Account, CollectError, Inventory, Timestamp};
 use crate::rules::{ParamValue, Rule, RuleSet, Scope};
 
