@@ -96,39 +96,18 @@ pub fn rules() -> Vec<Seed> {
     non_empty("rule", seeds)
 }
 
-/// A config using every section, beside the README's example and the diagnostics case.
-const FULL_CONFIG: &str = "\
-regions: [us-east-1, eu-west-1]
-org:
-  role_name: OrganizationAccountAccessRole
-  role_arn_template: \"arn:aws:iam::{account_id}:role/Audit\"
-  external_id: abc
-  accounts: [\"111111111111\", \"222222222222\"]
-  exclude_accounts: [\"333333333333\"]
-rules:
-  dirs: [./policies]
-  only: [CT-A01, CT-D06]
-  skip: [CT-B08]
-  no_builtin: false
-parameters:
-  CT-D06: { min_retention_days: 365 }
-  CT-D01: { log_archive_accounts: [\"222222222222\"] }
-gate: { fail_on: high, allow_errors: false, exit_zero: false }
-waivers: ./waivers.yaml
-";
-
 /// Config files.
 pub fn configs() -> Vec<Seed> {
     let mut seeds = doc_blocks(
         |b| b.contains("parameters:") && !b.contains("check:"),
         "trailguard.yaml",
     );
-    seeds.extend(seeds_under(&["tests/diagnostics/bad-parameter"], &["yaml"]));
+    // tests/fixtures/config has one using every section.
+    seeds.extend(seeds_under(
+        &["tests/diagnostics/bad-parameter", "tests/fixtures/config"],
+        &["yaml"],
+    ));
     seeds.retain(|s| s.name == "trailguard.yaml");
-    seeds.push(Seed {
-        name: "trailguard.yaml".into(),
-        text: FULL_CONFIG.into(),
-    });
     non_empty("config", seeds)
 }
 

@@ -4,6 +4,7 @@
 //! the real binary on hostile files under an address-space limit (`memory`). The coverage-guided
 //! targets for the same parsers are in `fuzz/` (cargo-fuzz).
 
+mod checks;
 mod corpus;
 mod memory;
 mod mutate;

@@ -1,23 +1,15 @@
-//! One property test per parser, on mutated real files and on arbitrary text: it never panics,
-//! and it answers Ok or a typed error whose location (when it gives one) is inside the file and
-//! whose rendering names the file. What the parser accepts goes on down the pipeline the way
-//! the CLI would use it (evaluation, waivers, diff, baseline), so a value that parses but breaks
-//! a later stage is found too.
-
-use std::path::Path;
-use std::sync::OnceLock;
+//! One property test per parser, on mutated real files and on arbitrary text, checking the
+//! properties of `checks`.
 
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use proptest::test_runner::RngSeed;
-use trailguard::baseline::{Baseline, ReportFile};
-use trailguard::finding::Finding;
-use trailguard::inventory::{Inventory, LoadError};
-use trailguard::rules::{Config, Problems, RuleSet};
-use trailguard::waivers::{Glob, Waivers};
-use trailguard::{diff, evaluate, rules};
+use trailguard::rules;
 
+use super::checks::{
+    check_config, check_glob, check_inventory, check_report, check_rule, check_waivers,
+};
 use super::corpus::{self, Seed};
 use super::mutate::{TOKENS, apply, edit_tree, mutation, tree_edit};
 
@@ -96,147 +88,6 @@ fn arbitrary() -> impl Strategy<Value = String> {
     ]
 }
 
-fn demo() -> &'static Inventory {
-    static DEMO: OnceLock<Inventory> = OnceLock::new();
-    DEMO.get_or_init(|| {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-inventory.json");
-        Inventory::load(&path).unwrap_or_else(|e| panic!("the demo inventory loads: {e}"))
-    })
-}
-
-fn builtin() -> &'static RuleSet {
-    static PACK: OnceLock<RuleSet> = OnceLock::new();
-    PACK.get_or_init(|| rules::load_builtin().unwrap_or_else(|e| panic!("the pack loads: {e}")))
-}
-
-/// The pack's findings on the demo organization: what waivers and baselines are matched to.
-fn demo_findings() -> &'static [Finding] {
-    static FINDINGS: OnceLock<Vec<Finding>> = OnceLock::new();
-    FINDINGS.get_or_init(|| evaluate::evaluate(builtin(), demo(), demo().collection.finished_at))
-}
-
-/// Lines as YAML and JSON count them: `\n`, `\r\n` and a lone `\r` each end one.
-fn line_count(text: &str) -> usize {
-    1 + text.replace("\r\n", "\n").matches(['\n', '\r']).count()
-}
-
-/// Every problem is in the file given, at a position inside it, and renders naming it.
-fn check_problems(origin: &str, text: &str, problems: &Problems) {
-    assert!(!problems.problems.is_empty(), "an error without a problem");
-    let lines = line_count(text);
-    for d in &problems.problems {
-        assert_eq!(d.file.name, origin, "{d}");
-        if let Some(p) = d.pos {
-            assert!(
-                p.line >= 1 && p.line <= lines,
-                "line {} of {lines}: {d}",
-                p.line
-            );
-            assert!(
-                p.offset <= text.len(),
-                "offset {} of {}: {d}",
-                p.offset,
-                text.len()
-            );
-        }
-        assert!(d.render(false).contains(origin), "{d}");
-    }
-    assert!(problems.render(false).contains("problem"));
-}
-
-fn check_rule(name: &str, text: &str) {
-    match rules::parse_str(name, text) {
-        Ok(rule) => {
-            // Accepted rules are run: on their own test cases and on the demo organization.
-            let _ = evaluate::run_tests(&rule);
-            let set = RuleSet::new(vec![rule]);
-            let _ = evaluate::evaluate(&set, demo(), demo().collection.finished_at);
-        }
-        Err(problems) => check_problems(name, text, &problems),
-    }
-}
-
-fn check_config(text: &str) {
-    let origin = "trailguard.yaml";
-    match Config::parse(origin, text, Path::new("/nonexistent/config-dir")) {
-        Ok(config) => {
-            // Overrides are checked against the pack's declared parameters.
-            let mut pack = builtin().clone();
-            if let Err(problems) = config.apply(&mut pack) {
-                assert!(!problems.problems.is_empty(), "an error without a problem");
-                let _ = problems.render(false);
-            }
-        }
-        Err(problems) => check_problems(origin, text, &problems),
-    }
-}
-
-fn check_waivers(text: &str) {
-    let origin = "waivers.yaml";
-    match Waivers::parse(origin, text) {
-        Ok(waivers) => {
-            let today = time::macros::date!(2026 - 06 - 01);
-            let _ = waivers.apply(demo_findings(), today);
-        }
-        Err(problems) => check_problems(origin, text, &problems),
-    }
-}
-
-fn check_inventory(text: &str) {
-    let origin = "inventory.json";
-    match Inventory::from_json(text, origin) {
-        Ok(inventory) => {
-            let now = inventory.collection.finished_at;
-            let _ = evaluate::evaluate(builtin(), &inventory, now);
-            // What `--save-inventory` writes, `check --inventory` must read back.
-            let again = Inventory::from_json(&inventory.to_json(), origin);
-            assert!(again.is_ok(), "a saved inventory is refused: {again:?}");
-        }
-        Err(e) => {
-            if let LoadError::Parse { line, .. } = &e {
-                let lines = line_count(text);
-                assert!(*line <= lines, "line {line} of {lines}: {e}");
-            }
-            assert!(e.to_string().starts_with(origin), "{e}");
-        }
-    }
-}
-
-fn check_report(text: &str) {
-    static OLD: OnceLock<ReportFile> = OnceLock::new();
-    let old = OLD.get_or_init(|| {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reports/old.json");
-        ReportFile::load(&path).unwrap_or_else(|e| panic!("the old report loads: {e}"))
-    });
-    let origin = "report.json";
-    match ReportFile::parse(origin, text) {
-        Ok(report) => {
-            // `diff OLD NEW` both ways, and `--baseline`.
-            for drift in [diff::compare(old, &report), diff::compare(&report, old)] {
-                let _ = diff::render_text(&drift, false);
-                assert!(diff::render_json(&drift).is_ok());
-            }
-            let _ = Baseline { report }.compare(demo_findings());
-        }
-        Err(e) => assert!(e.to_string().contains(origin), "{e}"),
-    }
-}
-
-/// A glob matches its own text (`*` and `?` match themselves too); without a wildcard it
-/// matches nothing else.
-fn check_glob(pattern: &str, text: &str) {
-    if let Ok(glob) = Glob::new(pattern) {
-        assert!(glob.matches(pattern), "`{pattern}` does not match itself");
-        if !glob.is_wildcard() {
-            assert_eq!(
-                glob.matches(text),
-                text == pattern,
-                "`{pattern}` vs `{text}`"
-            );
-        }
-    }
-}
-
 proptest! {
     #![proptest_config(config(256))]
 
@@ -279,4 +130,42 @@ proptest! {
         check_glob(&pattern, &text);
         check_glob(&pattern, &pattern);
     }
+}
+
+/// Mutations start from files each parser accepts, or they would only ever test rejection.
+#[test]
+fn every_corpus_has_files_its_parser_accepts() {
+    use std::path::Path;
+    use trailguard::baseline::ReportFile;
+    use trailguard::inventory::Inventory;
+    use trailguard::rules::Config;
+    use trailguard::waivers::Waivers;
+
+    let accepted = |seeds: Vec<corpus::Seed>, ok: &dyn Fn(&corpus::Seed) -> bool| {
+        seeds.iter().filter(|s| ok(s)).count()
+    };
+    let counts = [
+        accepted(corpus::rules(), &|s| {
+            rules::parse_str(&s.name, &s.text).is_ok()
+        }),
+        accepted(corpus::configs(), &|s| {
+            Config::parse(&s.name, &s.text, Path::new(".")).is_ok()
+        }),
+        accepted(corpus::waivers(), &|s| {
+            Waivers::parse(&s.name, &s.text).is_ok()
+        }),
+        accepted(corpus::inventories(), &|s| {
+            Inventory::from_json(&s.text, &s.name).is_ok()
+        }),
+        accepted(corpus::reports(), &|s| {
+            ReportFile::parse(&s.name, &s.text).is_ok()
+        }),
+    ];
+    // The pack's 28 rules; the full config; valid.yaml and the docs' example; 7 inventories;
+    // old.json and new.json.
+    assert!(counts[0] >= 28, "{counts:?}");
+    assert!(
+        counts[1] >= 1 && counts[2] >= 2 && counts[3] >= 7 && counts[4] >= 2,
+        "{counts:?}"
+    );
 }
