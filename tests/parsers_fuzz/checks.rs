@@ -42,12 +42,19 @@ fn line_count(text: &str) -> usize {
     1 + text.replace("\r\n", "\n").matches(['\n', '\r']).count()
 }
 
-/// Every problem is in the file given, at a position inside it, and renders naming it.
+/// Every problem is in the file given, at a position inside it — only a document with
+/// nothing in it has no node to point at — and renders naming it.
 fn check_problems(origin: &str, text: &str, problems: &Problems) {
     assert!(!problems.problems.is_empty(), "an error without a problem");
     let lines = line_count(text);
+    let empty =
+        matches!(rules::yaml::parse(text), Ok(node) if node.value == rules::yaml::Value::Null);
     for d in &problems.problems {
         assert_eq!(d.file.name, origin, "{d}");
+        assert!(
+            d.pos.is_some() || empty,
+            "a problem without a location: {d}"
+        );
         if let Some(p) = d.pos {
             assert!(
                 p.line >= 1 && p.line <= lines,
@@ -117,7 +124,7 @@ pub fn check_inventory(text: &str) {
         Err(e) => {
             if let LoadError::Parse { line, .. } = &e {
                 let lines = line_count(text);
-                assert!(*line <= lines, "line {line} of {lines}: {e}");
+                assert!(*line >= 1 && *line <= lines, "line {line} of {lines}: {e}");
             }
             assert!(e.to_string().starts_with(origin), "{e}");
         }
