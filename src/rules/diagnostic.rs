@@ -191,6 +191,13 @@ impl Diagnostic {
     }
 }
 
+/// How much of a long line a snippet shows either side of the problem, in bytes.
+const SNIPPET_WINDOW: usize = 240;
+
+/// The problem's line (of a long line, a window around the problem) as the snippet's source:
+/// the renderer walks all the source it is given, once per problem, so handing it the whole
+/// file made K problems in an N-byte file cost K × N (20,000 unknown keys in a 189 KB file:
+/// 75 s in a debug build).
 fn snippet<'a>(
     file: &'a SourceFile,
     pos: Pos,
@@ -205,15 +212,23 @@ fn snippet<'a>(
         i
     };
     let start = boundary(pos.offset);
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let mut end = boundary((start + pos.len).min(line_end)).max(start);
     if end == start && start < text.len() {
         end = start + text[start..].chars().next().map_or(1, char::len_utf8);
     }
-    Snippet::source(text)
+    let from = boundary(start.saturating_sub(SNIPPET_WINDOW)).max(line_start);
+    let to = boundary(end.saturating_add(SNIPPET_WINDOW).min(line_end)).max(end);
+    Snippet::source(&text[from..to])
+        .line_start(pos.line.max(1))
         .path(file.name.as_str())
         .fold(true)
-        .annotation(AnnotationKind::Primary.span(start..end).label(label))
+        .annotation(
+            AnnotationKind::Primary
+                .span(start - from..end - from)
+                .label(label),
+        )
 }
 
 impl fmt::Display for Diagnostic {
