@@ -212,14 +212,17 @@ fn snippet<'a>(
         i
     };
     let start = boundary(pos.offset);
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    // Line ends are looked for only within the window, so a long line is not scanned again
+    // for each of its problems either.
+    let from = boundary(start.saturating_sub(SNIPPET_WINDOW));
+    let from = text[from..start].rfind('\n').map_or(from, |i| from + i + 1);
+    let limit = boundary(start.saturating_add(pos.len).saturating_add(SNIPPET_WINDOW));
+    let line_end = text[start..limit].find('\n').map_or(limit, |i| start + i);
     let mut end = boundary((start + pos.len).min(line_end)).max(start);
     if end == start && start < text.len() {
         end = start + text[start..].chars().next().map_or(1, char::len_utf8);
     }
-    let from = boundary(start.saturating_sub(SNIPPET_WINDOW)).max(line_start);
-    let to = boundary(end.saturating_add(SNIPPET_WINDOW).min(line_end)).max(end);
+    let to = line_end.max(end);
     Snippet::source(&text[from..to])
         .line_start(pos.line.max(1))
         .path(file.name.as_str())
