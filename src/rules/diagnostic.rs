@@ -246,6 +246,13 @@ impl Diagnostic {
     }
 }
 
+/// How much of a long line a snippet shows either side of the problem, in bytes.
+const SNIPPET_WINDOW: usize = 240;
+
+/// The problem's line (of a long line, a window around the problem) as the snippet's source:
+/// the renderer walks all the source it is given, once per problem, so handing it the whole
+/// file made K problems in an N-byte file cost K × N (20,000 unknown keys in a 189 KB file:
+/// 75 s in a debug build).
 fn snippet<'a>(
     file: &'a SourceFile,
     pos: Pos,
@@ -260,15 +267,26 @@ fn snippet<'a>(
         i
     };
     let start = boundary(pos.offset);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    // Line ends are looked for only within the window, so a long line is not scanned again
+    // for each of its problems either.
+    let from = boundary(start.saturating_sub(SNIPPET_WINDOW));
+    let from = text[from..start].rfind('\n').map_or(from, |i| from + i + 1);
+    let limit = boundary(start.saturating_add(pos.len).saturating_add(SNIPPET_WINDOW));
+    let line_end = text[start..limit].find('\n').map_or(limit, |i| start + i);
     let mut end = boundary((start + pos.len).min(line_end)).max(start);
     if end == start && start < text.len() {
         end = start + text[start..].chars().next().map_or(1, char::len_utf8);
     }
-    Snippet::source(text)
+    let to = line_end.max(end);
+    Snippet::source(&text[from..to])
+        .line_start(pos.line.max(1))
         .path(file.name.as_str())
         .fold(true)
-        .annotation(AnnotationKind::Primary.span(start..end).label(label))
+        .annotation(
+            AnnotationKind::Primary
+                .span(start - from..end - from)
+                .label(label),
+        )
 }
 
 impl fmt::Display for Diagnostic {

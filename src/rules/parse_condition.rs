@@ -71,6 +71,16 @@ pub fn parse(node: &Node, here: &FieldType, ctx: &mut Ctx<'_>) -> Option<Conditi
     if !valid {
         return None;
     }
+    if entries.is_empty() {
+        // `check: {}`: found by fuzzing, it used to index past the end below.
+        ctx.report(
+            ProblemKind::InvalidValue,
+            node.pos,
+            "a condition cannot be empty",
+        )
+        .help = Some("write `{ path: PATH, equals: VALUE }`, `{ all: [...] }`, `{ any: [...] }`, `{ not: ... }` or a quantifier".into());
+        return None;
+    }
     if entries.len() != 1 {
         let (key, _) = &entries[1];
         ctx.report(

@@ -1,0 +1,5 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    trailguard_fuzz::check_waivers(&trailguard_fuzz::text(data));
+});
