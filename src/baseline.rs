@@ -10,12 +10,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::files::read::{InputKind, ReadError, read_text};
-use crate::finding::{Finding, Resource, Status};
+use crate::finding::{Finding, Resource};
 use crate::json_error::{self, TextPos};
-use crate::rules::Severity;
+use crate::vocabulary::{Severity, Status};
 
 /// The report schema family this trailguard reads.
 pub const REPORT_SCHEMA: &str = "trailguard.report";
@@ -58,12 +59,15 @@ pub enum ReportFileError {
     },
 }
 
-/// One finding as a report recorded it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One finding as a report recorded it: the report's own types, read leniently (a missing
+/// `title` or `message` is empty, a missing `partition` is `aws`), with the waiver reduced to
+/// whether there was one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordedFinding {
     /// The rule id.
     pub rule_id: String,
     /// The rule title.
+    #[serde(default)]
     pub title: String,
     /// The severity.
     pub severity: Severity,
@@ -72,17 +76,24 @@ pub struct RecordedFinding {
     /// The resource.
     pub resource: Resource,
     /// The one-line message.
+    #[serde(default)]
     pub message: String,
     /// The identity findings are matched by.
     pub fingerprint: String,
-    /// Whether a waiver covered it.
+    /// Whether a waiver covered it (a `waiver` that is present and not `null`).
+    #[serde(rename(deserialize = "waiver"), default, deserialize_with = "present")]
     pub waived: bool,
+}
+
+/// Whether an optional value is there and not `null`, whatever its shape.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Option::<serde::de::IgnoredAny>::deserialize(d).map(|v| v.is_some())
 }
 
 impl RecordedFinding {
     /// Whether the status is FAIL or ERROR.
     pub fn is_problem(&self) -> bool {
-        is_problem(self.status)
+        self.status.is_problem()
     }
 }
 
@@ -108,7 +119,7 @@ struct RawHead {
 struct RawReport {
     #[serde(default)]
     rules: Option<Vec<RawRule>>,
-    findings: Vec<RawFinding>,
+    findings: Vec<RecordedFinding>,
 }
 
 #[derive(Deserialize)]
@@ -116,53 +127,6 @@ struct RawReport {
 enum RawRule {
     Id(String),
     Info { id: String },
-}
-
-#[derive(Deserialize)]
-struct RawFinding {
-    rule_id: String,
-    #[serde(default)]
-    title: String,
-    #[serde(deserialize_with = "severity")]
-    severity: Severity,
-    #[serde(deserialize_with = "status")]
-    status: Status,
-    resource: RawResource,
-    #[serde(default)]
-    message: String,
-    fingerprint: String,
-    #[serde(default)]
-    waiver: Option<serde_json::Value>,
-}
-
-#[derive(Deserialize)]
-struct RawResource {
-    account_id: String,
-    #[serde(default)]
-    region: Option<String>,
-    #[serde(rename = "type")]
-    resource_type: String,
-    id: String,
-    #[serde(default)]
-    arn: Option<String>,
-    #[serde(default = "default_partition")]
-    partition: String,
-}
-
-fn default_partition() -> String {
-    "aws".to_owned()
-}
-
-// Checked while parsing, so serde_json locates an unknown value at its line and column.
-fn severity<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Severity, D::Error> {
-    let text = String::deserialize(d)?;
-    Severity::parse(&text)
-        .ok_or_else(|| serde::de::Error::custom(format!("unknown severity `{text}`")))
-}
-
-fn status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Status, D::Error> {
-    let text = String::deserialize(d)?;
-    parse_status(&text).ok_or_else(|| serde::de::Error::custom(format!("unknown status `{text}`")))
 }
 
 impl ReportFile {
@@ -208,27 +172,7 @@ impl ReportFile {
         };
         check_schema(name, &schema, schema_at)?;
         let raw: RawReport = serde_json::from_str(text).map_err(from_serde)?;
-        let findings = raw
-            .findings
-            .into_iter()
-            .map(|f| RecordedFinding {
-                title: f.title,
-                severity: f.severity,
-                status: f.status,
-                resource: Resource {
-                    account_id: f.resource.account_id,
-                    region: f.resource.region,
-                    resource_type: f.resource.resource_type,
-                    id: f.resource.id,
-                    arn: f.resource.arn,
-                    partition: f.resource.partition,
-                },
-                message: f.message,
-                fingerprint: f.fingerprint,
-                waived: f.waiver.is_some_and(|w| !w.is_null()),
-                rule_id: f.rule_id,
-            })
-            .collect::<Vec<_>>();
+        let findings = raw.findings;
         let rules: BTreeSet<String> = match raw.rules {
             Some(rules) => rules
                 .into_iter()
@@ -292,34 +236,26 @@ fn check_schema(path: &str, schema: &str, at: impl Fn() -> TextPos) -> Result<()
     }
 }
 
-/// Parses a status as reports write it.
-pub fn parse_status(text: &str) -> Option<Status> {
-    match text {
-        "PASS" => Some(Status::Pass),
-        "FAIL" => Some(Status::Fail),
-        "ERROR" => Some(Status::Error),
-        "NOT_APPLICABLE" => Some(Status::NotApplicable),
-        _ => None,
-    }
-}
-
-fn is_problem(status: Status) -> bool {
-    matches!(status, Status::Fail | Status::Error)
-}
-
-/// A FAIL / ERROR finding's state against the baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// A FAIL / ERROR finding's state against the baseline. The `schemars` descriptions are the
+/// published text of `report-v1.schema.json`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
+#[schemars(description = "A finding's state against the baseline report.")]
 pub enum BaselineState {
     /// FAIL or ERROR now, but not in the baseline (absent, PASS or NOT_APPLICABLE there): a
     /// regression.
+    #[schemars(description = "Not in the baseline (or not failing there): a regression.")]
     New,
     /// FAIL or ERROR in the baseline and still (a FAIL that became an ERROR stays unchanged).
+    #[schemars(description = "In the baseline with the same status.")]
     Unchanged,
 }
 
-/// A finding that was FAIL or ERROR in the baseline and no longer is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A FAIL or ERROR finding of the baseline report that this run no longer has (fixed, or its
+/// resource or rule is gone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ResolvedFinding {
     /// The rule id.
     pub rule_id: String,
@@ -332,10 +268,28 @@ pub struct ResolvedFinding {
     /// The fingerprint.
     pub fingerprint: String,
     /// The status in the baseline (FAIL or ERROR).
+    #[schemars(description = "The status in the baseline.")]
     pub previous_status: Status,
     /// The status now (PASS or NOT_APPLICABLE), or `None` when the finding is gone (resource
     /// deleted, rule no longer run).
+    #[serde(default)]
+    #[schemars(
+        description = "The status now (PASS or NOT_APPLICABLE); `null` when the finding is gone."
+    )]
     pub current_status: Option<Status>,
+}
+
+impl ResolvedFinding {
+    /// The order reports list resolved findings in: (rule id, account, region, resource id),
+    /// as findings.
+    pub fn sort_key(&self) -> (&str, &str, &str, &str) {
+        (
+            &self.rule_id,
+            &self.resource.account_id,
+            self.resource.region.as_deref().unwrap_or(""),
+            &self.resource.id,
+        )
+    }
 }
 
 /// What comparing a run with its baseline found.
@@ -379,13 +333,13 @@ impl Baseline {
         let mut now: BTreeMap<&str, Status> = BTreeMap::new();
         for f in findings {
             let slot = now.entry(f.fingerprint.as_str()).or_insert(f.status);
-            if is_problem(f.status) {
+            if f.status.is_problem() {
                 *slot = f.status;
             }
         }
         let mut outcome = BaselineOutcome::default();
         for (fp, status) in &now {
-            if !is_problem(*status) {
+            if !status.is_problem() {
                 continue;
             }
             let was = before.get(fp).is_some_and(|b| b.is_problem());
@@ -398,7 +352,7 @@ impl Baseline {
         }
         for (fp, b) in before {
             let current = now.get(fp).copied();
-            if b.is_problem() && !current.is_some_and(is_problem) {
+            if b.is_problem() && !current.is_some_and(Status::is_problem) {
                 outcome.resolved.push(ResolvedFinding {
                     rule_id: b.rule_id.clone(),
                     title: b.title.clone(),
@@ -410,17 +364,9 @@ impl Baseline {
                 });
             }
         }
-        outcome.resolved.sort_by(|a, b| {
-            let key = |r: &ResolvedFinding| {
-                (
-                    r.rule_id.clone(),
-                    r.resource.account_id.clone(),
-                    r.resource.region.clone().unwrap_or_default(),
-                    r.resource.id.clone(),
-                )
-            };
-            key(a).cmp(&key(b))
-        });
+        outcome
+            .resolved
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         outcome
     }
 }

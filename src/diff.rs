@@ -9,8 +9,8 @@ use owo_colors::OwoColorize;
 use serde::Serialize;
 
 use crate::baseline::{RecordedFinding, ReportFile};
-use crate::finding::{Resource, Status};
-use crate::rules::Severity;
+use crate::finding::Resource;
+use crate::vocabulary::{ResourceType, Severity, Status};
 
 /// The `schema` of `diff --output json`.
 pub const DIFF_SCHEMA: &str = "trailguard.diff/v1";
@@ -246,13 +246,13 @@ fn resource_label(r: &Resource) -> String {
         Some(region) => format!("account {}, {region}", r.account_id),
         None => format!("account {}", r.account_id),
     };
-    let kind = match r.resource_type.as_str() {
-        "AWS::::Account" => return format!("account {}", r.account_id),
-        "AWS::::Region" => return format!("region {} (account {})", r.id, r.account_id),
-        "AWS::CloudTrail::Trail" => "trail",
-        "AWS::S3::Bucket" => "bucket",
-        "AWS::KMS::Key" => "key",
-        other => other,
+    let kind = match &r.resource_type {
+        ResourceType::Account => return format!("account {}", r.account_id),
+        ResourceType::Region => return format!("region {} (account {})", r.id, r.account_id),
+        ResourceType::Trail => "trail",
+        ResourceType::Bucket => "bucket",
+        ResourceType::Key => "key",
+        other @ (ResourceType::Organization | ResourceType::Other(_)) => other.as_str(),
     };
     format!("{kind} {} ({place})", r.id)
 }

@@ -3,83 +3,56 @@
 //! Plain serde data with no presentation in it, so that the text listing, the JSON output and
 //! the later report formats (SARIF, JUnit, Markdown) all render the same values.
 
-use std::fmt;
+use std::cmp::Ordering;
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
-use crate::rules::Severity;
-
-/// The verdict of one rule on one resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Status {
-    /// The data needed could not be read (or a rule could not be evaluated). Never a silent pass.
-    Error,
-    /// The pass condition does not hold.
-    Fail,
-    /// The pass condition holds.
-    Pass,
-    /// The rule does not apply to this resource (`when` false, an empty list with
-    /// `if_empty: not_applicable`, an organization trail evaluated in its owner account).
-    NotApplicable,
-}
-
-impl Status {
-    /// The name in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pass => "PASS",
-            Status::Fail => "FAIL",
-            Status::Error => "ERROR",
-            Status::NotApplicable => "NOT_APPLICABLE",
-        }
-    }
-
-    /// Parses the lower-case name used in rule test cases (`pass`, `not_applicable`, …).
-    pub fn parse_lower(text: &str) -> Option<Status> {
-        match text {
-            "pass" => Some(Status::Pass),
-            "fail" => Some(Status::Fail),
-            "error" => Some(Status::Error),
-            "not_applicable" => Some(Status::NotApplicable),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use crate::vocabulary::{ResourceType, Severity};
+pub use crate::vocabulary::{Status, fingerprint};
 
 /// What a finding is about.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+///
+/// Read back from reports (`--baseline`, `diff`) as leniently as reports are written within
+/// `v1`: a report without `partition` is read as `aws`. The `schemars` descriptions are the
+/// published text of `report-v1.schema.json`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[schemars(description = "[`Resource`] as the report reads and describes it.")]
 pub struct Resource {
     /// The audited account.
     pub account_id: String,
     /// The region, for regional resources.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `AWS::::Account`, `AWS::::Region`, `AWS::CloudTrail::Trail`, `AWS::S3::Bucket`, `AWS::KMS::Key`.
     #[serde(rename = "type")]
-    pub resource_type: String,
+    #[schemars(with = "String")]
+    pub resource_type: ResourceType,
     /// The account id, region name, trail ARN, bucket name or key id.
     pub id: String,
     /// The ARN, when the resource has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
     /// The partition.
+    #[serde(default = "aws_partition")]
+    #[schemars(!default)]
     pub partition: String,
 }
 
+/// The partition of a resource whose report did not record one.
+fn aws_partition() -> String {
+    "aws".to_owned()
+}
+
 /// One piece of evidence: why the verdict is what it is.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[schemars(description = "[`Evidence`] as the report reads and describes it.")]
 pub enum Evidence {
     /// A leaf: the value found and what was expected.
     Leaf {
         /// The path, prefixed with the element inside quantifiers (`trails[arn…].status.is_logging`).
+        #[schemars(description = "The path, prefixed with the element inside quantifiers.")]
         path: String,
         /// The expectation, e.g. `equals true`.
         expected: String,
@@ -101,7 +74,7 @@ pub enum Evidence {
         /// Elements for which it could not be decided.
         unknown: Vec<String>,
         /// How an empty list was judged, when it was empty.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         if_empty: Option<String>,
     },
     /// A read that failed, so the data is unknown.
@@ -113,10 +86,10 @@ pub enum Evidence {
         /// The classification (`access_denied`, `method_not_allowed`, …).
         error_kind: String,
         /// The AWS error code.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         code: Option<String>,
         /// The AWS error message.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         message: Option<String>,
     },
     /// A note, e.g. why a trail is not applicable.
@@ -159,49 +132,19 @@ impl Finding {
     }
 }
 
-/// FNV-1a 64-bit: tiny, std-only, and the same on every platform and run.
-pub fn fingerprint(
-    rule_id: &str,
-    account: &str,
-    region: Option<&str>,
-    resource_id: &str,
-) -> String {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut hash = OFFSET;
-    for part in [rule_id, account, region.unwrap_or(""), resource_id] {
-        for byte in part.bytes().chain(std::iter::once(0x1f)) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(PRIME);
-        }
-    }
-    format!("{hash:016x}")
+/// The order of findings in every report: by [`Finding::sort_key`], then by status.
+pub fn order(a: &Finding, b: &Finding) -> Ordering {
+    a.sort_key()
+        .cmp(&b.sort_key())
+        .then(a.status.cmp(&b.status))
 }
 
-/// Sorts findings deterministically.
+/// Sorts findings into report [`order`].
 pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        a.sort_key()
-            .cmp(&b.sort_key())
-            .then(a.status.cmp(&b.status))
-    });
+    findings.sort_by(order);
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fingerprint_is_stable() {
-        // Pinned value: a change here changes every report's fingerprints.
-        assert_eq!(
-            fingerprint("CT-A01", "111111111111", None, "111111111111"),
-            fingerprint("CT-A01", "111111111111", None, "111111111111")
-        );
-        assert_ne!(
-            fingerprint("CT-A01", "1", Some("a"), "b"),
-            fingerprint("CT-A01", "1", Some("ab"), "")
-        );
-        assert_eq!(fingerprint("", "", None, ""), "8706f12ebf36a791");
-    }
+/// Whether findings are in report [`order`].
+pub fn is_sorted(findings: &[Finding]) -> bool {
+    findings.is_sorted_by(|a, b| order(a, b).is_le())
 }

@@ -10,9 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::finding::{Finding, Status};
+use crate::finding::Finding;
 use crate::rules::diagnostic::did_you_mean;
 use crate::rules::{FRAMEWORKS, RuleSet};
+use crate::vocabulary::Status;
 
 /// A framework id outside the registry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -179,8 +180,9 @@ fn control_order(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Resource, fingerprint};
-    use crate::rules::{Severity, parse_str};
+    use crate::finding::Resource;
+    use crate::rules::parse_str;
+    use crate::vocabulary::{Severity, fingerprint};
 
     fn rule(id: &str, frameworks: &str) -> crate::rules::Rule {
         let text = format!(

@@ -16,8 +16,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::finding::{Evidence, Finding, Status};
-use crate::rules::Severity;
+use crate::finding::{Evidence, Finding};
+use crate::vocabulary::{Severity, Status};
 
 /// Exit status when the gate passes.
 pub const PASSED: u8 = 0;
@@ -311,7 +311,8 @@ fn rule_list(rules: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Resource, fingerprint};
+    use crate::finding::Resource;
+    use crate::vocabulary::fingerprint;
 
     fn finding(rule: &str, severity: Severity, status: Status, id: &str) -> Finding {
         Finding {

@@ -22,4 +22,5 @@ pub mod json_error;
 mod parallel;
 pub mod report;
 pub mod rules;
+pub mod vocabulary;
 pub mod waivers;

@@ -11,9 +11,10 @@
 //! needs every trail is ERROR: the three-valued quantifiers decide it per rule.
 
 use super::{Verdict, error_evidence, finding};
-use crate::finding::{Evidence, Finding, Resource, Status};
+use crate::finding::{Evidence, Finding, Resource};
 use crate::inventory::{Account, CollectError, Inventory, TrailGap};
-use crate::rules::{Rule, Scope};
+use crate::rules::Rule;
+use crate::vocabulary::{ResourceType, Scope, Status};
 
 /// The resource id of the opt-in regions that could not be listed.
 pub const UNLISTED_REGIONS: &str = "opt-in-regions";
@@ -40,7 +41,7 @@ pub fn gap_findings(
             if let Some(error) = account.enabled_regions.error()
                 && inventory.collection.requested_regions.is_empty()
             {
-                let resource = account_resource(account, "AWS::::Region", UNLISTED_REGIONS);
+                let resource = account_resource(account, ResourceType::Region, UNLISTED_REGIONS);
                 let verdict = unknown(
                     "regions",
                     error,
@@ -69,7 +70,7 @@ fn disabled_requested_regions(
         if enabled.contains(region) {
             continue;
         }
-        let mut resource = account_resource(account, "AWS::::Region", region.as_str());
+        let mut resource = account_resource(account, ResourceType::Region, region.as_str());
         resource.region = Some(region.to_string());
         let text = format!("{region} is not enabled in account {}", account.account_id);
         let verdict = Verdict {
@@ -98,7 +99,7 @@ fn gap_verdict(scope: Scope, account: &Account, gap: &TrailGap) -> (Resource, Ve
         TrailGap::Trail {
             arn, home_region, ..
         } => {
-            let mut resource = account_resource(account, "AWS::CloudTrail::Trail", arn.as_str());
+            let mut resource = account_resource(account, ResourceType::Trail, arn.as_str());
             resource.region = Some(home_region.to_string());
             resource.arn = Some(arn.to_string());
             let owner = arn.account().filter(|o| *o != account.account_id.as_str());
@@ -116,12 +117,12 @@ fn gap_verdict(scope: Scope, account: &Account, gap: &TrailGap) -> (Resource, Ve
             (resource, verdict)
         }
         TrailGap::Region { region, .. } => {
-            let mut resource = account_resource(account, "AWS::::Region", region.as_str());
+            let mut resource = account_resource(account, ResourceType::Region, region.as_str());
             resource.region = Some(region.to_string());
             (resource, unknown("trails", gap.error(), why))
         }
         TrailGap::UnlistedRegions { .. } => {
-            let resource = account_resource(account, "AWS::::Region", UNLISTED_REGIONS);
+            let resource = account_resource(account, ResourceType::Region, UNLISTED_REGIONS);
             (resource, unknown("trails", gap.error(), why))
         }
     }
@@ -136,11 +137,11 @@ fn unknown(path: &str, error: &CollectError, why: String) -> Verdict {
     }
 }
 
-fn account_resource(account: &Account, resource_type: &str, id: &str) -> Resource {
+fn account_resource(account: &Account, resource_type: ResourceType, id: &str) -> Resource {
     Resource {
         account_id: account.account_id.to_string(),
         region: None,
-        resource_type: resource_type.to_owned(),
+        resource_type,
         id: id.to_owned(),
         arn: None,
         partition: account.partition.to_string(),

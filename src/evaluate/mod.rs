@@ -19,9 +19,10 @@ pub use subjects::{
 };
 pub use unreachable::unreachable_accounts;
 
-use crate::finding::{self, Evidence, Finding, Resource, Status};
+use crate::finding::{self, Evidence, Finding, Resource};
 use crate::inventory::{Account, CollectError, Inventory, Timestamp};
-use crate::rules::{ParamValue, Rule, RuleSet, Scope};
+use crate::rules::{ParamValue, Rule, RuleSet};
+use crate::vocabulary::{Scope, Status, fingerprint};
 
 /// The verdict of one rule on one subject.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,7 +108,7 @@ fn judge_subjects(
 /// The finding of a rule's verdict on a resource.
 fn finding(rule: &Rule, resource: &Resource, verdict: Verdict) -> Finding {
     Finding {
-        fingerprint: finding::fingerprint(
+        fingerprint: fingerprint(
             &rule.id,
             &resource.account_id,
             resource.region.as_deref(),

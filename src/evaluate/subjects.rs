@@ -7,11 +7,11 @@ use crate::finding::{Evidence, Resource};
 use crate::inventory::{
     Account, CollectError, Collected, Inventory, Organization, Region, Trail, TrailGap,
 };
-use crate::rules::Scope;
 use crate::rules::view::{
     AccountRef, AccountSubject, BucketSubject, KeySubject, OrganizationSubject, TrailSubject,
     TrailView,
 };
+use crate::vocabulary::{ResourceType, Scope};
 
 /// One subject to evaluate a rule on.
 #[derive(Debug, Clone)]
@@ -68,14 +68,14 @@ fn mark_partial(value: &mut Value, key: &str, error: Option<&CollectError>) {
 fn resource(
     account: &Account,
     region: Option<String>,
-    resource_type: &str,
+    resource_type: ResourceType,
     id: String,
     arn: Option<String>,
 ) -> Resource {
     Resource {
         account_id: account.account_id.to_string(),
         region,
-        resource_type: resource_type.to_owned(),
+        resource_type,
         id,
         arn,
         partition: account.partition.to_string(),
@@ -119,7 +119,7 @@ pub fn subjects_with(
             mark_partial(&mut value, "regions", account.enabled_regions.error());
             let id = account.account_id.to_string();
             vec![Subject {
-                resource: resource(account, None, "AWS::::Account", id, None),
+                resource: resource(account, None, ResourceType::Account, id, None),
                 value,
                 notes: Vec::new(),
             }]
@@ -158,7 +158,7 @@ pub fn subjects_with(
                         resource: resource(
                             account,
                             Some(region.clone()),
-                            "AWS::::Region",
+                            ResourceType::Region,
                             region,
                             None,
                         ),
@@ -180,7 +180,7 @@ pub fn subjects_with(
                     resource: resource(
                         account,
                         Some(t.home_region.to_string()),
-                        "AWS::CloudTrail::Trail",
+                        ResourceType::Trail,
                         t.arn.to_string(),
                         Some(t.arn.to_string()),
                     ),
@@ -210,7 +210,7 @@ pub fn subjects_with(
                     resource: resource(
                         account,
                         region,
-                        "AWS::S3::Bucket",
+                        ResourceType::Bucket,
                         b.name.clone(),
                         Some(arn),
                     ),
@@ -246,7 +246,7 @@ pub fn subjects_with(
                     resource: resource(
                         account,
                         Some(k.region.to_string()),
-                        "AWS::KMS::Key",
+                        ResourceType::Key,
                         k.key_id.clone(),
                         arn,
                     ),
@@ -427,7 +427,7 @@ fn org_subject(
     let mut resource = resource(
         account,
         None,
-        "AWS::Organizations::Organization",
+        ResourceType::Organization,
         id.to_owned(),
         arn,
     );

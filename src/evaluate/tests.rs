@@ -3,8 +3,8 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::finding::Status::{self, *};
 use crate::rules::{self, DEFAULT_TEST_NOW};
+use crate::vocabulary::Status::{self, *};
 
 fn rule(scope: &str, params: &str, check: &str) -> Rule {
     let text = format!(

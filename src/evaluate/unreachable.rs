@@ -3,9 +3,10 @@
 //! passes an account nobody could read and none of its verdicts silently vanishes.
 
 use super::{Verdict, error_evidence, finding};
-use crate::finding::{Finding, Resource, Status};
+use crate::finding::{Finding, Resource};
 use crate::inventory::Inventory;
-use crate::rules::{RuleSet, Scope};
+use crate::rules::RuleSet;
+use crate::vocabulary::{ResourceType, Scope, Status};
 
 /// ERROR findings for each in-scope organization account that could not be collected: one per
 /// rule of the account, region, trail, bucket and key scopes, about the account. (The
@@ -27,7 +28,7 @@ pub fn unreachable_accounts(rules: &RuleSet, inventory: &Inventory) -> Vec<Findi
         let resource = Resource {
             account_id: id.clone(),
             region: None,
-            resource_type: "AWS::::Account".to_owned(),
+            resource_type: ResourceType::Account,
             id,
             arn: None,
             partition: partition.clone(),

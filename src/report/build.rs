@@ -4,26 +4,31 @@ use std::collections::BTreeSet;
 
 use super::model::{
     BaselineState, ControlCoverage, FrameworkCoverage, RemediationInfo, Report, ReportFinding,
-    ReportInput, ResolvedFinding, RuleInfo, RulePack, RuleSource, SCHEMA, Summary, Tool,
+    ReportInput, RuleInfo, RulePack, RuleSource, SCHEMA, Summary, Tool,
 };
-use crate::finding::{self, Finding, Status};
+use crate::finding::{self, Finding};
 use crate::frameworks::{self, ControlState};
 use crate::rules::{Rule, RuleSet};
+use crate::vocabulary::{Fnv1a64, Status};
 
 impl Report {
     /// Builds the report: attaches compliance mappings and annotations to each finding,
-    /// completes the run scope from the inventory, counts, and sorts everything.
+    /// completes the run scope from the inventory, and counts. Findings keep the order they
+    /// come in (evaluation sorts them, once).
     pub fn build(input: ReportInput<'_>) -> Report {
         let ReportInput {
             rules,
-            mut findings,
+            findings,
             inventory,
             collection_errors,
             mut run,
             annotations,
             gate,
         } = input;
-        finding::sort(&mut findings);
+        debug_assert!(
+            finding::is_sorted(&findings),
+            "findings come sorted from evaluation"
+        );
         let waived: BTreeSet<String> = annotations.waivers.keys().cloned().collect();
         let frameworks = coverage(rules, &findings, &waived, run.framework.as_deref());
         let findings: Vec<ReportFinding> = findings
@@ -67,18 +72,7 @@ impl Report {
         run.accounts = accounts.into_iter().collect();
         run.regions = regions.into_iter().collect();
 
-        let mut resolved = annotations.resolved;
-        resolved.sort_by(|a, b| {
-            let key = |r: &ResolvedFinding| {
-                (
-                    r.rule_id.clone(),
-                    r.resource.account_id.clone(),
-                    r.resource.region.clone().unwrap_or_default(),
-                    r.resource.id.clone(),
-                )
-            };
-            key(a).cmp(&key(b))
-        });
+        let resolved = annotations.resolved;
         let mut waivers = annotations.waiver_report;
         for list in [
             &mut waivers.applied,
@@ -197,18 +191,12 @@ fn id_line(rule: &Rule) -> usize {
 
 /// FNV-1a 64 over every rule's id, file name and text, in id order.
 fn digest(rules: &RuleSet) -> String {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut hash = OFFSET;
-    for rule in rules.iter() {
-        for part in [&rule.id, &rule.source.name, &rule.source.text] {
-            for byte in part.bytes().chain(std::iter::once(0x1f)) {
-                hash ^= u64::from(byte);
-                hash = hash.wrapping_mul(PRIME);
-            }
-        }
-    }
-    format!("fnv1a64:{hash:016x}")
+    let hash = rules.iter().fold(Fnv1a64::new(), |hash, rule| {
+        hash.part(&rule.id)
+            .part(&rule.source.name)
+            .part(&rule.source.text)
+    });
+    format!("fnv1a64:{}", hash.hex())
 }
 
 /// Per-framework control status, folded by [`frameworks::control_status`] (the one place

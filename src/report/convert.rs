@@ -1,11 +1,8 @@
 //! From the outcomes of the gate, waiver and baseline stages to the report's plain types, so
 //! that wiring a run is `Annotations::from_outcomes(..)` and `GateSummary::from_decision(..)`.
 
-use super::model::{
-    Annotations, AppliedWaiver, BaselineState, GateSummary, ResolvedFinding, WaiverEntry,
-    WaiverReport,
-};
-use crate::baseline::{self, BaselineOutcome};
+use super::model::{Annotations, AppliedWaiver, GateSummary, WaiverEntry, WaiverReport};
+use crate::baseline::BaselineOutcome;
 use crate::gate::{GateDecision, GatePolicy};
 use crate::waivers::{self, WaiverNotice, WaiverOutcome};
 
@@ -40,12 +37,8 @@ impl Annotations {
             a.waiver_report = WaiverReport::from(w);
         }
         if let Some(b) = baseline {
-            a.baseline = b
-                .state
-                .iter()
-                .map(|(fp, s)| (fp.clone(), BaselineState::from(*s)))
-                .collect();
-            a.resolved = b.resolved.iter().map(ResolvedFinding::from).collect();
+            a.baseline = b.state.clone();
+            a.resolved = b.resolved.clone();
         }
         a
     }
@@ -85,29 +78,6 @@ impl From<&WaiverOutcome> for WaiverReport {
             applied: list(&o.used),
             expired: list(&o.expired),
             unused: list(&o.unused),
-        }
-    }
-}
-
-impl From<baseline::BaselineState> for BaselineState {
-    fn from(s: baseline::BaselineState) -> BaselineState {
-        match s {
-            baseline::BaselineState::New => BaselineState::New,
-            baseline::BaselineState::Unchanged => BaselineState::Unchanged,
-        }
-    }
-}
-
-impl From<&baseline::ResolvedFinding> for ResolvedFinding {
-    fn from(r: &baseline::ResolvedFinding) -> ResolvedFinding {
-        ResolvedFinding {
-            rule_id: r.rule_id.clone(),
-            title: r.title.clone(),
-            severity: r.severity,
-            resource: r.resource.clone(),
-            fingerprint: r.fingerprint.clone(),
-            previous_status: r.previous_status,
-            current_status: r.current_status,
         }
     }
 }

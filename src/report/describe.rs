@@ -1,18 +1,20 @@
 //! Words shared by the human-facing formats: resource labels and evidence lines.
 
 use super::{BaselineState, GateSummary, ReportFinding};
-use crate::finding::{Evidence, Resource, Status};
-use crate::rules::Severity;
+use crate::finding::{Evidence, Resource};
+use crate::vocabulary::{ResourceType, Severity, Status};
 
 /// `trail arn:…`, `bucket logs (account 1234…)`, `region eu-west-1 (account 1234…)`.
 pub fn resource_label(r: &Resource) -> String {
-    match r.resource_type.as_str() {
-        "AWS::::Account" => format!("account {}", r.account_id),
-        "AWS::::Region" => format!("region {} (account {})", r.id, r.account_id),
-        "AWS::CloudTrail::Trail" => format!("trail {}", r.arn.as_deref().unwrap_or(&r.id)),
-        "AWS::S3::Bucket" => format!("bucket {} (account {})", r.id, r.account_id),
-        "AWS::KMS::Key" => format!("key {} (account {})", r.id, r.account_id),
-        other => format!("{other} {} (account {})", r.id, r.account_id),
+    match &r.resource_type {
+        ResourceType::Account => format!("account {}", r.account_id),
+        ResourceType::Region => format!("region {} (account {})", r.id, r.account_id),
+        ResourceType::Trail => format!("trail {}", r.arn.as_deref().unwrap_or(&r.id)),
+        ResourceType::Bucket => format!("bucket {} (account {})", r.id, r.account_id),
+        ResourceType::Key => format!("key {} (account {})", r.id, r.account_id),
+        other @ (ResourceType::Organization | ResourceType::Other(_)) => {
+            format!("{other} {} (account {})", r.id, r.account_id)
+        }
     }
 }
 

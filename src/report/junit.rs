@@ -12,7 +12,8 @@ use std::io::{self, Write};
 
 use super::describe::{error_reason, evidence_lines, resource_label};
 use super::{Report, ReportFinding};
-use crate::finding::{Evidence, Status};
+use crate::finding::Evidence;
+use crate::vocabulary::{ResourceType, Status};
 
 /// Writes the JUnit XML document.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -131,7 +132,7 @@ fn case(out: &mut dyn Write, f: &ReportFinding) -> io::Result<()> {
 /// The resource id; a region (whose id is only its name) is `<account>/<region>`, so that the
 /// same region of two accounts gives two distinct cases.
 fn case_name(f: &ReportFinding) -> String {
-    if f.resource.resource_type == "AWS::::Region" {
+    if f.resource.resource_type == ResourceType::Region {
         format!("{}/{}", f.resource.account_id, f.resource.id)
     } else {
         f.resource.id.clone()

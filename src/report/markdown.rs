@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use super::describe::{SEVERITIES_DESC, error_reason, gates, resource_label, status_word};
 use super::{BaselineState, Report, ReportFinding};
-use crate::finding::Status;
+use crate::vocabulary::Status;
 
 /// Rows per rule in the failures tables: a job summary is limited to 1 MiB, and the JSON
 /// report has every finding.

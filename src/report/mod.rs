@@ -14,7 +14,6 @@ mod markdown;
 mod model;
 mod sarif;
 mod text;
-mod wire;
 
 use std::fmt;
 use std::io::{self, Write};

@@ -11,10 +11,11 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::wire::{self, ResourceDef, SeverityDef, StatusDef};
-use crate::finding::{Evidence, Finding, Resource, Status};
+pub use crate::baseline::{BaselineState, ResolvedFinding};
+use crate::finding::{Evidence, Finding, Resource};
 use crate::inventory::{ErrorKind, Inventory, Timestamp};
-use crate::rules::{RuleSet, Severity};
+use crate::rules::RuleSet;
+use crate::vocabulary::{Severity, Status};
 
 /// The `schema` value of this report format. The major version changes only on a breaking
 /// change; fields may be added within v1 and readers ignore fields they do not know.
@@ -120,8 +121,6 @@ pub struct GateSummary {
     /// Why the exit code is what it is, in one line (printed last by the text format).
     pub reason: String,
     /// `--fail-on`: the lowest severity whose unwaived FAILs gate; `null` when every FAIL gates.
-    #[serde(deserialize_with = "wire::option_severity")]
-    #[schemars(with = "Option<SeverityDef>")]
     pub fail_on: Option<Severity>,
     /// `--allow-errors`: ERROR findings do not gate.
     pub allow_errors: bool,
@@ -205,8 +204,6 @@ pub struct RuleInfo {
     /// What a PASS means.
     pub title: String,
     /// The severity.
-    #[serde(deserialize_with = "SeverityDef::deserialize")]
-    #[schemars(with = "SeverityDef")]
     pub severity: Severity,
     /// What one finding is about (`account`, `region`, `trail`, `bucket`, `key`).
     pub scope: String,
@@ -255,22 +252,14 @@ pub struct ReportFinding {
     /// The rule title.
     pub title: String,
     /// The severity.
-    #[serde(deserialize_with = "SeverityDef::deserialize")]
-    #[schemars(with = "SeverityDef")]
     pub severity: Severity,
     /// The verdict. A waiver never changes it.
-    #[serde(deserialize_with = "StatusDef::deserialize")]
-    #[schemars(with = "StatusDef")]
     pub status: Status,
     /// The resource.
-    #[serde(deserialize_with = "ResourceDef::deserialize")]
-    #[schemars(with = "ResourceDef")]
     pub resource: Resource,
     /// One line: the rule's message for FAIL, the reason for ERROR / NOT_APPLICABLE.
     pub message: String,
     /// Why.
-    #[serde(deserialize_with = "wire::evidence_list")]
-    #[schemars(with = "Vec<wire::EvidenceDef>")]
     pub evidence: Vec<Evidence>,
     /// Stable identity: FNV-1a 64 of rule id, account, region and resource id.
     pub fingerprint: String,
@@ -304,46 +293,6 @@ pub struct AppliedWaiver {
     pub owner: String,
     /// The last day it applies (`YYYY-MM-DD`).
     pub expires: String,
-}
-
-/// A finding's state against the baseline report.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum BaselineState {
-    /// Not in the baseline (or not failing there): a regression.
-    New,
-    /// In the baseline with the same status.
-    Unchanged,
-}
-
-/// A FAIL or ERROR finding of the baseline report that this run no longer has (fixed, or its
-/// resource or rule is gone).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ResolvedFinding {
-    /// The rule id.
-    pub rule_id: String,
-    /// The rule title, as the baseline recorded it.
-    pub title: String,
-    /// The severity, as the baseline recorded it.
-    #[serde(deserialize_with = "SeverityDef::deserialize")]
-    #[schemars(with = "SeverityDef")]
-    pub severity: Severity,
-    /// The resource, as the baseline recorded it.
-    #[serde(deserialize_with = "ResourceDef::deserialize")]
-    #[schemars(with = "ResourceDef")]
-    pub resource: Resource,
-    /// The fingerprint.
-    pub fingerprint: String,
-    /// The status in the baseline.
-    #[serde(deserialize_with = "StatusDef::deserialize")]
-    #[schemars(with = "StatusDef")]
-    pub previous_status: Status,
-    /// The status now (PASS or NOT_APPLICABLE); `null` when the finding is gone.
-    #[serde(default, deserialize_with = "wire::option_status")]
-    #[schemars(with = "Option<StatusDef>")]
-    pub current_status: Option<Status>,
 }
 
 /// One entry of the waivers file, as the waiver report lists it.
@@ -406,7 +355,7 @@ pub struct Annotations {
     pub waivers: BTreeMap<String, AppliedWaiver>,
     /// Fingerprint → new / unchanged.
     pub baseline: BTreeMap<String, BaselineState>,
-    /// Baseline findings that are gone.
+    /// Baseline findings that are gone, sorted ([`ResolvedFinding::sort_key`]).
     pub resolved: Vec<ResolvedFinding>,
     /// Applied / expired / unused waivers.
     pub waiver_report: WaiverReport,
@@ -417,7 +366,8 @@ pub struct Annotations {
 pub struct ReportInput<'a> {
     /// The evaluated rules.
     pub rules: &'a RuleSet,
-    /// The evaluation's findings (any order).
+    /// The evaluation's findings, in report order ([`crate::finding::sort`]) as
+    /// [`crate::evaluate::evaluate`] returns them.
     pub findings: Vec<Finding>,
     /// The inventory, for the scope.
     pub inventory: Option<&'a Inventory>,
@@ -450,8 +400,6 @@ pub struct ControlCoverage {
     pub rules: Vec<String>,
     /// Folded: FAIL if an unwaived finding fails; else ERROR if one could not be evaluated;
     /// else PASS if one passes or is waived (the risk is accepted); else NOT_APPLICABLE.
-    #[serde(deserialize_with = "StatusDef::deserialize")]
-    #[schemars(with = "StatusDef")]
     pub status: Status,
     /// PASS findings.
     pub pass: usize,

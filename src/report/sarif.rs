@@ -24,8 +24,7 @@ use serde_json::{Value, json};
 
 use super::describe::{error_reason, evidence_lines, qualified_name, resource_label};
 use super::{RenderOptions, Report, ReportFinding, RuleInfo};
-use crate::finding::Status;
-use crate::rules::Severity;
+use crate::vocabulary::{Severity, Status};
 
 /// GitHub's limit of runs in one SARIF file.
 const MAX_RUNS: usize = 20;

@@ -15,8 +15,7 @@ use super::describe::{
     SEVERITIES_DESC, error_reason, evidence_lines, gates, plural, resource_label, status_word,
 };
 use super::{BaselineState, RenderOptions, Report, ReportFinding};
-use crate::finding::Status;
-use crate::rules::Severity;
+use crate::vocabulary::{Severity, Status};
 
 /// Evidence lines shown per finding before "… N more".
 const MAX_EVIDENCE: usize = 8;

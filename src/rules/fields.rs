@@ -9,10 +9,10 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use super::Scope;
 use super::view::{
     AccountSubject, BucketSubject, KeySubject, OrganizationSubject, RegionSubject, TrailSubject,
 };
+use crate::vocabulary::Scope;
 
 /// The type of a field as rules see it.
 #[derive(Debug, Clone, PartialEq)]

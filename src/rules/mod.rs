@@ -22,6 +22,8 @@ pub mod view;
 mod walk;
 pub mod yaml;
 
+/// A rule's severity and scope, re-exported for callers that name them through the rules.
+pub use crate::vocabulary::{Scope, Severity};
 pub use condition::{
     Condition, DurationRef, IfEmpty, Leaf, LeafSubject, Literal, Op, Operand, Quantified,
     Quantifier,
@@ -30,8 +32,7 @@ pub use config::Config;
 pub use diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile};
 pub use load::{Loaded, load, load_builtin, load_for_evaluation, parse_str};
 pub use model::{
-    Duration, FRAMEWORKS, ParamType, ParamValue, Parameter, Remediation, Rule, Scope, Severity,
-    TestCase,
+    Duration, FRAMEWORKS, ParamType, ParamValue, Parameter, Remediation, Rule, TestCase,
 };
 pub use parse::DEFAULT_TEST_NOW;
 /// Strict-YAML helpers shared by every file trailguard reads (rules, config, waivers).

@@ -9,108 +9,7 @@ use serde::Serialize;
 use super::condition::Condition;
 use super::diagnostic::SourceFile;
 use super::yaml::Pos;
-
-/// How serious a failure of the rule is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// For information; never a compliance gap on its own.
-    Info,
-    /// Hardening beyond the common baselines.
-    Low,
-    /// A baseline control is missing.
-    Medium,
-    /// Activity can go unrecorded or logs can be tampered with.
-    High,
-    /// Logs are exposed or can be silently destroyed.
-    Critical,
-}
-
-impl Severity {
-    /// Every severity, lowest first.
-    pub const ALL: &'static [Severity] = &[
-        Severity::Info,
-        Severity::Low,
-        Severity::Medium,
-        Severity::High,
-        Severity::Critical,
-    ];
-
-    /// The name used in rule files and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-
-    /// Parses a severity name.
-    pub fn parse(text: &str) -> Option<Severity> {
-        Self::ALL.iter().copied().find(|s| s.as_str() == text)
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// What one finding of a rule is about; fixes the subject its paths read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Scope {
-    /// One finding per audited account.
-    Account,
-    /// One finding per in-scope region of each account.
-    Region,
-    /// One finding per trail seen in each account.
-    Trail,
-    /// One finding per distinct trail bucket.
-    Bucket,
-    /// One finding per distinct trail KMS key.
-    Key,
-    /// One finding per organization.
-    Organization,
-}
-
-impl Scope {
-    /// Every scope.
-    pub const ALL: &'static [Scope] = &[
-        Scope::Account,
-        Scope::Region,
-        Scope::Trail,
-        Scope::Bucket,
-        Scope::Key,
-        Scope::Organization,
-    ];
-
-    /// The name used in rule files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Account => "account",
-            Scope::Region => "region",
-            Scope::Trail => "trail",
-            Scope::Bucket => "bucket",
-            Scope::Key => "key",
-            Scope::Organization => "organization",
-        }
-    }
-
-    /// Parses a scope name.
-    pub fn parse(text: &str) -> Option<Scope> {
-        Self::ALL.iter().copied().find(|s| s.as_str() == text)
-    }
-}
-
-impl fmt::Display for Scope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use crate::vocabulary::{Scope, Severity, Status};
 
 /// The closed registry of framework ids a rule may map to.
 pub const FRAMEWORKS: &[(&str, &str)] = &[
@@ -329,7 +228,7 @@ pub struct TestCase {
     /// Its name.
     pub name: String,
     /// The expected status.
-    pub expect: crate::finding::Status,
+    pub expect: Status,
     /// The subject, as JSON.
     pub subject: serde_json::Value,
     /// Parameter values for this case.

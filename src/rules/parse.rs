@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use super::diagnostic::{Diagnostic, ProblemKind, SourceFile, did_you_mean};
 use super::fields;
-use super::model::{FRAMEWORKS, Remediation, Rule, Scope, Severity};
+use super::model::{FRAMEWORKS, Remediation, Rule};
 use super::parse_condition::{self, Ctx};
 use super::yaml::{self, Key, Node, Pos, Value};
+use crate::vocabulary::{Scope, Severity};
 
 /// The clock of a test case without `now:`.
 pub const DEFAULT_TEST_NOW: &str = "2026-01-01T00:00:00Z";

@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::finding::Status;
 use crate::inventory::Timestamp;
+use crate::vocabulary::Status;
 
 use super::diagnostic::{Diagnostic, ProblemKind, SourceFile, did_you_mean};
 use super::fields::{self, FieldType, Kind};

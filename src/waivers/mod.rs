@@ -20,9 +20,10 @@ pub use glob::{Glob, GlobError};
 pub use parse::SCHEMA;
 
 use crate::files::read::InputKind;
-use crate::finding::{Finding, Status};
+use crate::finding::Finding;
 use crate::rules::diagnostic::{Problems, SourceFile};
 use crate::rules::yaml::Pos;
+use crate::vocabulary::Status;
 
 /// One waiver, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,18 @@
+//! The words every stage shares: how serious a rule is ([`Severity`]), what one finding of it
+//! is about ([`Scope`]), its verdict ([`Status`]), the kind of resource a finding names
+//! ([`ResourceType`]), and the hashes that identify findings and rule packs ([`fingerprint`]).
+//!
+//! A leaf: it imports nothing from the crate, so `finding`, `rules`, `gate`, `baseline`,
+//! `diff` and `report` all build on it without importing one another for a name.
+
+mod fingerprint;
+mod resource_type;
+mod scope;
+mod severity;
+mod status;
+
+pub use fingerprint::{Fnv1a64, fingerprint};
+pub use resource_type::ResourceType;
+pub use scope::Scope;
+pub use severity::Severity;
+pub use status::Status;
