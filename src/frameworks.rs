@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::document::did_you_mean;
 use crate::finding::Finding;
-use crate::rules::diagnostic::did_you_mean;
 use crate::rules::{FRAMEWORKS, RuleSet};
 use crate::vocabulary::Status;
 

@@ -12,6 +12,7 @@ pub mod cli;
 #[cfg(feature = "aws")]
 pub mod collect;
 pub mod diff;
+pub mod document;
 pub mod evaluate;
 pub mod files;
 pub mod finding;

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::RuleSet;
-use super::diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile, did_you_mean};
 use super::params::declared_value;
-use super::parse::check_keys;
-use super::yaml::{self, Key, Node, Pos};
+use crate::document::yaml::{self, Key, Node, Pos};
+use crate::document::{
+    Diagnostic, ProblemKind, Problems, SourceFile, check_keys, did_you_mean, syntax_diagnostic,
+};
 use crate::files::read::InputKind;
 
 const TOP_KEYS: &[&str] = &["regions", "org", "rules", "parameters", "gate", "waivers"];
@@ -91,7 +92,7 @@ impl Config {
         });
         let mut problems = Vec::new();
         let doc = yaml::parse(text).map_err(|e| Problems {
-            problems: vec![super::parse::syntax_diagnostic(&file, &e)],
+            problems: vec![syntax_diagnostic(&file, &e)],
         })?;
         let mut config = Config {
             file: Arc::clone(&file),

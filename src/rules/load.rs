@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile};
 use super::parse::{TestCases, parse_rule, parse_rule_with};
 use super::{Rule, RuleSet, builtin, walk};
+use crate::document::{Diagnostic, ProblemKind, Problems, SourceFile};
 use crate::files::read::InputKind;
 
 /// A loaded rule set and notes for the user (e.g. a built-in rule replaced by a user rule).

@@ -1,6 +1,7 @@
 //! Rules: loading the built-in pack (embedded at compile time) and user rule folders, in two
-//! layers — raw located YAML ([`yaml`]) → validated domain types ([`Rule`], [`Condition`]) —
-//! with every problem reported at `file:line:col` ([`diagnostic`]). Field paths are validated
+//! layers — raw located YAML ([`crate::document::yaml`]) → validated domain types ([`Rule`],
+//! [`Condition`]) — with every problem reported at `file:line:col`
+//! ([`crate::document::diagnostic`]). Field paths are validated
 //! against the subject types of [`view`], generated from the inventory types ([`fields`]).
 //!
 //! The language itself is documented in `docs/rule-language.md`.
@@ -8,7 +9,6 @@
 mod builtin;
 mod condition;
 pub mod config;
-pub mod diagnostic;
 pub mod explain;
 pub mod fields;
 mod load;
@@ -20,8 +20,12 @@ mod parse_condition;
 mod testcase;
 pub mod view;
 mod walk;
-pub mod yaml;
 
+/// The diagnostics of rule files, re-exported for callers that name them through the rules.
+pub use crate::document::{Diagnostic, ProblemKind, Problems, SourceFile};
+/// The located YAML and diagnostics now live in [`crate::document`]; these paths are kept for
+/// callers not yet moved (`collect/profile.rs`, `app/pipeline.rs`).
+pub use crate::document::{diagnostic, yaml};
 /// A rule's severity and scope, re-exported for callers that name them through the rules.
 pub use crate::vocabulary::{Scope, Severity};
 pub use condition::{
@@ -29,14 +33,11 @@ pub use condition::{
     Quantifier,
 };
 pub use config::Config;
-pub use diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile};
 pub use load::{Loaded, load, load_builtin, load_for_evaluation, parse_str};
 pub use model::{
     Duration, FRAMEWORKS, ParamType, ParamValue, Parameter, Remediation, Rule, TestCase,
 };
 pub use parse::DEFAULT_TEST_NOW;
-/// Strict-YAML helpers shared by every file trailguard reads (rules, config, waivers).
-pub(crate) use parse::{check_keys, syntax_diagnostic};
 
 /// A set of loaded rules, sorted by id.
 #[derive(Debug, Clone, Default)]

@@ -7,8 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::condition::Condition;
-use super::diagnostic::SourceFile;
-use super::yaml::Pos;
+use crate::document::{Pos, SourceFile};
 use crate::vocabulary::{Scope, Severity, Status};
 
 /// The closed registry of framework ids a rule may map to.

@@ -4,11 +4,10 @@
 use crate::inventory::Timestamp;
 
 use super::condition::{DurationRef, Literal, Op, Operand};
-use super::diagnostic::{ProblemKind, did_you_mean};
 use super::fields::{FieldType, Kind};
 use super::model::{Duration, ParamType};
 use super::parse_condition::Ctx;
-use super::yaml::{Node, Value};
+use crate::document::{Node, ProblemKind, Value, did_you_mean};
 
 pub(super) fn parse_operand(
     op: Op,

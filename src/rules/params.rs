@@ -3,10 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::diagnostic::ProblemKind;
 use super::model::{Duration, ParamType, ParamValue, Parameter};
 use super::parse::Fields;
-use super::yaml::{Node, Pos, Value};
+use crate::document::{Node, Pos, ProblemKind, Value};
 
 /// Parses a parameter value of a declared type.
 pub fn param_value(node: &Node, kind: ParamType) -> Result<ParamValue, String> {

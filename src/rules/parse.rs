@@ -4,11 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::diagnostic::{Diagnostic, ProblemKind, SourceFile, did_you_mean};
 use super::fields;
 use super::model::{FRAMEWORKS, Remediation, Rule};
 use super::parse_condition::{self, Ctx};
-use super::yaml::{self, Key, Node, Pos, Value};
+use crate::document::yaml::{self, Key, Node, Pos, Value};
+use crate::document::{
+    Diagnostic, ProblemKind, SourceFile, check_keys, did_you_mean, syntax_diagnostic,
+};
 use crate::vocabulary::{Scope, Severity};
 
 /// The clock of a test case without `now:`.
@@ -213,25 +215,6 @@ pub fn parse_rule_with(
     })
 }
 
-/// A YAML parse failure as a diagnostic (duplicate keys get their own kind).
-pub fn syntax_diagnostic(file: &Arc<SourceFile>, e: &yaml::SyntaxError) -> Diagnostic {
-    let kind = if e.message.starts_with("duplicate mapping key") {
-        ProblemKind::DuplicateKey
-    } else {
-        ProblemKind::Syntax
-    };
-    let d = match e.pos {
-        Some(pos) => Diagnostic::new(kind, file, pos, e.message.clone()),
-        None => Diagnostic::whole_file(kind, file, e.message.clone()),
-    };
-    if kind == ProblemKind::DuplicateKey {
-        d.label("given a second time here")
-            .help("each key may appear once in a mapping")
-    } else {
-        d
-    }
-}
-
 fn valid_id(id: &str) -> bool {
     let mut parts = id.split('-');
     let first_ok = parts.next().is_some_and(|p| {
@@ -276,10 +259,7 @@ impl<'a> Fields<'a, '_> {
         pos: Pos,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.problems
-            .push(Diagnostic::new(kind, self.file, pos, message));
-        let last = self.problems.len() - 1;
-        &mut self.problems[last]
+        Diagnostic::new(kind, self.file, pos, message).push_into(self.problems)
     }
 
     pub(super) fn check_keys(&mut self, allowed: &[&str], what: &str) {
@@ -301,7 +281,7 @@ impl<'a> Fields<'a, '_> {
             .entries
             .iter()
             .filter(|(k, _)| !KNOWN_KEYS.contains(&k.name.as_str()))
-            .any(|(k, _)| super::diagnostic::closest(&k.name, [name]).is_some());
+            .any(|(k, _)| crate::document::closest(&k.name, [name]).is_some());
         if !misspelt {
             let pos = self.whole;
             self.report(ProblemKind::MissingKey, pos, message);
@@ -478,31 +458,6 @@ impl<'a> Fields<'a, '_> {
             cli,
             url,
         })
-    }
-}
-
-/// Reports keys outside `allowed`, with a "did you mean".
-pub fn check_keys(
-    file: &Arc<SourceFile>,
-    entries: &[(Key, Node)],
-    allowed: &[&str],
-    what: &str,
-    problems: &mut Vec<Diagnostic>,
-) {
-    for (key, _) in entries {
-        if !allowed.contains(&key.name.as_str()) {
-            let help = did_you_mean(&key.name, allowed.iter().copied())
-                .or_else(|| Some(format!("the keys of a {what} are: {}", allowed.join(", "))));
-            problems.push(
-                Diagnostic::new(
-                    ProblemKind::UnknownKey,
-                    file,
-                    key.pos,
-                    format!("unknown key `{}` in {what}", key.name),
-                )
-                .help_opt(help),
-            );
-        }
     }
 }
 

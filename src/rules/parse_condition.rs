@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::condition::{Condition, IfEmpty, Leaf, LeafSubject, Op, Quantified, Quantifier};
-use super::diagnostic::{Diagnostic, ProblemKind, SourceFile, did_you_mean};
 use super::fields::{self, FieldType, Kind};
 use super::model::ParamType;
-use super::yaml::{Key, Node, Pos, Value};
+use crate::document::{Diagnostic, ProblemKind, SourceFile, did_you_mean};
+use crate::document::{Key, Node, Pos, Value};
 
 /// What condition parsing needs to know and where it reports.
 pub struct Ctx<'a> {
@@ -29,10 +29,7 @@ impl Ctx<'_> {
         pos: Pos,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.problems
-            .push(Diagnostic::new(kind, self.file, pos, message));
-        let last = self.problems.len() - 1;
-        &mut self.problems[last]
+        Diagnostic::new(kind, self.file, pos, message).push_into(self.problems)
     }
 }
 

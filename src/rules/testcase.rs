@@ -6,12 +6,11 @@ use std::sync::Arc;
 use crate::inventory::Timestamp;
 use crate::vocabulary::Status;
 
-use super::diagnostic::{Diagnostic, ProblemKind, SourceFile, did_you_mean};
 use super::fields::{self, FieldType, Kind};
 use super::model::{Parameter, TestCase};
 use super::params::declared_value;
 use super::parse::{DEFAULT_TEST_NOW, Fields};
-use super::yaml::{Node, Value};
+use crate::document::{Diagnostic, Node, ProblemKind, SourceFile, Value, did_you_mean};
 
 impl Fields<'_, '_> {
     pub(super) fn tests(

@@ -19,10 +19,9 @@ use time::Date;
 pub use glob::{Glob, GlobError};
 pub use parse::SCHEMA;
 
+use crate::document::{Pos, Problems, SourceFile};
 use crate::files::read::InputKind;
 use crate::finding::Finding;
-use crate::rules::diagnostic::{Problems, SourceFile};
-use crate::rules::yaml::Pos;
 use crate::vocabulary::Status;
 
 /// One waiver, validated.

@@ -9,9 +9,10 @@ use time::macros::format_description;
 
 use super::Waiver;
 use super::glob::Glob;
-use crate::rules::diagnostic::{Diagnostic, ProblemKind, SourceFile, did_you_mean};
-use crate::rules::yaml::{self, Key, Node, Pos, Value};
-use crate::rules::{check_keys, syntax_diagnostic};
+use crate::document::yaml::{self, Key, Node, Pos, Value};
+use crate::document::{
+    Diagnostic, ProblemKind, SourceFile, check_keys, closest, did_you_mean, syntax_diagnostic,
+};
 
 /// The optional `schema:` value of a waivers file.
 pub const SCHEMA: &str = "trailguard.waivers/v1";
@@ -190,18 +191,14 @@ impl<'a> Fields<'a, '_> {
     }
 
     fn report(&mut self, kind: ProblemKind, pos: Pos, message: String) -> &mut Diagnostic {
-        self.problems
-            .push(Diagnostic::new(kind, self.file, pos, message));
-        let last = self.problems.len() - 1;
-        &mut self.problems[last]
+        Diagnostic::new(kind, self.file, pos, message).push_into(self.problems)
     }
 
     /// A missing required key, unless a misspelt key stands for it (that one says "did you
     /// mean").
     fn missing(&mut self, name: &str) {
         let misspelt = self.entries.iter().any(|(k, _)| {
-            !WAIVER_KEYS.contains(&k.name.as_str())
-                && crate::rules::diagnostic::closest(&k.name, [name]).is_some()
+            !WAIVER_KEYS.contains(&k.name.as_str()) && closest(&k.name, [name]).is_some()
         });
         if !misspelt {
             let pos = self.whole;

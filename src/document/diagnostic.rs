@@ -1,4 +1,4 @@
-//! Load-time problems in rule and config files, and how they are shown.
+//! Load-time problems in rule, waivers and config files, and how they are shown.
 //!
 //! Every problem carries its file, position and a "did you mean" where one helps. Loading never
 //! stops at the first problem: all of them are collected and rendered together, rustc-style,
@@ -204,6 +204,14 @@ impl Diagnostic {
     pub fn help_opt(mut self, help: Option<String>) -> Self {
         self.help = help;
         self
+    }
+
+    /// Adds the problem to `problems` and returns it there, for a label or help to be set on
+    /// it: how every reader of a file records what it finds.
+    pub fn push_into(self, problems: &mut Vec<Diagnostic>) -> &mut Diagnostic {
+        problems.push(self);
+        let last = problems.len() - 1;
+        &mut problems[last]
     }
 
     /// `file:line:col` (or just the file).
