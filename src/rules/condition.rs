@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::inventory::Timestamp;
 
-use super::model::Duration;
+use super::params::Duration;
 
 /// A condition of a rule's `when` or `check`.
 #[derive(Debug, Clone)]

@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::model::{Rule, RuleSet};
 use super::parse::{TestCases, parse_rule, parse_rule_with};
-use super::{Rule, RuleSet, builtin, walk};
+use super::{builtin, walk};
 use crate::document::{Diagnostic, ProblemKind, Problems, SourceFile};
 use crate::files::read::InputKind;
 

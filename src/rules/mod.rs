@@ -9,9 +9,12 @@
 mod builtin;
 mod condition;
 pub mod config;
+mod context;
+mod declare;
 pub mod explain;
 pub mod fields;
 mod load;
+mod mapping;
 mod model;
 mod operand;
 mod params;
@@ -34,51 +37,6 @@ pub use condition::{
 };
 pub use config::Config;
 pub use load::{Loaded, load, load_builtin, load_for_evaluation, parse_str};
-pub use model::{
-    Duration, FRAMEWORKS, ParamType, ParamValue, Parameter, Remediation, Rule, TestCase,
-};
-pub use parse::DEFAULT_TEST_NOW;
-
-/// A set of loaded rules, sorted by id.
-#[derive(Debug, Clone, Default)]
-pub struct RuleSet {
-    rules: Vec<Rule>,
-}
-
-impl RuleSet {
-    /// A rule set from rules (sorted by id).
-    pub fn new(mut rules: Vec<Rule>) -> Self {
-        rules.sort_by(|a, b| a.id.cmp(&b.id));
-        RuleSet { rules }
-    }
-
-    /// The rules, by id.
-    pub fn iter(&self) -> impl Iterator<Item = &Rule> {
-        self.rules.iter()
-    }
-
-    /// Mutable access, for applying parameter overrides.
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Rule> {
-        self.rules.iter_mut()
-    }
-
-    /// The rule with this id.
-    pub fn get(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == id)
-    }
-
-    /// How many rules.
-    pub fn len(&self) -> usize {
-        self.rules.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
-    }
-
-    /// Keeps the rules that pass `keep`.
-    pub fn retain(&mut self, keep: impl FnMut(&Rule) -> bool) {
-        self.rules.retain(keep);
-    }
-}
+pub use model::{FRAMEWORKS, Remediation, Rule, RuleSet, TestCase};
+pub use params::{Duration, ParamType, ParamValue, Parameter};
+pub use testcase::DEFAULT_TEST_NOW;

@@ -1,12 +1,12 @@
 //! The validated domain layer: what a rule is once it has loaded without problems.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::condition::Condition;
+use super::params::{ParamValue, Parameter};
 use crate::document::{Pos, SourceFile};
 use crate::vocabulary::{Scope, Severity, Status};
 
@@ -50,175 +50,6 @@ pub struct Remediation {
     /// Where to read more.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-}
-
-/// The type of a rule parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ParamType {
-    /// `true` / `false`.
-    Bool,
-    /// A whole number.
-    Integer,
-    /// Text.
-    String,
-    /// A list of strings.
-    StringList,
-    /// A duration such as `24h`.
-    Duration,
-}
-
-impl ParamType {
-    /// Every type.
-    pub const ALL: &'static [ParamType] = &[
-        ParamType::Bool,
-        ParamType::Integer,
-        ParamType::String,
-        ParamType::StringList,
-        ParamType::Duration,
-    ];
-
-    /// The name used in rule files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ParamType::Bool => "bool",
-            ParamType::Integer => "integer",
-            ParamType::String => "string",
-            ParamType::StringList => "string_list",
-            ParamType::Duration => "duration",
-        }
-    }
-}
-
-/// A parameter value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum ParamValue {
-    /// A bool.
-    Bool(bool),
-    /// An integer.
-    Integer(i64),
-    /// A string.
-    String(String),
-    /// A list of strings.
-    StringList(Vec<String>),
-    /// A duration, in seconds (shown as written).
-    Duration(Duration),
-}
-
-/// A duration as written in a rule (`24h`), kept with its text for display.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(into = "String")]
-pub struct Duration {
-    /// Seconds.
-    pub seconds: i64,
-    /// As written.
-    pub text: String,
-}
-
-impl From<Duration> for String {
-    fn from(d: Duration) -> String {
-        d.text
-    }
-}
-
-impl Duration {
-    /// Parses `<integer><s|m|h|d>`.
-    pub fn parse(text: &str) -> Option<Duration> {
-        let unit_at = text.find(|c: char| !c.is_ascii_digit())?;
-        let (n, unit) = text.split_at(unit_at);
-        let n: i64 = n.parse().ok()?;
-        let mult = match unit {
-            "s" => 1,
-            "m" => 60,
-            "h" => 3600,
-            "d" => 86_400,
-            _ => return None,
-        };
-        Some(Duration {
-            seconds: n.checked_mul(mult)?,
-            text: text.to_owned(),
-        })
-    }
-}
-
-impl fmt::Display for ParamValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ParamValue::Bool(b) => write!(f, "{b}"),
-            ParamValue::Integer(i) => write!(f, "{i}"),
-            ParamValue::String(s) => write!(f, "{s}"),
-            ParamValue::StringList(l) => write!(f, "[{}]", l.join(", ")),
-            ParamValue::Duration(d) => f.write_str(&d.text),
-        }
-    }
-}
-
-/// A declared parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Parameter {
-    /// The type.
-    #[serde(rename = "type")]
-    pub kind: ParamType,
-    /// The default value.
-    pub default: ParamValue,
-    /// What it means.
-    pub description: String,
-    /// The value in force (the default, or a config override).
-    pub value: ParamValue,
-    /// The smallest value allowed (`minimum:`; integer and duration parameters).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub minimum: Option<ParamValue>,
-    /// The largest value allowed (`maximum:`; integer and duration parameters).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub maximum: Option<ParamValue>,
-}
-
-impl Parameter {
-    /// Whether a parameter of this type may declare a range.
-    pub fn ranged(kind: ParamType) -> bool {
-        matches!(kind, ParamType::Integer | ParamType::Duration)
-    }
-
-    /// The declared range as words (`at least 1`, `from 1 to 36500`), when there is one.
-    pub fn range_text(&self) -> Option<String> {
-        match (&self.minimum, &self.maximum) {
-            (None, None) => None,
-            (Some(min), None) => Some(format!("at least {min}")),
-            (None, Some(max)) => Some(format!("at most {max}")),
-            (Some(min), Some(max)) => Some(format!("from {min} to {max}")),
-        }
-    }
-
-    /// Checks a value against the declared range.
-    pub fn check_range(&self, value: &ParamValue) -> Result<(), String> {
-        let Some(v) = value.magnitude() else {
-            return Ok(());
-        };
-        let magnitude = |bound: &Option<ParamValue>| bound.as_ref().and_then(ParamValue::magnitude);
-        if let (Some(min), Some(m)) = (&self.minimum, magnitude(&self.minimum))
-            && v < m
-        {
-            return Err(format!("{value} is below the parameter's minimum {min}"));
-        }
-        if let (Some(max), Some(m)) = (&self.maximum, magnitude(&self.maximum))
-            && v > m
-        {
-            return Err(format!("{value} is above the parameter's maximum {max}"));
-        }
-        Ok(())
-    }
-}
-
-impl ParamValue {
-    /// The number ranges compare: an integer, or a duration in seconds.
-    pub fn magnitude(&self) -> Option<i64> {
-        match self {
-            ParamValue::Integer(i) => Some(*i),
-            ParamValue::Duration(d) => Some(d.seconds),
-            _ => None,
-        }
-    }
 }
 
 /// One embedded test case.
@@ -282,5 +113,49 @@ impl Rule {
             .iter()
             .map(|(k, p)| (k.clone(), p.value.clone()))
             .collect()
+    }
+}
+
+/// A set of loaded rules, sorted by id.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// A rule set from rules (sorted by id).
+    pub fn new(mut rules: Vec<Rule>) -> Self {
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        RuleSet { rules }
+    }
+
+    /// The rules, by id.
+    pub fn iter(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.iter()
+    }
+
+    /// Mutable access, for applying parameter overrides.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Rule> {
+        self.rules.iter_mut()
+    }
+
+    /// The rule with this id.
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// How many rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Keeps the rules that pass `keep`.
+    pub fn retain(&mut self, keep: impl FnMut(&Rule) -> bool) {
+        self.rules.retain(keep);
     }
 }

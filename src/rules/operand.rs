@@ -4,9 +4,9 @@
 use crate::inventory::Timestamp;
 
 use super::condition::{DurationRef, Literal, Op, Operand};
+use super::context::Ctx;
 use super::fields::{FieldType, Kind};
-use super::model::{Duration, ParamType};
-use super::parse_condition::Ctx;
+use super::params::{Duration, ParamType};
 use crate::document::{Node, ProblemKind, Value, did_you_mean};
 
 pub(super) fn parse_operand(

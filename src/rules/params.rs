@@ -1,11 +1,180 @@
-//! Rule parameters: declarations (`parameters:`) and typed values (defaults, test-case
-//! `params:`, config overrides).
+//! Rule parameters: their types, declared ranges and values, and reading a value of a declared
+//! type from YAML (defaults, test-case `params:`, config overrides).
 
-use std::collections::BTreeMap;
+use std::fmt;
 
-use super::model::{Duration, ParamType, ParamValue, Parameter};
-use super::parse::Fields;
-use crate::document::{Node, Pos, ProblemKind, Value};
+use serde::Serialize;
+
+use crate::document::{Node, Value};
+
+/// The type of a rule parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamType {
+    /// `true` / `false`.
+    Bool,
+    /// A whole number.
+    Integer,
+    /// Text.
+    String,
+    /// A list of strings.
+    StringList,
+    /// A duration such as `24h`.
+    Duration,
+}
+
+impl ParamType {
+    /// Every type.
+    pub const ALL: &'static [ParamType] = &[
+        ParamType::Bool,
+        ParamType::Integer,
+        ParamType::String,
+        ParamType::StringList,
+        ParamType::Duration,
+    ];
+
+    /// The name used in rule files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamType::Bool => "bool",
+            ParamType::Integer => "integer",
+            ParamType::String => "string",
+            ParamType::StringList => "string_list",
+            ParamType::Duration => "duration",
+        }
+    }
+}
+
+/// A parameter value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    /// A bool.
+    Bool(bool),
+    /// An integer.
+    Integer(i64),
+    /// A string.
+    String(String),
+    /// A list of strings.
+    StringList(Vec<String>),
+    /// A duration, in seconds (shown as written).
+    Duration(Duration),
+}
+
+/// A duration as written in a rule (`24h`), kept with its text for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(into = "String")]
+pub struct Duration {
+    /// Seconds.
+    pub seconds: i64,
+    /// As written.
+    pub text: String,
+}
+
+impl From<Duration> for String {
+    fn from(d: Duration) -> String {
+        d.text
+    }
+}
+
+impl Duration {
+    /// Parses `<integer><s|m|h|d>`.
+    pub fn parse(text: &str) -> Option<Duration> {
+        let unit_at = text.find(|c: char| !c.is_ascii_digit())?;
+        let (n, unit) = text.split_at(unit_at);
+        let n: i64 = n.parse().ok()?;
+        let mult = match unit {
+            "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            "d" => 86_400,
+            _ => return None,
+        };
+        Some(Duration {
+            seconds: n.checked_mul(mult)?,
+            text: text.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParamValue::Bool(b) => write!(f, "{b}"),
+            ParamValue::Integer(i) => write!(f, "{i}"),
+            ParamValue::String(s) => write!(f, "{s}"),
+            ParamValue::StringList(l) => write!(f, "[{}]", l.join(", ")),
+            ParamValue::Duration(d) => f.write_str(&d.text),
+        }
+    }
+}
+
+/// A declared parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Parameter {
+    /// The type.
+    #[serde(rename = "type")]
+    pub kind: ParamType,
+    /// The default value.
+    pub default: ParamValue,
+    /// What it means.
+    pub description: String,
+    /// The value in force (the default, or a config override).
+    pub value: ParamValue,
+    /// The smallest value allowed (`minimum:`; integer and duration parameters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<ParamValue>,
+    /// The largest value allowed (`maximum:`; integer and duration parameters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<ParamValue>,
+}
+
+impl Parameter {
+    /// Whether a parameter of this type may declare a range.
+    pub fn ranged(kind: ParamType) -> bool {
+        matches!(kind, ParamType::Integer | ParamType::Duration)
+    }
+
+    /// The declared range as words (`at least 1`, `from 1 to 36500`), when there is one.
+    pub fn range_text(&self) -> Option<String> {
+        match (&self.minimum, &self.maximum) {
+            (None, None) => None,
+            (Some(min), None) => Some(format!("at least {min}")),
+            (None, Some(max)) => Some(format!("at most {max}")),
+            (Some(min), Some(max)) => Some(format!("from {min} to {max}")),
+        }
+    }
+
+    /// Checks a value against the declared range.
+    pub fn check_range(&self, value: &ParamValue) -> Result<(), String> {
+        let Some(v) = value.magnitude() else {
+            return Ok(());
+        };
+        let magnitude = |bound: &Option<ParamValue>| bound.as_ref().and_then(ParamValue::magnitude);
+        if let (Some(min), Some(m)) = (&self.minimum, magnitude(&self.minimum))
+            && v < m
+        {
+            return Err(format!("{value} is below the parameter's minimum {min}"));
+        }
+        if let (Some(max), Some(m)) = (&self.maximum, magnitude(&self.maximum))
+            && v > m
+        {
+            return Err(format!("{value} is above the parameter's maximum {max}"));
+        }
+        Ok(())
+    }
+}
+
+impl ParamValue {
+    /// The number ranges compare: an integer, or a duration in seconds.
+    pub fn magnitude(&self) -> Option<i64> {
+        match self {
+            ParamValue::Integer(i) => Some(*i),
+            ParamValue::Duration(d) => Some(d.seconds),
+            _ => None,
+        }
+    }
+}
 
 /// Parses a parameter value of a declared type.
 pub fn param_value(node: &Node, kind: ParamType) -> Result<ParamValue, String> {
@@ -44,178 +213,4 @@ pub fn declared_value(node: &Node, param: &Parameter) -> Result<ParamValue, Stri
     let value = param_value(node, param.kind)?;
     param.check_range(&value)?;
     Ok(value)
-}
-
-impl Fields<'_, '_> {
-    /// `minimum:` / `maximum:` of a parameter declaration: `Some(None)` when absent,
-    /// `Some(Some((value, where)))` when valid, `None` (reported) when it does not fit the type.
-    fn bound(&mut self, name: &str, kind: Option<ParamType>) -> Option<Option<(ParamValue, Pos)>> {
-        let Some((k, node)) = self.get(name) else {
-            return Some(None);
-        };
-        let k_pos = k.pos;
-        let kind = kind?;
-        if !Parameter::ranged(kind) {
-            self.report(
-                ProblemKind::BadParameter,
-                k_pos,
-                format!(
-                    "`{name}` applies to integer and duration parameters, not {}",
-                    kind.as_str()
-                ),
-            );
-            return None;
-        }
-        match param_value(node, kind) {
-            Ok(v) => Some(Some((v, node.pos))),
-            Err(e) => {
-                self.report(
-                    ProblemKind::BadParameter,
-                    node.pos,
-                    format!("`{name}`: {e}"),
-                );
-                None
-            }
-        }
-    }
-
-    /// The valid declarations, and the declared type of every parameter whose type is valid
-    /// (so that a bad default does not also make every reference "undeclared").
-    pub(super) fn parameters(
-        &mut self,
-    ) -> (BTreeMap<String, Parameter>, BTreeMap<String, ParamType>) {
-        let mut out = BTreeMap::new();
-        let mut types = BTreeMap::new();
-        let Some((_, v)) = self.get("parameters") else {
-            return (out, types);
-        };
-        let Some(entries) = v.as_map() else {
-            self.report(
-                ProblemKind::InvalidValue,
-                v.pos,
-                "`parameters` maps names to `{type, default, description}`",
-            );
-            return (out, types);
-        };
-        for (key, decl) in entries {
-            if !key.name.starts_with(|c: char| c.is_ascii_lowercase())
-                || !key
-                    .name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            {
-                self.report(
-                    ProblemKind::BadParameter,
-                    key.pos,
-                    format!("parameter name `{}` must be snake_case", key.name),
-                );
-                continue;
-            }
-            let Some(decl_entries) = decl.as_map() else {
-                self.report(
-                    ProblemKind::BadParameter,
-                    decl.pos,
-                    "a parameter is `{type, default, description}`",
-                );
-                continue;
-            };
-            let mut sub = Fields {
-                file: self.file,
-                entries: decl_entries,
-                problems: self.problems,
-                whole: key.pos,
-            };
-            if let Some(param) = sub.declaration(&key.name, key.pos, &mut types) {
-                out.insert(key.name.clone(), param);
-            }
-        }
-        (out, types)
-    }
-
-    /// One parameter declaration `{type, default, description, minimum?, maximum?}` (these
-    /// fields), its type recorded in `types` as soon as it is known.
-    fn declaration(
-        &mut self,
-        name: &str,
-        at: Pos,
-        types: &mut BTreeMap<String, ParamType>,
-    ) -> Option<Parameter> {
-        self.check_keys(
-            &["type", "default", "description", "minimum", "maximum"],
-            "parameter",
-        );
-        let kind = self.enumerated("type", ParamType::ALL.iter().map(|t| t.as_str()), |s| {
-            ParamType::ALL.iter().copied().find(|t| t.as_str() == s)
-        });
-        if let Some(kind) = kind {
-            types.insert(name.to_owned(), kind);
-        }
-        let description = self.string("description", true);
-        let minimum = self.bound("minimum", kind);
-        let maximum = self.bound("maximum", kind);
-        let default = match (self.get("default"), kind) {
-            (None, _) => {
-                self.report(
-                    ProblemKind::MissingKey,
-                    at,
-                    format!("parameter `{name}` needs a `default`"),
-                );
-                None
-            }
-            (Some((_, d)), Some(kind)) => match param_value(d, kind) {
-                Ok(v) => Some((v, d.pos)),
-                Err(e) => {
-                    self.report(
-                        ProblemKind::BadParameter,
-                        d.pos,
-                        format!("default of `{name}`: {e}"),
-                    );
-                    None
-                }
-            },
-            (Some(_), None) => None,
-        };
-        let (minimum, maximum) = (minimum?, maximum?);
-        let max_at = maximum.as_ref().map(|(_, at)| *at);
-        let (default, default_at) = default?;
-        let param = Parameter {
-            kind: kind?,
-            value: default.clone(),
-            default,
-            description: description?,
-            minimum: minimum.map(|(v, _)| v),
-            maximum: maximum.map(|(v, _)| v),
-        };
-        self.range_holds(name, &param, default_at, max_at)
-            .then_some(param)
-    }
-
-    /// Whether the declared range is ordered and holds the default; reports why not.
-    fn range_holds(
-        &mut self,
-        name: &str,
-        param: &Parameter,
-        default_at: Pos,
-        max_at: Option<Pos>,
-    ) -> bool {
-        if let (Some(min), Some(max), Some(max_at)) = (&param.minimum, &param.maximum, max_at)
-            && min.magnitude() > max.magnitude()
-        {
-            self.report(
-                ProblemKind::BadParameter,
-                max_at,
-                format!("`{name}`: the maximum {max} is below the minimum {min}"),
-            );
-            return false;
-        }
-        if let Err(e) = param.check_range(&param.default) {
-            self.report(
-                ProblemKind::BadParameter,
-                default_at,
-                format!("default of `{name}`: {e}"),
-            );
-            return false;
-        }
-        true
-    }
 }

@@ -4,17 +4,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::fields;
-use super::model::{FRAMEWORKS, Remediation, Rule};
-use super::parse_condition::{self, Ctx};
-use crate::document::yaml::{self, Key, Node, Pos, Value};
-use crate::document::{
-    Diagnostic, ProblemKind, SourceFile, check_keys, did_you_mean, syntax_diagnostic,
-};
+use super::condition::Condition;
+use super::context::Ctx;
+use super::mapping::Mapping;
+use super::model::{FRAMEWORKS, Remediation, Rule, TestCase};
+use super::params::{ParamType, Parameter};
+use super::{declare, fields, parse_condition, testcase};
+use crate::document::yaml;
+use crate::document::{Diagnostic, Pos, ProblemKind, SourceFile, did_you_mean, syntax_diagnostic};
 use crate::vocabulary::{Scope, Severity};
-
-/// The clock of a test case without `now:`.
-pub const DEFAULT_TEST_NOW: &str = "2026-01-01T00:00:00Z";
 
 const RULE_KEYS: &[&str] = &[
     "id",
@@ -30,34 +28,6 @@ const RULE_KEYS: &[&str] = &[
     "check",
     "message",
     "tests",
-];
-
-/// Every key of every mapping of the rule format (a key in this list is never a misspelling).
-const KNOWN_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "severity",
-    "scope",
-    "frameworks",
-    "rationale",
-    "remediation",
-    "references",
-    "parameters",
-    "when",
-    "check",
-    "message",
-    "tests",
-    "text",
-    "cli",
-    "url",
-    "type",
-    "default",
-    "description",
-    "name",
-    "expect",
-    "subject",
-    "params",
-    "now",
 ];
 
 /// Parses and validates one rule file. Problems go to `problems`; a rule is returned only when
@@ -118,29 +88,58 @@ pub fn parse_rule_with(
         ));
         return None;
     };
-    let mut p = Fields {
+    let mut p = Mapping {
         file,
         entries,
         problems,
         whole: doc.pos,
     };
     p.check_keys(RULE_KEYS, "rule");
-
-    let id_entry = p.get("id");
-    let id = p.string("id", true);
-    if let (Some(id), Some((key, value))) = (&id, id_entry) {
-        if !valid_id(id) {
-            p.report(ProblemKind::InvalidValue, value.pos, format!("rule id `{id}` must look like `CT-A01` (upper-case letters and digits, dash-separated)"));
-        } else if !file_matches_id(&file.name, id) {
-            p.report(
-                ProblemKind::FileName,
-                key.pos,
-                format!("the file name does not start with the rule id `{id}`"),
-            )
-            .help = Some(format!("name the file `{id}.yaml` or `{id}-<slug>.yaml`"));
-        }
+    let rule = read_rule(&mut p, cases);
+    if p.problems.len() > start {
+        return None;
     }
-    let id_pos = id_entry.map_or(doc.pos, |(k, _)| k.pos);
+    let (id, id_pos) = rule.id;
+    Some(Rule {
+        id: id?,
+        title: rule.title?,
+        severity: rule.severity?,
+        scope: rule.scope?,
+        frameworks: rule.frameworks,
+        rationale: rule.rationale?,
+        remediation: rule.remediation?,
+        references: rule.references,
+        parameters: rule.parameters,
+        when: rule.when,
+        check: rule.check?,
+        message: rule.message?,
+        tests: rule.tests,
+        source: Arc::clone(file),
+        id_pos: id_pos.unwrap_or(doc.pos),
+        builtin,
+    })
+}
+
+/// Every part of a rule file that could be read; a `None` has been reported.
+struct RuleParts {
+    id: (Option<String>, Option<Pos>),
+    title: Option<String>,
+    severity: Option<Severity>,
+    scope: Option<Scope>,
+    frameworks: BTreeMap<String, Vec<String>>,
+    rationale: Option<String>,
+    remediation: Option<Remediation>,
+    references: Vec<String>,
+    parameters: BTreeMap<String, Parameter>,
+    when: Option<Condition>,
+    check: Option<Condition>,
+    message: Option<String>,
+    tests: Vec<TestCase>,
+}
+
+/// Reads every key of a rule file's top mapping, reporting each problem and carrying on.
+fn read_rule(p: &mut Mapping<'_, '_>, cases: TestCases) -> RuleParts {
+    let id = rule_id(p);
     let title = p.string("title", true);
     let rationale = p.string("rationale", true);
     let message = p.string("message", true);
@@ -150,35 +149,81 @@ pub fn parse_rule_with(
         Severity::parse,
     );
     let scope = p.enumerated("scope", Scope::ALL.iter().map(|s| s.as_str()), Scope::parse);
-    let frameworks = p.frameworks();
-    let remediation = p.remediation();
+    let frameworks = frameworks(p);
+    let remediation = remediation(p);
     let references = p.string_list("references");
-    let (parameters, param_types) = p.parameters();
+    let (parameters, param_types) = declare::parameters(p);
+    let (when, check) = conditions(p, scope, &param_types);
+    let tests = match (scope, cases) {
+        (Some(scope), TestCases::Parse) => testcase::tests(p, fields::subject(scope), &parameters),
+        _ => Vec::new(),
+    };
+    RuleParts {
+        id,
+        title,
+        severity,
+        scope,
+        frameworks,
+        rationale,
+        remediation,
+        references,
+        parameters,
+        when,
+        check,
+        message,
+        tests,
+    }
+}
+
+/// `id:`, checked for its shape and against the file name, and where its key is.
+fn rule_id(p: &mut Mapping<'_, '_>) -> (Option<String>, Option<Pos>) {
+    let entry = p.get("id");
+    let id = p.string("id", true);
+    if let (Some(id), Some((key, value))) = (&id, entry) {
+        if !valid_id(id) {
+            p.report(ProblemKind::InvalidValue, value.pos, format!("rule id `{id}` must look like `CT-A01` (upper-case letters and digits, dash-separated)"));
+        } else if !file_matches_id(&p.file.name, id) {
+            p.report(
+                ProblemKind::FileName,
+                key.pos,
+                format!("the file name does not start with the rule id `{id}`"),
+            )
+            .help = Some(format!("name the file `{id}.yaml` or `{id}-<slug>.yaml`"));
+        }
+    }
+    (id, entry.map(|(k, _)| k.pos))
+}
+
+/// `when:` and `check:`, parsed against the scope's subject (when the scope is known), and a
+/// problem for every declared parameter neither uses.
+fn conditions(
+    p: &mut Mapping<'_, '_>,
+    scope: Option<Scope>,
+    param_types: &BTreeMap<String, ParamType>,
+) -> (Option<Condition>, Option<Condition>) {
     let when_node = p.get("when").map(|(_, v)| v);
     let check_node = p.get("check").map(|(_, v)| v);
     if check_node.is_none() {
         p.missing("check", "missing required key `check`".into());
     }
-    let (when, check, used) = match scope {
-        Some(scope) => {
-            let here = fields::subject(scope);
-            let mut ctx = Ctx {
-                file,
-                params: &param_types,
-                used: BTreeSet::new(),
-                problems: p.problems,
-            };
-            let when = when_node.and_then(|n| parse_condition::parse(n, here, &mut ctx));
-            let check = check_node.and_then(|n| parse_condition::parse(n, here, &mut ctx));
-            (when, check, ctx.used)
-        }
-        None => (None, None, BTreeSet::new()),
+    let Some(scope) = scope else {
+        return (None, None);
     };
+    let here = fields::subject(scope);
+    let mut ctx = Ctx {
+        file: p.file,
+        params: param_types,
+        used: BTreeSet::new(),
+        problems: p.problems,
+    };
+    let when = when_node.and_then(|n| parse_condition::parse(n, here, &mut ctx));
+    let check = check_node.and_then(|n| parse_condition::parse(n, here, &mut ctx));
+    let used = ctx.used;
     if let Some((_, params_node)) = p.get("parameters")
         && let Some(entries) = params_node.as_map()
     {
         for (key, _) in entries {
-            if param_types.contains_key(&key.name) && !used.contains(&key.name) && scope.is_some() {
+            if param_types.contains_key(&key.name) && !used.contains(&key.name) {
                 p.report(
                     ProblemKind::BadParameter,
                     key.pos,
@@ -188,31 +233,7 @@ pub fn parse_rule_with(
             }
         }
     }
-    let tests = match (scope, cases) {
-        (Some(scope), TestCases::Parse) => p.tests(fields::subject(scope), &parameters),
-        _ => Vec::new(),
-    };
-    if p.problems.len() > start {
-        return None;
-    }
-    Some(Rule {
-        id: id?,
-        title: title?,
-        severity: severity?,
-        scope: scope?,
-        frameworks,
-        rationale: rationale?,
-        remediation: remediation?,
-        references,
-        parameters,
-        when,
-        check: check?,
-        message: message?,
-        tests,
-        source: Arc::clone(file),
-        id_pos,
-        builtin,
-    })
+    (when, check)
 }
 
 fn valid_id(id: &str) -> bool {
@@ -244,221 +265,100 @@ fn file_matches_id(name: &str, id: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('-'))
 }
 
-/// The entries of one mapping being validated, and where problems go.
-pub(super) struct Fields<'a, 'p> {
-    pub(super) file: &'a Arc<SourceFile>,
-    pub(super) entries: &'a [(Key, Node)],
-    pub(super) problems: &'p mut Vec<Diagnostic>,
-    pub(super) whole: Pos,
-}
-
-impl<'a> Fields<'a, '_> {
-    pub(super) fn report(
-        &mut self,
-        kind: ProblemKind,
-        pos: Pos,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        Diagnostic::new(kind, self.file, pos, message).push_into(self.problems)
-    }
-
-    pub(super) fn check_keys(&mut self, allowed: &[&str], what: &str) {
-        let entries = self.entries;
-        check_keys(self.file, entries, allowed, what, self.problems);
-    }
-
-    pub(super) fn get(&self, name: &str) -> Option<(&'a Key, &'a Node)> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k.name == name)
-            .map(|(k, v)| (k, v))
-    }
-
-    /// Reports a missing required key, unless a misspelt key already stands for it (the
-    /// unknown-key diagnostic says "did you mean" then).
-    pub(super) fn missing(&mut self, name: &str, message: String) {
-        let misspelt = self
-            .entries
-            .iter()
-            .filter(|(k, _)| !KNOWN_KEYS.contains(&k.name.as_str()))
-            .any(|(k, _)| crate::document::closest(&k.name, [name]).is_some());
-        if !misspelt {
-            let pos = self.whole;
-            self.report(ProblemKind::MissingKey, pos, message);
-        }
-    }
-
-    pub(super) fn string(&mut self, name: &str, required: bool) -> Option<String> {
-        match self.get(name) {
-            None => {
-                if required {
-                    self.missing(name, format!("missing required key `{name}`"));
-                }
-                None
-            }
-            Some((_, v)) => match &v.value {
-                Value::Str(s) if !s.trim().is_empty() => Some(s.trim_end().to_owned()),
-                _ => {
-                    self.report(
-                        ProblemKind::InvalidValue,
-                        v.pos,
-                        format!("`{name}` is a non-empty string, found {}", v.type_name()),
-                    );
-                    None
-                }
-            },
-        }
-    }
-
-    pub(super) fn enumerated<'v, T>(
-        &mut self,
-        name: &str,
-        values: impl Iterator<Item = &'v str> + Clone,
-        parse: impl Fn(&str) -> Option<T>,
-    ) -> Option<T> {
-        let Some((_, v)) = self.get(name) else {
-            self.missing(name, format!("missing required key `{name}`"));
-            return None;
-        };
-        if let Some(t) = v.as_str().and_then(&parse) {
-            return Some(t);
-        }
-        let list: Vec<&str> = values.clone().collect();
-        let help = v.as_str().and_then(|s| did_you_mean(s, values));
-        self.report(
+fn frameworks(p: &mut Mapping<'_, '_>) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    let Some((_, v)) = p.get("frameworks") else {
+        return out;
+    };
+    let Some(entries) = v.as_map() else {
+        p.report(
             ProblemKind::InvalidValue,
             v.pos,
-            format!("`{name}` is one of: {}", list.join(", ")),
-        )
-        .help = help;
-        None
-    }
-
-    pub(super) fn string_list(&mut self, name: &str) -> Vec<String> {
-        let Some((_, v)) = self.get(name) else {
-            return Vec::new();
-        };
-        match v.as_seq() {
-            Some(items) => items
-                .iter()
-                .filter_map(|i| match i.as_str() {
-                    Some(s) => Some(s.to_owned()),
-                    None => {
-                        self.report(
-                            ProblemKind::InvalidValue,
-                            i.pos,
-                            format!("`{name}` items are strings"),
-                        );
-                        None
-                    }
-                })
-                .collect(),
-            None => {
-                self.report(
-                    ProblemKind::InvalidValue,
-                    v.pos,
-                    format!("`{name}` is a list of strings"),
-                );
-                Vec::new()
-            }
+            "`frameworks` maps framework ids to lists of control ids",
+        );
+        return out;
+    };
+    for (key, value) in entries {
+        if !FRAMEWORKS.iter().any(|(id, _)| *id == key.name) {
+            let help =
+                did_you_mean(&key.name, FRAMEWORKS.iter().map(|(id, _)| *id)).or_else(|| {
+                    Some(format!(
+                        "known frameworks: {}",
+                        FRAMEWORKS
+                            .iter()
+                            .map(|(id, _)| *id)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                });
+            p.report(
+                ProblemKind::UnknownFramework,
+                key.pos,
+                format!("unknown framework id `{}`", key.name),
+            )
+            .help = help;
+            continue;
         }
-    }
-
-    fn frameworks(&mut self) -> BTreeMap<String, Vec<String>> {
-        let mut out = BTreeMap::new();
-        let Some((_, v)) = self.get("frameworks") else {
-            return out;
-        };
-        let Some(entries) = v.as_map() else {
-            self.report(
-                ProblemKind::InvalidValue,
-                v.pos,
-                "`frameworks` maps framework ids to lists of control ids",
-            );
-            return out;
-        };
-        for (key, value) in entries {
-            if !FRAMEWORKS.iter().any(|(id, _)| *id == key.name) {
-                let help =
-                    did_you_mean(&key.name, FRAMEWORKS.iter().map(|(id, _)| *id)).or_else(|| {
-                        Some(format!(
-                            "known frameworks: {}",
-                            FRAMEWORKS
-                                .iter()
-                                .map(|(id, _)| *id)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ))
-                    });
-                self.report(
-                    ProblemKind::UnknownFramework,
-                    key.pos,
-                    format!("unknown framework id `{}`", key.name),
-                )
-                .help = help;
-                continue;
-            }
-            let mut controls = Vec::new();
-            match value.as_seq() {
-                Some(items) if !items.is_empty() => {
-                    for item in items {
-                        match item.as_str() {
-                            Some(s) => controls.push(s.to_owned()),
-                            None => {
-                                self.report(
-                                    ProblemKind::InvalidValue,
-                                    item.pos,
-                                    format!(
-                                        "control ids are strings; found {} (quote it: \"3.1\")",
-                                        item.type_name()
-                                    ),
-                                );
-                            }
+        let mut controls = Vec::new();
+        match value.as_seq() {
+            Some(items) if !items.is_empty() => {
+                for item in items {
+                    match item.as_str() {
+                        Some(s) => controls.push(s.to_owned()),
+                        None => {
+                            p.report(
+                                ProblemKind::InvalidValue,
+                                item.pos,
+                                format!(
+                                    "control ids are strings; found {} (quote it: \"3.1\")",
+                                    item.type_name()
+                                ),
+                            );
                         }
                     }
                 }
-                _ => {
-                    self.report(
-                        ProblemKind::InvalidValue,
-                        value.pos,
-                        "a framework maps to a non-empty list of control ids",
-                    );
-                }
             }
-            out.insert(key.name.clone(), controls);
+            _ => {
+                p.report(
+                    ProblemKind::InvalidValue,
+                    value.pos,
+                    "a framework maps to a non-empty list of control ids",
+                );
+            }
         }
-        out
+        out.insert(key.name.clone(), controls);
     }
+    out
+}
 
-    fn remediation(&mut self) -> Option<Remediation> {
-        let Some((_, v)) = self.get("remediation") else {
-            self.missing("remediation", "missing required key `remediation`".into());
-            return None;
-        };
-        let Some(entries) = v.as_map() else {
-            self.report(
-                ProblemKind::InvalidValue,
-                v.pos,
-                "`remediation` is a mapping `{text, cli?, url?}`",
-            );
-            return None;
-        };
-        let mut sub = Fields {
-            file: self.file,
-            entries,
-            problems: self.problems,
-            whole: v.pos,
-        };
-        sub.check_keys(&["text", "cli", "url"], "remediation");
-        let text = sub.string("text", true);
-        let cli = sub.string("cli", false);
-        let url = sub.string("url", false);
-        Some(Remediation {
-            text: text?,
-            cli,
-            url,
-        })
-    }
+fn remediation(p: &mut Mapping<'_, '_>) -> Option<Remediation> {
+    let Some((_, v)) = p.get("remediation") else {
+        p.missing("remediation", "missing required key `remediation`".into());
+        return None;
+    };
+    let Some(entries) = v.as_map() else {
+        p.report(
+            ProblemKind::InvalidValue,
+            v.pos,
+            "`remediation` is a mapping `{text, cli?, url?}`",
+        );
+        return None;
+    };
+    let mut sub = Mapping {
+        file: p.file,
+        entries,
+        problems: p.problems,
+        whole: v.pos,
+    };
+    sub.check_keys(&["text", "cli", "url"], "remediation");
+    let text = sub.string("text", true);
+    let cli = sub.string("cli", false);
+    let url = sub.string("url", false);
+    Some(Remediation {
+        text: text?,
+        cli,
+        url,
+    })
 }
 
 #[cfg(test)]

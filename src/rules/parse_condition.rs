@@ -1,37 +1,12 @@
 //! Raw YAML → [`Condition`], checking every path against the subject's type and every operator
 //! against the type of the field it tests. Problems are collected, never returned early.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
-
 use super::condition::{Condition, IfEmpty, Leaf, LeafSubject, Op, Quantified, Quantifier};
+use super::context::Ctx;
 use super::fields::{self, FieldType, Kind};
-use super::model::ParamType;
-use crate::document::{Diagnostic, ProblemKind, SourceFile, did_you_mean};
-use crate::document::{Key, Node, Pos, Value};
-
-/// What condition parsing needs to know and where it reports.
-pub struct Ctx<'a> {
-    /// The file.
-    pub file: &'a Arc<SourceFile>,
-    /// The declared parameters and their types.
-    pub params: &'a BTreeMap<String, ParamType>,
-    /// Parameters referenced so far.
-    pub used: BTreeSet<String>,
-    /// Problems found so far.
-    pub problems: &'a mut Vec<Diagnostic>,
-}
-
-impl Ctx<'_> {
-    pub(super) fn report(
-        &mut self,
-        kind: ProblemKind,
-        pos: Pos,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        Diagnostic::new(kind, self.file, pos, message).push_into(self.problems)
-    }
-}
+use super::operand;
+use super::params::ParamType;
+use crate::document::{Key, Node, ProblemKind, Value, did_you_mean};
 
 const NODE_KEYS: &[&str] = &["all", "any", "not", "none", "path", "param"];
 
@@ -250,7 +225,7 @@ fn parse_quantifier(
     };
     let item = match fields::lookup(here, path) {
         Err(e) => {
-            report_path_error(ctx, in_node, path, &e);
+            ctx.report_path_error(in_node, path, &e);
             None
         }
         Ok(t) => match &t.kind {
@@ -295,28 +270,6 @@ fn parse_quantifier(
         at_least,
         if_empty,
     })))
-}
-
-/// Reports an unknown path at the failing segment.
-pub fn report_path_error(ctx: &mut Ctx<'_>, node: &Node, path: &str, e: &fields::PathError) {
-    let mut pos = node.pos;
-    let quoted = ctx
-        .file
-        .text
-        .get(pos.offset..)
-        .and_then(|t| t.chars().next())
-        .is_some_and(|c| c == '"' || c == '\'');
-    let skip: usize = path
-        .split('.')
-        .take(e.segment)
-        .map(|s| s.len() + 1)
-        .sum::<usize>()
-        + usize::from(quoted);
-    pos.offset += skip;
-    pos.column += skip;
-    pos.len = path.split('.').nth(e.segment).map_or(1, str::len).max(1);
-    ctx.report(ProblemKind::UnknownPath, pos, e.message.clone())
-        .help = e.help.clone();
 }
 
 fn param_field_type(t: ParamType) -> Option<FieldType> {
@@ -364,7 +317,7 @@ fn parse_leaf(
                 match fields::lookup(here, path) {
                     Ok(t) => subject = Some((LeafSubject::Path(path.to_owned()), t.clone())),
                     Err(e) => {
-                        report_path_error(ctx, value, path, &e);
+                        ctx.report_path_error(value, path, &e);
                         ok = false;
                     }
                 }
@@ -489,7 +442,7 @@ fn parse_leaf(
         .help = Some(suggest_ops(&field));
         return None;
     }
-    let operand = super::operand::parse_operand(op, op_value, &field, ctx)?;
+    let operand = operand::parse_operand(op, op_value, &field, ctx)?;
     Some(Condition::Leaf(Leaf {
         subject,
         op,
