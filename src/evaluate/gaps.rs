@@ -10,7 +10,7 @@
 //! (see `subjects`), so a rule that finds a passing trail elsewhere still passes, and one that
 //! needs every trail is ERROR: the three-valued quantifiers decide it per rule.
 
-use super::{Verdict, error_evidence, finding};
+use super::judge::{Verdict, error_evidence, to_finding};
 use crate::finding::{Evidence, Finding, Resource};
 use crate::inventory::{Account, CollectError, Inventory, TrailGap};
 use crate::rules::Rule;
@@ -33,7 +33,11 @@ pub fn gap_findings(
         Scope::Trail | Scope::Bucket | Scope::Key => {
             for gap in gaps {
                 let (resource, verdict) = gap_verdict(scope, account, gap);
-                out.extend(rules.iter().map(|r| finding(r, &resource, verdict.clone())));
+                out.extend(
+                    rules
+                        .iter()
+                        .map(|r| to_finding(r, &resource, verdict.clone())),
+                );
             }
         }
         Scope::Region => {
@@ -47,7 +51,11 @@ pub fn gap_findings(
                     error,
                     format!("the opt-in regions: the enabled regions could not be read: {error}"),
                 );
-                out.extend(rules.iter().map(|r| finding(r, &resource, verdict.clone())));
+                out.extend(
+                    rules
+                        .iter()
+                        .map(|r| to_finding(r, &resource, verdict.clone())),
+                );
             }
         }
         Scope::Account | Scope::Organization => {}
@@ -78,7 +86,11 @@ fn disabled_requested_regions(
             message: format!("not applicable: {text}"),
             evidence: vec![Evidence::Note { text }],
         };
-        out.extend(rules.iter().map(|r| finding(r, &resource, verdict.clone())));
+        out.extend(
+            rules
+                .iter()
+                .map(|r| to_finding(r, &resource, verdict.clone())),
+        );
     }
     out
 }

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use super::*;
+use crate::finding::Evidence;
 use crate::rules::{self, DEFAULT_TEST_NOW};
 use crate::vocabulary::Status::{self, *};
 

@@ -2,7 +2,7 @@
 //! every rule of every per-account scope is ERROR for them, naming the cause, so a gate never
 //! passes an account nobody could read and none of its verdicts silently vanishes.
 
-use super::{Verdict, error_evidence, finding};
+use super::judge::{Verdict, error_evidence, to_finding};
 use crate::finding::{Finding, Resource};
 use crate::inventory::Inventory;
 use crate::rules::RuleSet;
@@ -39,7 +39,7 @@ pub fn unreachable_accounts(rules: &RuleSet, inventory: &Inventory) -> Vec<Findi
             evidence: vec![error_evidence("account", error)],
         };
         for rule in rules.iter().filter(|r| r.scope != Scope::Organization) {
-            out.push(finding(rule, &resource, verdict.clone()));
+            out.push(to_finding(rule, &resource, verdict.clone()));
         }
     }
     out

@@ -8,6 +8,7 @@ mod build;
 mod collection;
 mod convert;
 mod describe;
+mod format;
 mod json;
 mod junit;
 mod markdown;
@@ -15,92 +16,17 @@ mod model;
 mod sarif;
 mod text;
 
-use std::fmt;
 use std::io::{self, Write};
-use std::str::FromStr;
 
 pub use collection::collection_errors;
 pub use describe::evidence_lines;
+pub use format::{Format, RenderOptions, UnknownFormat};
 pub use json::json_schema;
 pub use model::{
     Annotations, AppliedWaiver, BaselineState, CollectionError, GateSummary, Mode, RemediationInfo,
     Report, ReportFinding, ReportInput, ResolvedFinding, RuleInfo, RulePack, RuleSource, RunInfo,
     SCHEMA, SeverityCounts, Summary, Tool, WaiverEntry, WaiverReport,
 };
-
-/// An output format. Closed: adding one is a compile error wherever formats are matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Format {
-    /// For a person at a terminal: FAIL and ERROR by rule with evidence, a summary, the gate line.
-    Text,
-    /// The report itself (`trailguard.report/v1`), for pipelines, auditors and `--baseline`.
-    Json,
-    /// SARIF 2.1.0 for GitHub / GitLab code scanning: FAIL results anchored at the rule file.
-    Sarif,
-    /// JUnit XML for CI test tabs: a suite per rule, a case per resource.
-    Junit,
-    /// Markdown for `$GITHUB_STEP_SUMMARY`, PR comments and audit write-ups.
-    Markdown,
-}
-
-impl Format {
-    /// Every format.
-    pub const ALL: &'static [Format] = &[
-        Format::Text,
-        Format::Json,
-        Format::Sarif,
-        Format::Junit,
-        Format::Markdown,
-    ];
-
-    /// The name used on the command line (`--output sarif=…`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Text => "text",
-            Format::Json => "json",
-            Format::Sarif => "sarif",
-            Format::Junit => "junit",
-            Format::Markdown => "markdown",
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A format name that is not one of [`Format::ALL`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown output format `{0}` (expected text, json, sarif, junit or markdown)")]
-pub struct UnknownFormat(pub String);
-
-impl FromStr for Format {
-    type Err = UnknownFormat;
-
-    fn from_str(s: &str) -> Result<Format, UnknownFormat> {
-        match s.to_ascii_lowercase().as_str() {
-            "text" => Ok(Format::Text),
-            "json" => Ok(Format::Json),
-            "sarif" => Ok(Format::Sarif),
-            "junit" => Ok(Format::Junit),
-            "markdown" | "md" => Ok(Format::Markdown),
-            _ => Err(UnknownFormat(s.to_owned())),
-        }
-    }
-}
-
-/// Presentation choices the caller makes once (from the TTY, `NO_COLOR`, flags).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct RenderOptions {
-    /// ANSI colours in the text format.
-    pub color: bool,
-    /// The text format also lists PASS and NOT_APPLICABLE findings.
-    pub verbose: bool,
-    /// SARIF also carries waived FAIL results, with a `suppressions` entry.
-    pub sarif_include_waived: bool,
-}
 
 /// Renders the report in one format.
 pub fn render(
@@ -115,26 +41,5 @@ pub fn render(
         Format::Sarif => sarif::render(report, options, out),
         Format::Junit => junit::render(report, out),
         Format::Markdown => markdown::render(report, out),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn format_names_round_trip() {
-        for f in Format::ALL {
-            assert_eq!(f.as_str().parse::<Format>(), Ok(*f));
-        }
-        assert_eq!("SARIF".parse::<Format>(), Ok(Format::Sarif));
-        assert_eq!("md".parse::<Format>(), Ok(Format::Markdown));
-        assert_eq!(
-            "xml".parse::<Format>().map_err(|e| e.to_string()),
-            Err(
-                "unknown output format `xml` (expected text, json, sarif, junit or markdown)"
-                    .into()
-            )
-        );
     }
 }

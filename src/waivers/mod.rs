@@ -8,6 +8,7 @@
 
 mod glob;
 mod parse;
+mod waiver;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -18,62 +19,11 @@ use time::Date;
 
 pub use glob::{Glob, GlobError};
 pub use parse::SCHEMA;
+pub use waiver::Waiver;
 
-use crate::document::{Pos, Problems, SourceFile};
+use crate::document::{Problems, SourceFile};
 use crate::files::read::InputKind;
 use crate::finding::Finding;
-use crate::vocabulary::Status;
-
-/// One waiver, validated.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Waiver {
-    /// Its id: as written, or `#N` (its 1-based position in the file).
-    pub id: String,
-    /// Where `id:` is, when written.
-    pub id_pos: Option<Pos>,
-    /// The rule id or glob.
-    pub rule: Glob,
-    /// Matched against the resource ARN and, when that does not match or there is none, its id.
-    pub resource: Glob,
-    /// The account id (glob), when narrowed.
-    pub account: Option<Glob>,
-    /// The region (glob), when narrowed; `*` also matches findings without a region.
-    pub region: Option<Glob>,
-    /// Why the exception is accepted.
-    pub reason: String,
-    /// Who answers for it.
-    pub owner: String,
-    /// The last day it applies.
-    pub expires: Date,
-    /// Where the waiver starts in its file.
-    pub pos: Pos,
-}
-
-impl Waiver {
-    /// Whether the waiver's matchers all match the finding (whatever its status and the date).
-    pub fn matches(&self, f: &Finding) -> bool {
-        let r = &f.resource;
-        self.rule.matches(&f.rule_id)
-            && (r
-                .arn
-                .as_deref()
-                .is_some_and(|arn| self.resource.matches(arn))
-                || self.resource.matches(&r.id))
-            && self
-                .account
-                .as_ref()
-                .is_none_or(|a| a.matches(&r.account_id))
-            && self
-                .region
-                .as_ref()
-                .is_none_or(|g| g.matches(r.region.as_deref().unwrap_or("")))
-    }
-
-    /// Whether the waiver has expired on `today` (it still applies on its `expires` day).
-    pub fn expired(&self, today: Date) -> bool {
-        self.expires < today
-    }
-}
 
 /// A loaded waivers file.
 #[derive(Debug, Clone)]
@@ -189,7 +139,7 @@ impl Waivers {
         let mut outcome = WaiverOutcome::default();
         let mut covered = vec![0usize; self.waivers.len()];
         for f in findings {
-            if !matches!(f.status, Status::Fail | Status::Error) {
+            if !f.status.is_problem() {
                 continue;
             }
             for (i, w) in self.waivers.iter().enumerate() {
@@ -213,7 +163,7 @@ impl Waivers {
             let count = |problems: bool| {
                 findings
                     .iter()
-                    .filter(|f| matches!(f.status, Status::Fail | Status::Error) == problems)
+                    .filter(|f| f.status.is_problem() == problems)
                     .filter(|f| w.matches(f))
                     .count()
             };

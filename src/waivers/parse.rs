@@ -7,8 +7,8 @@ use std::sync::Arc;
 use time::Date;
 use time::macros::format_description;
 
-use super::Waiver;
 use super::glob::Glob;
+use super::waiver::Waiver;
 use crate::document::yaml::{self, Key, Node, Pos, Value};
 use crate::document::{
     Diagnostic, ProblemKind, SourceFile, check_keys, closest, did_you_mean, syntax_diagnostic,
