@@ -10,6 +10,8 @@ use crate::document::{Key, Node, ProblemKind, Value, did_you_mean};
 
 const NODE_KEYS: &[&str] = &["all", "any", "not", "none", "path", "param"];
 
+const WRITE_A_CONDITION: &str = "write `{ path: PATH, equals: VALUE }`, `{ all: [...] }`, `{ any: [...] }`, `{ not: ... }` or a quantifier";
+
 /// Parses a condition whose paths are relative to a value of type `here`.
 pub fn parse(node: &Node, here: &FieldType, ctx: &mut Ctx<'_>) -> Option<Condition> {
     let Some(entries) = node.as_map() else {
@@ -18,7 +20,7 @@ pub fn parse(node: &Node, here: &FieldType, ctx: &mut Ctx<'_>) -> Option<Conditi
             node.pos,
             format!("a condition must be a mapping, found {}", node.type_name()),
         )
-        .help = Some("write `{ path: PATH, equals: VALUE }`, `{ all: [...] }`, `{ any: [...] }`, `{ not: ... }` or a quantifier".into());
+        .help = Some(WRITE_A_CONDITION.into());
         return None;
     };
     if entries
@@ -27,53 +29,14 @@ pub fn parse(node: &Node, here: &FieldType, ctx: &mut Ctx<'_>) -> Option<Conditi
     {
         return parse_leaf(node, entries, here, ctx);
     }
-    let mut valid = true;
-    for (key, _) in entries {
-        if !NODE_KEYS.contains(&key.name.as_str()) {
-            let candidates = NODE_KEYS
-                .iter()
-                .copied()
-                .chain(Op::ALL.iter().map(|o| o.as_str()));
-            let help = did_you_mean(&key.name, candidates);
-            ctx.report(ProblemKind::UnknownKey, key.pos, format!("unknown key `{}` in a condition", key.name))
-                .help = help.or(Some("a condition is one of `all`, `any`, `not`, `none`, or `path`/`param` with one operator".into()));
-            valid = false;
-        }
-    }
-    if !valid {
-        return None;
-    }
-    if entries.is_empty() {
-        // `check: {}`: found by fuzzing, it used to index past the end below.
-        ctx.report(
-            ProblemKind::InvalidValue,
-            node.pos,
-            "a condition cannot be empty",
-        )
-        .help = Some("write `{ path: PATH, equals: VALUE }`, `{ all: [...] }`, `{ any: [...] }`, `{ not: ... }` or a quantifier".into());
-        return None;
-    }
-    if entries.len() != 1 {
-        let (key, _) = &entries[1];
-        ctx.report(
-            ProblemKind::InvalidValue,
-            key.pos,
-            format!(
-                "a condition has exactly one of `all`, `any`, `not`, `none`; found `{}` as well",
-                key.name
-            ),
-        )
-        .help = Some("nest them: `{ all: [ {any: ...}, {not: ...} ] }`".into());
-        return None;
-    }
-    let (key, value) = &entries[0];
+    let (key, value) = only_key(node, entries, ctx)?;
     match (key.name.as_str(), &value.value) {
         ("all", Value::Seq(items)) => parse_list(key, items, here, ctx).map(Condition::All),
         ("any", Value::Seq(items)) => parse_list(key, items, here, ctx).map(Condition::Any),
         ("not", _) => parse(value, here, ctx).map(|c| Condition::Not(Box::new(c))),
-        ("all", Value::Map(m)) => parse_quantifier(Quantifier::All, key, value, m, here, ctx),
-        ("any", Value::Map(m)) => parse_quantifier(Quantifier::Any, key, value, m, here, ctx),
-        ("none", Value::Map(m)) => parse_quantifier(Quantifier::None, key, value, m, here, ctx),
+        ("all", Value::Map(m)) => parse_quantifier(Quantifier::All, key, m, here, ctx),
+        ("any", Value::Map(m)) => parse_quantifier(Quantifier::Any, key, m, here, ctx),
+        ("none", Value::Map(m)) => parse_quantifier(Quantifier::None, key, m, here, ctx),
         ("none", _) => {
             ctx.report(
                 ProblemKind::InvalidValue,
@@ -91,6 +54,56 @@ pub fn parse(node: &Node, here: &FieldType, ctx: &mut Ctx<'_>) -> Option<Conditi
                     value.type_name()
                 ),
             );
+            None
+        }
+    }
+}
+
+/// The one entry of a condition that is not a leaf (`all`, `any`, `not` or `none`); reports
+/// unknown keys, an empty mapping, or a second key.
+fn only_key<'n>(
+    node: &Node,
+    entries: &'n [(Key, Node)],
+    ctx: &mut Ctx<'_>,
+) -> Option<&'n (Key, Node)> {
+    let mut valid = true;
+    for (key, _) in entries {
+        if !NODE_KEYS.contains(&key.name.as_str()) {
+            let candidates = NODE_KEYS
+                .iter()
+                .copied()
+                .chain(Op::ALL.iter().map(|o| o.as_str()));
+            let help = did_you_mean(&key.name, candidates);
+            ctx.report(ProblemKind::UnknownKey, key.pos, format!("unknown key `{}` in a condition", key.name))
+                .help = help.or(Some("a condition is one of `all`, `any`, `not`, `none`, or `path`/`param` with one operator".into()));
+            valid = false;
+        }
+    }
+    if !valid {
+        return None;
+    }
+    match entries {
+        [] => {
+            // `check: {}`: found by fuzzing, it used to index past the end.
+            ctx.report(
+                ProblemKind::InvalidValue,
+                node.pos,
+                "a condition cannot be empty",
+            )
+            .help = Some(WRITE_A_CONDITION.into());
+            None
+        }
+        [only] => Some(only),
+        [_, (key, _), ..] => {
+            ctx.report(
+                ProblemKind::InvalidValue,
+                key.pos,
+                format!(
+                    "a condition has exactly one of `all`, `any`, `not`, `none`; found `{}` as well",
+                    key.name
+                ),
+            )
+            .help = Some("nest them: `{ all: [ {any: ...}, {not: ...} ] }`".into());
             None
         }
     }
@@ -114,47 +127,22 @@ fn parse_list(
     parsed.into_iter().collect()
 }
 
+/// `any` / `all` / `none: { in: PATH, where: CONDITION, at_least | if_empty }`.
 fn parse_quantifier(
     quantifier: Quantifier,
     key: &Key,
-    node: &Node,
     entries: &[(Key, Node)],
     here: &FieldType,
     ctx: &mut Ctx<'_>,
 ) -> Option<Condition> {
-    let allowed: &[&str] = match quantifier {
-        Quantifier::Any => &["in", "where", "at_least"],
-        Quantifier::All | Quantifier::None => &["in", "where", "if_empty"],
-    };
-    let mut ok = true;
-    for (k, _) in entries {
-        if !allowed.contains(&k.name.as_str()) {
-            let help = if k.name == "if_empty" {
-                Some("`any` over an empty list is simply false; `if_empty` belongs to `all` and `none`".to_owned())
-            } else if k.name == "at_least" {
-                Some("`at_least` belongs to `any`".to_owned())
-            } else {
-                did_you_mean(&k.name, allowed.iter().copied())
-            };
-            ctx.report(
-                ProblemKind::UnknownKey,
-                k.pos,
-                format!(
-                    "unknown key `{}` in an `{}` quantifier",
-                    k.name,
-                    quantifier.as_str()
-                ),
-            )
-            .help = help;
-            ok = false;
-        }
-    }
+    let mut ok = quantifier_keys(quantifier, entries, ctx);
     let get = |name: &str| entries.iter().find(|(k, _)| k.name == name).map(|(_, v)| v);
+    let name = quantifier.as_str();
     let Some(in_node) = get("in") else {
         ctx.report(
             ProblemKind::MissingKey,
             key.pos,
-            format!("the `{}` quantifier needs `in: PATH`", quantifier.as_str()),
+            format!("the `{name}` quantifier needs `in: PATH`"),
         );
         return None;
     };
@@ -162,59 +150,12 @@ fn parse_quantifier(
         ctx.report(
             ProblemKind::MissingKey,
             key.pos,
-            format!(
-                "the `{}` quantifier needs `where: CONDITION`",
-                quantifier.as_str()
-            ),
+            format!("the `{name}` quantifier needs `where: CONDITION`"),
         );
         return None;
     };
-    let if_empty = match (quantifier, get("if_empty")) {
-        (Quantifier::Any, _) => None,
-        (_, None) => {
-            ctx.report(
-                ProblemKind::MissingIfEmpty,
-                key.pos,
-                format!("`{}` over a list must say what an empty list means", quantifier.as_str()),
-            )
-            .help = Some("add `if_empty: pass | fail | not_applicable` (vacuous truth is the classic false pass)".into());
-            ok = false;
-            None
-        }
-        (_, Some(v)) => match v.as_str() {
-            Some("pass") => Some(IfEmpty::Pass),
-            Some("fail") => Some(IfEmpty::Fail),
-            Some("not_applicable") => Some(IfEmpty::NotApplicable),
-            _ => {
-                let help = v
-                    .as_str()
-                    .and_then(|s| did_you_mean(s, ["pass", "fail", "not_applicable"]));
-                ctx.report(
-                    ProblemKind::InvalidValue,
-                    v.pos,
-                    "`if_empty` is one of `pass`, `fail`, `not_applicable`",
-                )
-                .help = help;
-                ok = false;
-                None
-            }
-        },
-    };
-    let at_least = match get("at_least") {
-        None => 1,
-        Some(v) => match v.value {
-            Value::Int(n) if n >= 1 => u32::try_from(n).unwrap_or(u32::MAX),
-            _ => {
-                ctx.report(
-                    ProblemKind::InvalidValue,
-                    v.pos,
-                    "`at_least` is a whole number ≥ 1",
-                );
-                ok = false;
-                1
-            }
-        },
-    };
+    let if_empty = if_empty(quantifier, key, get("if_empty"), ctx, &mut ok);
+    let at_least = at_least(get("at_least"), ctx, &mut ok);
     let Some(path) = in_node.as_str() else {
         ctx.report(
             ProblemKind::InvalidValue,
@@ -223,43 +164,7 @@ fn parse_quantifier(
         );
         return None;
     };
-    let item = match fields::lookup(here, path) {
-        Err(e) => {
-            ctx.report_path_error(in_node, path, &e);
-            None
-        }
-        Ok(t) => match &t.kind {
-            Kind::List(item) if matches!(item.kind, Kind::Object(_)) => Some(item.as_ref().clone()),
-            Kind::List(item) => {
-                ctx.report(
-                    ProblemKind::OperatorType,
-                    in_node.pos,
-                    format!(
-                        "`{path}` is a {}; quantifiers need a list of objects",
-                        t.kind
-                    ),
-                )
-                .help = Some(format!(
-                    "test the list itself: `{{ path: {path}, contains: … }}` or `empty: …` ({} elements)",
-                    item.kind
-                ));
-                None
-            }
-            other => {
-                ctx.report(
-                    ProblemKind::OperatorType,
-                    in_node.pos,
-                    format!("`{path}` is a {other}, not a list"),
-                );
-                None
-            }
-        },
-    };
-    let _ = node;
-    let condition = match &item {
-        Some(item) => parse(where_node, item, ctx),
-        None => None,
-    };
+    let condition = element_type(here, in_node, path, ctx).and_then(|e| parse(where_node, &e, ctx));
     if !ok {
         return None;
     }
@@ -270,6 +175,145 @@ fn parse_quantifier(
         at_least,
         if_empty,
     })))
+}
+
+/// Reports keys a quantifier does not take; whether there were none.
+fn quantifier_keys(quantifier: Quantifier, entries: &[(Key, Node)], ctx: &mut Ctx<'_>) -> bool {
+    let allowed: &[&str] = match quantifier {
+        Quantifier::Any => &["in", "where", "at_least"],
+        Quantifier::All | Quantifier::None => &["in", "where", "if_empty"],
+    };
+    let mut ok = true;
+    for (k, _) in entries {
+        if allowed.contains(&k.name.as_str()) {
+            continue;
+        }
+        let help = if k.name == "if_empty" {
+            Some(
+                "`any` over an empty list is simply false; `if_empty` belongs to `all` and `none`"
+                    .to_owned(),
+            )
+        } else if k.name == "at_least" {
+            Some("`at_least` belongs to `any`".to_owned())
+        } else {
+            did_you_mean(&k.name, allowed.iter().copied())
+        };
+        ctx.report(
+            ProblemKind::UnknownKey,
+            k.pos,
+            format!(
+                "unknown key `{}` in an `{}` quantifier",
+                k.name,
+                quantifier.as_str()
+            ),
+        )
+        .help = help;
+        ok = false;
+    }
+    ok
+}
+
+/// `if_empty:` of `all` / `none`, which must say what an empty list means (vacuous truth is the
+/// classic false pass); `None` for `any`. A problem clears `ok`.
+fn if_empty(
+    quantifier: Quantifier,
+    key: &Key,
+    node: Option<&Node>,
+    ctx: &mut Ctx<'_>,
+    ok: &mut bool,
+) -> Option<IfEmpty> {
+    if quantifier == Quantifier::Any {
+        return None;
+    }
+    let Some(v) = node else {
+        ctx.report(
+            ProblemKind::MissingIfEmpty,
+            key.pos,
+            format!("`{}` over a list must say what an empty list means", quantifier.as_str()),
+        )
+        .help = Some("add `if_empty: pass | fail | not_applicable` (vacuous truth is the classic false pass)".into());
+        *ok = false;
+        return None;
+    };
+    match v.as_str() {
+        Some("pass") => Some(IfEmpty::Pass),
+        Some("fail") => Some(IfEmpty::Fail),
+        Some("not_applicable") => Some(IfEmpty::NotApplicable),
+        _ => {
+            let help = v
+                .as_str()
+                .and_then(|s| did_you_mean(s, ["pass", "fail", "not_applicable"]));
+            ctx.report(
+                ProblemKind::InvalidValue,
+                v.pos,
+                "`if_empty` is one of `pass`, `fail`, `not_applicable`",
+            )
+            .help = help;
+            *ok = false;
+            None
+        }
+    }
+}
+
+/// `at_least:` of `any` (1 when absent). A problem clears `ok`.
+fn at_least(node: Option<&Node>, ctx: &mut Ctx<'_>, ok: &mut bool) -> u32 {
+    let Some(v) = node else {
+        return 1;
+    };
+    match v.value {
+        Value::Int(n) if n >= 1 => u32::try_from(n).unwrap_or(u32::MAX),
+        _ => {
+            ctx.report(
+                ProblemKind::InvalidValue,
+                v.pos,
+                "`at_least` is a whole number ≥ 1",
+            );
+            *ok = false;
+            1
+        }
+    }
+}
+
+/// The type of the elements of the list at `path` (`in:`), which must be objects.
+fn element_type(
+    here: &FieldType,
+    in_node: &Node,
+    path: &str,
+    ctx: &mut Ctx<'_>,
+) -> Option<FieldType> {
+    let t = match fields::lookup(here, path) {
+        Ok(t) => t,
+        Err(e) => {
+            ctx.report_path_error(in_node, path, &e);
+            return None;
+        }
+    };
+    match &t.kind {
+        Kind::List(item) if matches!(item.kind, Kind::Object(_)) => Some(item.as_ref().clone()),
+        Kind::List(item) => {
+            ctx.report(
+                ProblemKind::OperatorType,
+                in_node.pos,
+                format!(
+                    "`{path}` is a {}; quantifiers need a list of objects",
+                    t.kind
+                ),
+            )
+            .help = Some(format!(
+                "test the list itself: `{{ path: {path}, contains: … }}` or `empty: …` ({} elements)",
+                item.kind
+            ));
+            None
+        }
+        other => {
+            ctx.report(
+                ProblemKind::OperatorType,
+                in_node.pos,
+                format!("`{path}` is a {other}, not a list"),
+            );
+            None
+        }
+    }
 }
 
 fn param_field_type(t: ParamType) -> Option<FieldType> {
@@ -293,6 +337,7 @@ fn param_field_type(t: ParamType) -> Option<FieldType> {
     })
 }
 
+/// A leaf: `path:` or `param:`, and one operator with its operand.
 fn parse_leaf(
     node: &Node,
     entries: &[(Key, Node)],
@@ -303,80 +348,23 @@ fn parse_leaf(
     let mut ops: Vec<(Op, &Key, &Node)> = Vec::new();
     let mut ok = true;
     for (key, value) in entries {
-        match key.name.as_str() {
-            "path" => {
-                let Some(path) = value.as_str() else {
-                    ctx.report(
-                        ProblemKind::InvalidValue,
-                        value.pos,
-                        format!("`path` is a string, found {}", value.type_name()),
-                    );
-                    ok = false;
-                    continue;
-                };
-                match fields::lookup(here, path) {
-                    Ok(t) => subject = Some((LeafSubject::Path(path.to_owned()), t.clone())),
-                    Err(e) => {
-                        ctx.report_path_error(value, path, &e);
-                        ok = false;
-                    }
-                }
-            }
-            "param" => {
-                let Some(name) = value.as_str() else {
-                    ctx.report(
-                        ProblemKind::InvalidValue,
-                        value.pos,
-                        "`param` is a parameter name",
-                    );
-                    ok = false;
-                    continue;
-                };
-                match ctx.params.get(name).copied() {
+        let read = match key.name.as_str() {
+            "path" => leaf_path(value, here, ctx),
+            "param" => leaf_param(value, ctx),
+            other => {
+                match Op::parse(other) {
+                    Some(op) => ops.push((op, key, value)),
                     None => {
-                        let help = did_you_mean(name, ctx.params.keys().map(String::as_str));
-                        ctx.report(
-                            ProblemKind::BadParameter,
-                            value.pos,
-                            format!("parameter `{name}` is not declared in `parameters`"),
-                        )
-                        .help = help;
+                        unknown_operator(key, ctx);
                         ok = false;
                     }
-                    Some(t) => {
-                        ctx.used.insert(name.to_owned());
-                        match param_field_type(t) {
-                            Some(ft) => subject = Some((LeafSubject::Param(name.to_owned()), ft)),
-                            None => {
-                                ctx.report(ProblemKind::BadParameter, value.pos, format!("a `duration` parameter cannot be tested directly; use it in `{{now_minus: {{param: {name}}}}}`"));
-                                ok = false;
-                            }
-                        }
-                    }
                 }
+                continue;
             }
-            other => match Op::parse(other) {
-                Some(op) => ops.push((op, key, value)),
-                None => {
-                    let candidates = Op::ALL.iter().map(|o| o.as_str()).chain(["path", "param"]);
-                    ctx.report(
-                        ProblemKind::UnknownKey,
-                        key.pos,
-                        format!("unknown operator `{other}`"),
-                    )
-                    .help = did_you_mean(other, candidates).or_else(|| {
-                        Some(format!(
-                            "operators: {}",
-                            Op::ALL
-                                .iter()
-                                .map(|o| o.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ))
-                    });
-                    ok = false;
-                }
-            },
+        };
+        match read {
+            Some(read) => subject = Some(read),
+            None => ok = false,
         }
     }
     if entries
@@ -392,39 +380,7 @@ fn parse_leaf(
         );
         return None;
     }
-    let (op, op_key, op_value) = match ops.as_slice() {
-        [one] => *one,
-        [] => {
-            if ok {
-                ctx.report(
-                    ProblemKind::MissingKey,
-                    node.pos,
-                    "a leaf needs one operator",
-                )
-                .help = Some(format!(
-                    "operators: {}",
-                    Op::ALL
-                        .iter()
-                        .map(|o| o.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            return None;
-        }
-        [_, second, ..] => {
-            ctx.report(
-                ProblemKind::InvalidValue,
-                second.1.pos,
-                format!(
-                    "a leaf has exactly one operator; `{}` is a second one",
-                    second.1.name
-                ),
-            )
-            .help = Some("combine leaves with `all: [...]`".into());
-            return None;
-        }
-    };
+    let (op, op_key, op_value) = only_operator(node, &ops, ok, ctx)?;
     let (subject, field) = subject?;
     if !ok {
         return None;
@@ -448,6 +404,114 @@ fn parse_leaf(
         op,
         operand,
     }))
+}
+
+/// `path:` of a leaf and the type of the field it names.
+fn leaf_path(
+    value: &Node,
+    here: &FieldType,
+    ctx: &mut Ctx<'_>,
+) -> Option<(LeafSubject, FieldType)> {
+    let Some(path) = value.as_str() else {
+        ctx.report(
+            ProblemKind::InvalidValue,
+            value.pos,
+            format!("`path` is a string, found {}", value.type_name()),
+        );
+        return None;
+    };
+    match fields::lookup(here, path) {
+        Ok(t) => Some((LeafSubject::Path(path.to_owned()), t.clone())),
+        Err(e) => {
+            ctx.report_path_error(value, path, &e);
+            None
+        }
+    }
+}
+
+/// `param:` of a leaf (a declared parameter, now used) and the type of its value.
+fn leaf_param(value: &Node, ctx: &mut Ctx<'_>) -> Option<(LeafSubject, FieldType)> {
+    let Some(name) = value.as_str() else {
+        ctx.report(
+            ProblemKind::InvalidValue,
+            value.pos,
+            "`param` is a parameter name",
+        );
+        return None;
+    };
+    let Some(t) = ctx.params.get(name).copied() else {
+        let help = did_you_mean(name, ctx.params.keys().map(String::as_str));
+        ctx.report(
+            ProblemKind::BadParameter,
+            value.pos,
+            format!("parameter `{name}` is not declared in `parameters`"),
+        )
+        .help = help;
+        return None;
+    };
+    ctx.used.insert(name.to_owned());
+    let Some(field) = param_field_type(t) else {
+        ctx.report(ProblemKind::BadParameter, value.pos, format!("a `duration` parameter cannot be tested directly; use it in `{{now_minus: {{param: {name}}}}}`"));
+        return None;
+    };
+    Some((LeafSubject::Param(name.to_owned()), field))
+}
+
+/// A key of a leaf that is neither `path`, `param` nor an operator.
+fn unknown_operator(key: &Key, ctx: &mut Ctx<'_>) {
+    let candidates = Op::ALL.iter().map(|o| o.as_str()).chain(["path", "param"]);
+    ctx.report(
+        ProblemKind::UnknownKey,
+        key.pos,
+        format!("unknown operator `{}`", key.name),
+    )
+    .help = did_you_mean(&key.name, candidates)
+        .or_else(|| Some(format!("operators: {}", operator_list())));
+}
+
+/// The one operator of a leaf. With none, the problem is reported only when the leaf had no
+/// other (`ok`): a misspelt operator already says what is wrong.
+fn only_operator<'n>(
+    node: &Node,
+    ops: &[(Op, &'n Key, &'n Node)],
+    ok: bool,
+    ctx: &mut Ctx<'_>,
+) -> Option<(Op, &'n Key, &'n Node)> {
+    match ops {
+        [one] => Some(*one),
+        [] => {
+            if ok {
+                ctx.report(
+                    ProblemKind::MissingKey,
+                    node.pos,
+                    "a leaf needs one operator",
+                )
+                .help = Some(format!("operators: {}", operator_list()));
+            }
+            None
+        }
+        [_, (_, second, _), ..] => {
+            ctx.report(
+                ProblemKind::InvalidValue,
+                second.pos,
+                format!(
+                    "a leaf has exactly one operator; `{}` is a second one",
+                    second.name
+                ),
+            )
+            .help = Some("combine leaves with `all: [...]`".into());
+            None
+        }
+    }
+}
+
+/// Every operator, comma-separated.
+fn operator_list() -> String {
+    Op::ALL
+        .iter()
+        .map(|o| o.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn describe(t: &FieldType) -> String {
