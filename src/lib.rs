@@ -11,6 +11,7 @@ pub mod baseline;
 pub mod cli;
 #[cfg(feature = "aws")]
 pub mod collect;
+pub mod config;
 pub mod diff;
 pub mod evaluate;
 pub mod files;

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::{EXIT_OK, RunError};
 use crate::cli::{Cli, CollectArgs, TargetArgs};
 use crate::collect::{CollectOptions, OrgOptions, Progress, ProgressSink, collect_blocking};
+use crate::config::Config;
 use crate::inventory::{Inventory, Timestamp};
-use crate::rules::Config;
 
 /// Runs `trailguard collect`.
 pub fn run(cli: &Cli, args: &CollectArgs) -> Result<u8, RunError> {

@@ -12,6 +12,7 @@ use super::rules::{load_for_evaluation_or_report, stderr_color};
 use super::{EXIT_ERROR, RunError};
 use crate::baseline::{Baseline, BaselineOutcome};
 use crate::cli::{Cli, ColorChoice, GateArgs, OutputArgs, OutputSpec, RuleArgs};
+use crate::config::Config;
 use crate::evaluate;
 use crate::files::write::FileSet;
 use crate::finding::{self, Finding};
@@ -21,7 +22,7 @@ use crate::inventory::{Inventory, Timestamp};
 use crate::report::{
     self, Annotations, Format, GateSummary, Mode, RenderOptions, Report, ReportInput, RunInfo,
 };
-use crate::rules::{Config, RuleSet, Severity, diagnostic::did_you_mean};
+use crate::rules::{RuleSet, Severity, diagnostic::did_you_mean};
 use crate::waivers::{WaiverOutcome, Waivers};
 
 /// Everything loaded and checked before any evaluation (and, for `scan`, before any AWS call),

@@ -7,13 +7,13 @@
 
 mod builtin;
 mod condition;
-pub mod config;
 pub mod diagnostic;
 pub mod explain;
 pub mod fields;
 mod load;
 mod model;
 mod operand;
+mod overrides;
 mod params;
 mod parse;
 mod parse_condition;
@@ -26,13 +26,13 @@ pub use condition::{
     Condition, DurationRef, IfEmpty, Leaf, LeafSubject, Literal, Op, Operand, Quantified,
     Quantifier,
 };
-pub use config::Config;
 pub use diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile};
 pub use load::{Loaded, load, load_builtin, load_for_evaluation, parse_str};
 pub use model::{
     Duration, FRAMEWORKS, ParamType, ParamValue, Parameter, Remediation, Rule, Scope, Severity,
     TestCase,
 };
+pub use overrides::apply_overrides;
 pub use parse::DEFAULT_TEST_NOW;
 /// Strict-YAML helpers shared by every file trailguard reads (rules, config, waivers).
 pub(crate) use parse::{check_keys, syntax_diagnostic};
