@@ -6,13 +6,16 @@
 
 mod sections;
 
+pub use sections::{GateConfig, OrgConfig};
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::files::read::InputKind;
 use crate::rules::diagnostic::{Diagnostic, ProblemKind, Problems, SourceFile, did_you_mean};
 use crate::rules::yaml::{self, Key, Node, Pos};
-use crate::rules::{RuleSet, Severity, apply_overrides, check_keys, syntax_diagnostic};
+use crate::rules::{RuleSet, apply_overrides, check_keys, syntax_diagnostic};
+use sections::Reader;
 
 const TOP_KEYS: &[&str] = &["regions", "org", "rules", "parameters", "gate", "waivers"];
 
@@ -40,32 +43,6 @@ pub struct Config {
     parameters: Vec<(Key, Node)>,
     /// Every id `rules.only` and `rules.skip` name, where, and which key named it.
     rule_ids: Vec<(String, Pos, &'static str)>,
-}
-
-/// The `gate:` section.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GateConfig {
-    /// `fail_on`: a severity name.
-    pub fail_on: Option<Severity>,
-    /// `allow_errors`.
-    pub allow_errors: Option<bool>,
-    /// `exit_zero`.
-    pub exit_zero: Option<bool>,
-}
-
-/// The `org:` section.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OrgConfig {
-    /// `role_name`.
-    pub role_name: Option<String>,
-    /// `role_arn_template`.
-    pub role_arn_template: Option<String>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `accounts`.
-    pub accounts: Vec<String>,
-    /// `exclude_accounts`.
-    pub exclude_accounts: Vec<String>,
 }
 
 impl Config {
@@ -100,17 +77,15 @@ impl Config {
                 });
             }
         };
-        let mut config = Config::empty(file);
+        let mut config = Config::empty(Arc::clone(&file));
         let mut problems = Vec::new();
-        check_keys(
-            &config.file,
-            entries,
-            TOP_KEYS,
-            "config file",
-            &mut problems,
-        );
+        check_keys(&file, entries, TOP_KEYS, "config file", &mut problems);
+        let mut reader = Reader {
+            file: &file,
+            problems: &mut problems,
+        };
         for (key, value) in entries {
-            config.read_section(key, value, base, &mut problems);
+            config.read_section(&mut reader, key, value, base);
         }
         if problems.is_empty() {
             Ok(config)
@@ -132,6 +107,39 @@ impl Config {
             org: OrgConfig::default(),
             parameters: Vec::new(),
             rule_ids: Vec::new(),
+        }
+    }
+
+    /// Reads one top-level entry (unknown keys were reported by the caller).
+    fn read_section(&mut self, reader: &mut Reader<'_>, key: &Key, value: &Node, base: &Path) {
+        match key.name.as_str() {
+            "rules" => {
+                let rules = reader.rules(value, base);
+                self.rule_dirs = rules.dirs;
+                self.only = rules.only;
+                self.skip = rules.skip;
+                self.no_builtin = rules.no_builtin;
+                self.rule_ids = rules.ids;
+            }
+            "org" => self.org = reader.org(value),
+            "gate" => self.gate = reader.gate(value),
+            "waivers" => {
+                self.waivers = reader.path(value, base, "`waivers` is the path of a waivers file");
+            }
+            "regions" => {
+                let what = "`regions` is a list of region names";
+                self.regions = reader.string_list(value, what).unwrap_or_default();
+            }
+            "parameters" => match value.as_map() {
+                Some(m) => self.parameters = m.to_vec(),
+                None => reader.problems.push(Diagnostic::new(
+                    ProblemKind::InvalidValue,
+                    &self.file,
+                    value.pos,
+                    "`parameters` maps rule ids (or shared parameter names) to values",
+                )),
+            },
+            _ => {}
         }
     }
 
@@ -180,7 +188,7 @@ mod tests {
         assert_eq!(c.regions, ["us-east-1", "eu-west-1"]);
         assert_eq!(c.org.role_name.as_deref(), Some("Audit"));
         assert_eq!(c.org.exclude_accounts, ["111111111111"]);
-        assert_eq!(c.gate.fail_on, Some(Severity::High));
+        assert_eq!(c.gate.fail_on, Some(crate::rules::Severity::High));
         assert_eq!(c.gate.allow_errors, Some(true));
         assert_eq!(c.waivers, Some(PathBuf::from("/etc/tg/w.yaml")));
         let bad = Config::parse(

@@ -1,12 +1,11 @@
-//! Reading each section of the config file into [`Config`]; a wrongly typed value is a problem
-//! at its position, and reading goes on so every problem is reported in one run.
+//! The sections of the config file and their readers: a wrongly typed value is a problem at
+//! its position, and reading goes on, so every problem is reported in one run.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::Config;
 use crate::rules::diagnostic::{Diagnostic, ProblemKind, SourceFile};
-use crate::rules::yaml::{self, Key, Node};
+use crate::rules::yaml::{self, Key, Node, Pos};
 use crate::rules::{Severity, check_keys};
 
 const RULES_KEYS: &[&str] = &["dirs", "only", "skip", "no_builtin"];
@@ -19,188 +18,205 @@ const ORG_KEYS: &[&str] = &[
 ];
 const GATE_KEYS: &[&str] = &["fail_on", "allow_errors", "exit_zero"];
 
-impl Config {
-    /// Reads one top-level entry (unknown keys were reported by the caller).
-    pub(super) fn read_section(
-        &mut self,
-        key: &Key,
-        value: &Node,
-        base: &Path,
-        problems: &mut Vec<Diagnostic>,
-    ) {
-        match key.name.as_str() {
-            "rules" => self.read_rules(value, base, problems),
-            "org" => {
-                sub_keys(&self.file, value, ORG_KEYS, "`org`", problems);
-                self.read_org(value, problems);
-            }
-            "gate" => {
-                sub_keys(&self.file, value, GATE_KEYS, "`gate`", problems);
-                self.read_gate(value, problems);
-            }
-            "waivers" => match value.as_str() {
-                Some(path) => self.waivers = Some(base.join(path)),
-                None => {
-                    problems.push(self.invalid(value, "`waivers` is the path of a waivers file"))
-                }
-            },
-            "regions" => match string_list(value) {
-                Some(list) => self.regions = list,
-                None => problems.push(self.invalid(value, "`regions` is a list of region names")),
-            },
-            "parameters" => match value.as_map() {
-                Some(m) => self.parameters = m.to_vec(),
-                None => problems.push(self.invalid(
-                    value,
-                    "`parameters` maps rule ids (or shared parameter names) to values",
-                )),
-            },
-            _ => {}
-        }
+/// The `gate:` section.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GateConfig {
+    /// `fail_on`: a severity name.
+    pub fail_on: Option<Severity>,
+    /// `allow_errors`.
+    pub allow_errors: Option<bool>,
+    /// `exit_zero`.
+    pub exit_zero: Option<bool>,
+}
+
+/// The `org:` section.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrgConfig {
+    /// `role_name`.
+    pub role_name: Option<String>,
+    /// `role_arn_template`.
+    pub role_arn_template: Option<String>,
+    /// `external_id`.
+    pub external_id: Option<String>,
+    /// `accounts`.
+    pub accounts: Vec<String>,
+    /// `exclude_accounts`.
+    pub exclude_accounts: Vec<String>,
+}
+
+/// The `rules:` section.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct RulesConfig {
+    /// `dirs`, resolved against the config file's folder.
+    pub dirs: Vec<PathBuf>,
+    /// `only`.
+    pub only: Vec<String>,
+    /// `skip`.
+    pub skip: Vec<String>,
+    /// `no_builtin`.
+    pub no_builtin: bool,
+    /// Every id `only` and `skip` name, where, and which key named it.
+    pub ids: Vec<(String, Pos, &'static str)>,
+}
+
+/// Reads values of one file, collecting its problems.
+pub(super) struct Reader<'a> {
+    pub file: &'a Arc<SourceFile>,
+    pub problems: &'a mut Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn invalid(&mut self, value: &Node, message: impl Into<String>) {
+        self.problems.push(Diagnostic::new(
+            ProblemKind::InvalidValue,
+            self.file,
+            value.pos,
+            message,
+        ));
     }
 
-    fn invalid(&self, value: &Node, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(ProblemKind::InvalidValue, &self.file, value.pos, message)
-    }
-
-    fn read_gate(&mut self, value: &Node, problems: &mut Vec<Diagnostic>) {
-        for (key, v) in value.as_map().unwrap_or_default() {
-            let flag = || match v.value {
-                yaml::Value::Bool(b) => Some(b),
-                _ => None,
-            };
-            match key.name.as_str() {
-                "fail_on" => match v.as_str().and_then(Severity::parse) {
-                    Some(sev) => self.gate.fail_on = Some(sev),
-                    None => problems.push(self.invalid(
-                        v,
-                        "`gate.fail_on` is a severity: info, low, medium, high or critical",
-                    )),
-                },
-                "allow_errors" => match flag() {
-                    Some(b) => self.gate.allow_errors = Some(b),
-                    None => problems.push(self.invalid(v, "`gate.allow_errors` is true or false")),
-                },
-                "exit_zero" => match flag() {
-                    Some(b) => self.gate.exit_zero = Some(b),
-                    None => problems.push(self.invalid(v, "`gate.exit_zero` is true or false")),
-                },
-                _ => {}
+    /// The entries of a mapping section; anything else is a problem.
+    fn section<'n>(&mut self, value: &'n Node, allowed: &[&str], what: &str) -> &'n [(Key, Node)] {
+        match value.as_map() {
+            Some(entries) => {
+                check_keys(self.file, entries, allowed, what, self.problems);
+                entries
             }
-        }
-    }
-
-    fn read_org(&mut self, value: &Node, problems: &mut Vec<Diagnostic>) {
-        for (key, v) in value.as_map().unwrap_or_default() {
-            let name = key.name.as_str();
-            let text = match name {
-                "role_name" => &mut self.org.role_name,
-                "role_arn_template" => &mut self.org.role_arn_template,
-                "external_id" => &mut self.org.external_id,
-                "accounts" | "exclude_accounts" => {
-                    let Some(list) = string_list(v) else {
-                        let what = format!("`org.{name}` is a list of quoted account ids");
-                        problems.push(self.invalid(v, what));
-                        continue;
-                    };
-                    if name == "accounts" {
-                        self.org.accounts = list;
-                    } else {
-                        self.org.exclude_accounts = list;
-                    }
-                    continue;
-                }
-                _ => continue,
-            };
-            match v.as_str() {
-                Some(s) => *text = Some(s.to_owned()),
-                None => {
-                    let what = format!("`org.{name}` is a string");
-                    problems.push(Diagnostic::new(
-                        ProblemKind::InvalidValue,
-                        &self.file,
-                        v.pos,
-                        what,
-                    ));
-                }
+            None => {
+                self.invalid(value, format!("{what} is a mapping"));
+                &[]
             }
         }
     }
 
-    fn read_rules(&mut self, value: &Node, base: &Path, problems: &mut Vec<Diagnostic>) {
-        let Some(entries) = value.as_map() else {
-            problems.push(self.invalid(
-                value,
-                "`rules` is a mapping `{dirs, only, skip, no_builtin}`",
-            ));
-            return;
-        };
-        check_keys(&self.file, entries, RULES_KEYS, "`rules`", problems);
-        for (key, v) in entries {
-            match key.name.as_str() {
-                name @ ("dirs" | "only" | "skip") => match string_list(v) {
-                    Some(items) => self.read_rule_list(name, items, v, base),
-                    None => problems
-                        .push(self.invalid(v, format!("`rules.{name}` is a list of strings"))),
-                },
-                "no_builtin" => match v.value {
-                    yaml::Value::Bool(b) => self.no_builtin = b,
-                    _ => problems.push(self.invalid(v, "`rules.no_builtin` is true or false")),
-                },
-                _ => {}
-            }
-        }
-    }
-
-    /// `rules.dirs` (folders relative to `base`), or the ids of `rules.only` / `rules.skip`,
-    /// whose positions are kept to report an id no loaded rule has.
-    fn read_rule_list(&mut self, name: &str, items: Vec<String>, list: &Node, base: &Path) {
-        let which = match name {
-            "dirs" => {
-                self.rule_dirs = items.into_iter().map(|d| base.join(d)).collect();
-                return;
-            }
-            "only" => "rules.only",
-            _ => "rules.skip",
-        };
-        let nodes = list.as_seq().unwrap_or_default();
-        self.rule_ids.extend(
+    /// A list of strings (account ids must be quoted: YAML reads 012… as a number).
+    pub fn string_list(&mut self, value: &Node, what: &str) -> Option<Vec<String>> {
+        let list = value.as_seq().and_then(|items| {
             items
                 .iter()
-                .zip(nodes)
-                .map(|(id, node)| (id.clone(), node.pos, which)),
-        );
-        if name == "only" {
-            self.only = items;
-        } else {
-            self.skip = items;
+                .map(|i| i.as_str().map(str::to_owned))
+                .collect()
+        });
+        if list.is_none() {
+            self.invalid(value, what);
+        }
+        list
+    }
+
+    /// A path, resolved against `base`.
+    pub fn path(&mut self, value: &Node, base: &Path, what: &str) -> Option<PathBuf> {
+        let path = value.as_str().map(|p| base.join(p));
+        if path.is_none() {
+            self.invalid(value, what);
+        }
+        path
+    }
+
+    fn bool(&mut self, value: &Node, what: &str) -> Option<bool> {
+        match value.value {
+            yaml::Value::Bool(b) => Some(b),
+            _ => {
+                self.invalid(value, what);
+                None
+            }
         }
     }
-}
 
-/// A list of strings (account ids must be quoted: YAML reads 012… as a number).
-fn string_list(value: &Node) -> Option<Vec<String>> {
-    value
-        .as_seq()?
-        .iter()
-        .map(|i| i.as_str().map(str::to_owned))
-        .collect()
-}
+    /// `gate: {fail_on, allow_errors, exit_zero}`.
+    pub fn gate(&mut self, value: &Node) -> GateConfig {
+        let mut gate = GateConfig::default();
+        for (key, v) in self.section(value, GATE_KEYS, "`gate`") {
+            match key.name.as_str() {
+                "fail_on" => match v.as_str().and_then(Severity::parse) {
+                    Some(sev) => gate.fail_on = Some(sev),
+                    None => self.invalid(
+                        v,
+                        "`gate.fail_on` is a severity: info, low, medium, high or critical",
+                    ),
+                },
+                "allow_errors" => {
+                    gate.allow_errors = self.bool(v, "`gate.allow_errors` is true or false");
+                }
+                "exit_zero" => gate.exit_zero = self.bool(v, "`gate.exit_zero` is true or false"),
+                _ => {}
+            }
+        }
+        gate
+    }
 
-fn sub_keys(
-    file: &Arc<SourceFile>,
-    value: &Node,
-    allowed: &[&str],
-    what: &str,
-    problems: &mut Vec<Diagnostic>,
-) {
-    match value.as_map() {
-        Some(entries) => check_keys(file, entries, allowed, what, problems),
-        None => problems.push(Diagnostic::new(
-            ProblemKind::InvalidValue,
-            file,
-            value.pos,
-            format!("{what} is a mapping"),
-        )),
+    /// `org: {role_name, role_arn_template, external_id, accounts, exclude_accounts}`.
+    pub fn org(&mut self, value: &Node) -> OrgConfig {
+        let mut org = OrgConfig::default();
+        for (key, v) in self.section(value, ORG_KEYS, "`org`") {
+            let name = key.name.as_str();
+            let list = format!("`org.{name}` is a list of quoted account ids");
+            match name {
+                "role_name" => org.role_name = self.string(v, name),
+                "role_arn_template" => org.role_arn_template = self.string(v, name),
+                "external_id" => org.external_id = self.string(v, name),
+                "accounts" => org.accounts = self.string_list(v, &list).unwrap_or_default(),
+                "exclude_accounts" => {
+                    org.exclude_accounts = self.string_list(v, &list).unwrap_or_default();
+                }
+                _ => {}
+            }
+        }
+        org
+    }
+
+    fn string(&mut self, value: &Node, name: &str) -> Option<String> {
+        let text = value.as_str().map(str::to_owned);
+        if text.is_none() {
+            self.invalid(value, format!("`org.{name}` is a string"));
+        }
+        text
+    }
+
+    /// `rules: {dirs, only, skip, no_builtin}`; `dirs` are resolved against `base`.
+    pub fn rules(&mut self, value: &Node, base: &Path) -> RulesConfig {
+        let mut rules = RulesConfig::default();
+        let Some(entries) = value.as_map() else {
+            self.invalid(
+                value,
+                "`rules` is a mapping `{dirs, only, skip, no_builtin}`",
+            );
+            return rules;
+        };
+        check_keys(self.file, entries, RULES_KEYS, "`rules`", self.problems);
+        for (key, v) in entries {
+            let name = key.name.as_str();
+            let what = format!("`rules.{name}` is a list of strings");
+            match name {
+                "dirs" => {
+                    let dirs = self.string_list(v, &what).unwrap_or_default();
+                    rules.dirs = dirs.into_iter().map(|d| base.join(d)).collect();
+                }
+                "only" | "skip" => {
+                    let ids = self.string_list(v, &what).unwrap_or_default();
+                    let which = if name == "only" {
+                        "rules.only"
+                    } else {
+                        "rules.skip"
+                    };
+                    let nodes = v.as_seq().unwrap_or_default();
+                    rules.ids.extend(
+                        ids.iter()
+                            .zip(nodes)
+                            .map(|(id, node)| (id.clone(), node.pos, which)),
+                    );
+                    *(if name == "only" {
+                        &mut rules.only
+                    } else {
+                        &mut rules.skip
+                    }) = ids;
+                }
+                "no_builtin" => {
+                    let flag = self.bool(v, "`rules.no_builtin` is true or false");
+                    rules.no_builtin = flag.unwrap_or(false);
+                }
+                _ => {}
+            }
+        }
+        rules
     }
 }
