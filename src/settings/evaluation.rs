@@ -10,7 +10,7 @@ use crate::gate::GatePolicy;
 use crate::report::{Format, RenderOptions};
 use crate::rules::Severity;
 
-use super::Ui;
+use super::ui::Ui;
 
 /// Where rules come from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::cli::{ListFormat, RuleSource, RulesCommand, ScopeArg};
 use crate::rules::{Scope, Severity};
 
-use super::Folders;
+use super::evaluation::Folders;
 
 /// A `rules` sub-command, resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
