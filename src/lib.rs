@@ -11,9 +11,11 @@ pub mod baseline;
 pub mod cli;
 #[cfg(feature = "aws")]
 pub mod collect;
+pub mod config;
 pub mod diff;
 pub mod document;
 pub mod evaluate;
+pub mod exit;
 pub mod files;
 pub mod finding;
 pub mod frameworks;
@@ -23,5 +25,6 @@ pub mod json_error;
 mod parallel;
 pub mod report;
 pub mod rules;
+pub mod settings;
 pub mod vocabulary;
 pub mod waivers;

@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use trailguard::rules::{self, Config};
+use trailguard::config::Config;
+use trailguard::rules;
 
 fn render_dir(dirs: &[&str]) -> String {
     let dirs: Vec<PathBuf> = dirs.iter().map(PathBuf::from).collect();

@@ -6,12 +6,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use trailguard::config::Config;
 use trailguard::evaluate::evaluate;
 use trailguard::finding::{Evidence, Finding, Status};
 use trailguard::inventory::{
     Collected, DefaultRetention, EventSelectors, Inventory, ObjectLock, SelectorKind,
 };
-use trailguard::rules::{Config, RuleSet, load_builtin};
+use trailguard::rules::{RuleSet, load_builtin};
 
 use Status::{Error as E, Fail as F, NotApplicable as NA, Pass as P};
 

@@ -1,35 +1,25 @@
 //! `trailguard check`: evaluate saved inventories offline and report.
 
-use super::RunError;
 use super::pipeline::{self, Source};
-use crate::cli::{CheckArgs, Cli};
-use crate::inventory::{Inventory, Timestamp};
+use crate::exit::{Error, ExitStatus};
+use crate::inventory::Inventory;
 use crate::report::Mode;
+use crate::settings::{Check, Ui};
 
 /// Runs `trailguard check`.
-pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, RunError> {
-    let plan = match pipeline::plan(cli, &args.rules, &args.gate, &args.output) {
-        Ok(plan) => plan,
-        Err(done) => return done,
-    };
-    let fixed_now = match &args.now {
-        None => None,
-        Some(text) => Some(
-            Timestamp::parse(text)
-                .ok_or_else(|| RunError(format!("--now `{text}` is not an RFC 3339 timestamp")))?,
-        ),
-    };
+pub fn run(ui: &Ui, check: &Check) -> Result<ExitStatus, Error> {
+    let plan = pipeline::plan(ui, &check.selection, &check.gate)?;
     let mut sources = Vec::new();
-    for path in &args.inventory {
-        let inventory = Inventory::load(path).map_err(|e| RunError(e.to_string()))?;
+    for path in &check.inventories {
+        let inventory = Inventory::load(path)?;
         // Judge an archived inventory as of when it was collected, so a re-check gives the
         // same verdicts as the original run.
-        let now = fixed_now.unwrap_or(inventory.collection.finished_at);
+        let now = check.now.unwrap_or(inventory.collection.finished_at);
         sources.push(Source {
             inventory,
             file: Some(path.display().to_string()),
             now,
         });
     }
-    pipeline::evaluate_and_report(cli, &plan, &sources, Mode::Offline, &args.output)
+    pipeline::evaluate_and_report(ui, &plan, &sources, Mode::Offline, &check.outputs)
 }

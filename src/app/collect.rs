@@ -1,77 +1,47 @@
 //! `trailguard collect`: read live AWS and write the inventory.
 
-use std::io::IsTerminal;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{EXIT_OK, RunError};
-use crate::cli::{Cli, CollectArgs, TargetArgs};
 use crate::collect::{CollectOptions, OrgOptions, Progress, ProgressSink, collect_blocking};
+use crate::exit::{Error, ExitStatus, OutputError};
 use crate::inventory::{Inventory, Timestamp};
-use crate::rules::Config;
+use crate::settings::{Collect, Target, Ui};
 
 /// Runs `trailguard collect`.
-pub fn run(cli: &Cli, args: &CollectArgs) -> Result<u8, RunError> {
-    // `collect` reads ./trailguard.yaml for target defaults, like every command.
-    let config = match super::pipeline::load_config(cli, None) {
-        Ok(config) => config,
-        Err(code) => return Ok(code),
-    };
-    let inventory = collect_live(cli, &args.target, config.as_ref())?;
-    write_inventory(&inventory, args.output.as_deref())?;
-    Ok(EXIT_OK)
+pub fn run(ui: &Ui, collect: &Collect) -> Result<ExitStatus, Error> {
+    let inventory = collect_live(ui, &collect.target)?;
+    write_inventory(&inventory, collect.output.as_deref())?;
+    Ok(ExitStatus::Success)
 }
 
-/// Collects from live AWS with the target options (shared by `collect` and `scan`); the
-/// config file's `regions:` and `org:` fill what the flags leave unset.
-pub fn collect_live(
-    cli: &Cli,
-    target: &TargetArgs,
-    config: Option<&Config>,
-) -> Result<Inventory, RunError> {
-    let defaults = config
-        .map(|c| (c.regions.clone(), c.org.clone()))
-        .unwrap_or_default();
-    let (config_regions, org) = defaults;
-    let pick = |flag: &[String], config: &[String]| {
-        if flag.is_empty() {
-            config.to_vec()
-        } else {
-            flag.to_vec()
-        }
-    };
-    let bar = progress_bar(cli);
+/// Collects from live AWS (shared by `collect` and `scan`).
+pub fn collect_live(ui: &Ui, target: &Target) -> Result<Inventory, Error> {
+    let bar = ui.progress.then(progress_bar);
     let opts = CollectOptions {
         profile: target.profile.clone(),
-        regions: pick(&target.regions, &config_regions),
-        concurrency: usize::from(target.concurrency),
+        regions: target.regions.clone(),
+        concurrency: target.concurrency,
         timeout: target.timeout,
         progress: ProgressSink(bar.clone().map(|b| Arc::new(b) as Arc<dyn Progress>)),
-        org: target.org.then(|| OrgOptions {
-            role_name: target
-                .role_name
-                .clone()
-                .or(org.role_name.clone())
-                .unwrap_or_else(|| "OrganizationAccountAccessRole".to_owned()),
-            role_arn_template: target
-                .role_arn_template
-                .clone()
-                .or(org.role_arn_template.clone()),
-            external_id: target.external_id.clone().or(org.external_id.clone()),
-            accounts: pick(&target.accounts, &org.accounts),
-            exclude_accounts: pick(&target.exclude_accounts, &org.exclude_accounts),
+        org: target.org.as_ref().map(|org| OrgOptions {
+            role_name: org.role_name.clone(),
+            role_arn_template: org.role_arn_template.clone(),
+            external_id: org.external_id.clone(),
+            accounts: org.accounts.clone(),
+            exclude_accounts: org.exclude_accounts.clone(),
         }),
     };
 
     let now = || Timestamp(time::OffsetDateTime::now_utc());
-    let result = collect_blocking(&opts, &now).map_err(|e| RunError(e.to_string()));
+    let result = collect_blocking(&opts, &now);
     if let Some(b) = bar {
         b.0.finish_and_clear();
     }
-    result
+    Ok(result?)
 }
 
-/// A progress bar on stderr: only for a person at a terminal, never with `-q`.
+/// A progress bar on stderr.
 #[derive(Clone)]
 struct Bar(indicatif::ProgressBar, Arc<AtomicU64>);
 
@@ -88,10 +58,8 @@ impl Progress for Bar {
     }
 }
 
-fn progress_bar(cli: &Cli) -> Option<Bar> {
-    if cli.quiet || !std::io::stderr().is_terminal() {
-        return None;
-    }
+/// Only for a person at a terminal, never with `-q` ([`Ui::progress`]).
+fn progress_bar() -> Bar {
     let bar = indicatif::ProgressBar::new(1);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
@@ -100,7 +68,7 @@ fn progress_bar(cli: &Cli) -> Option<Bar> {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    Some(Bar(bar, Arc::new(AtomicU64::new(0))))
+    Bar(bar, Arc::new(AtomicU64::new(0)))
 }
 
 /// Writes the inventory JSON to a file (safely: the previous inventory survives a failed
@@ -108,7 +76,7 @@ fn progress_bar(cli: &Cli) -> Option<Bar> {
 pub fn write_inventory(
     inventory: &Inventory,
     path: Option<&std::path::Path>,
-) -> Result<(), RunError> {
+) -> Result<(), OutputError> {
     let text = inventory.to_json();
     match path {
         Some(p) => super::output::to_one_file("the inventory", p, text.as_bytes()),

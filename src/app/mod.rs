@@ -1,5 +1,5 @@
-//! Wiring: the only module that knows every stage. Turns a parsed command line into a run and
-//! an exit status.
+//! Wiring: the only module that knows every stage. Parses the command line, resolves it into
+//! [`Settings`] once, runs the command, and turns the outcome into the process exit code.
 
 mod check;
 #[cfg(feature = "aws")]
@@ -15,55 +15,48 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command};
-
-/// Exit status: the gate passed.
-pub const EXIT_OK: u8 = 0;
-/// Exit status: the gate failed (non-compliant).
-pub const EXIT_FAIL: u8 = 1;
-/// Exit status: trailguard could not run (bad input, no credentials, nothing collected).
-pub const EXIT_ERROR: u8 = 2;
-
-/// An error that stops the run: printed as one line on stderr, exit status 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct RunError(pub String);
+use crate::cli::Cli;
+use crate::exit::{Error, ExitStatus};
+use crate::settings::{Command, Settings, Ui};
 
 /// Parses the command line, runs the command, and returns the exit status.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            // `--help` and `--version` come here too, on stdout, with status 0.
+            let status = if e.use_stderr() {
+                ExitStatus::Error
+            } else {
+                ExitStatus::Success
+            };
             let _ = e.print();
-            return ExitCode::from(code);
+            return status.into();
         }
     };
     if let Some(limit) = cli.max_input_size {
         crate::files::read::set_max_input_size(limit);
     }
-    let result = match &cli.command {
-        #[cfg(feature = "aws")]
-        Command::Collect(args) => collect::run(&cli, args),
-        #[cfg(feature = "aws")]
-        Command::Scan(args) => scan::run(&cli, args),
-        #[cfg(not(feature = "aws"))]
-        Command::Scan(_) => Err(RunError(
-            "this trailguard was built without the `aws` feature; rebuild with default features to scan".into(),
-        )),
-        #[cfg(not(feature = "aws"))]
-        Command::Collect(_) => Err(RunError(
-            "this trailguard was built without the `aws` feature; rebuild with default features to collect".into(),
-        )),
-        Command::Check(args) => check::run(&cli, args),
-        Command::Rules(args) => rules::run(&cli, args),
-        Command::Diff(args) => diff::run(&cli, args),
-    };
-    match result {
-        Ok(code) => ExitCode::from(code),
+    let ui = Ui::new(cli.color, cli.quiet, cli.verbose);
+    match Settings::resolve(ui, &cli.command).and_then(|settings| run(&settings)) {
+        Ok(status) => status.into(),
         Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(EXIT_ERROR)
+            e.print(ui.color.stderr);
+            ExitStatus::Error.into()
         }
+    }
+}
+
+/// Runs a resolved command.
+fn run(settings: &Settings) -> Result<ExitStatus, Error> {
+    let ui = &settings.ui;
+    match &settings.command {
+        #[cfg(feature = "aws")]
+        Command::Collect(s) => collect::run(ui, s),
+        #[cfg(feature = "aws")]
+        Command::Scan(s) => scan::run(ui, s),
+        Command::Check(s) => check::run(ui, s),
+        Command::Rules(task) => rules::run(ui, task),
+        Command::Diff(s) => diff::run(s),
     }
 }

@@ -1,18 +1,18 @@
 //! `trailguard rules`: list, explain, validate, test, fields.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use super::{EXIT_ERROR, EXIT_FAIL, EXIT_OK, RunError};
-use crate::cli::{Cli, ColorChoice, RulesArgs};
+use crate::cli::ListFormat;
 use crate::evaluate;
+use crate::exit::{Error, ExitStatus, OutputError, Usage};
 use crate::rules::{
-    self, FRAMEWORKS, Loaded, Rule, Scope, diagnostic::did_you_mean, explain, fields,
+    self, FRAMEWORKS, Loaded, Rule, Scope, Severity, diagnostic::did_you_mean, explain, fields,
 };
+use crate::settings::{Folders, RulesTask, Ui};
 
 /// Writes to stdout; a closed pipe (`| head`) ends the output quietly, any other write error
 /// is exit 2.
-fn emit(text: &str) -> Result<(), RunError> {
+fn emit(text: &str) -> Result<(), OutputError> {
     super::output::to_stdout("the output", |out| out.write_all(text.as_bytes()))
 }
 
@@ -24,91 +24,71 @@ macro_rules! outln {
 }
 
 /// Runs `trailguard rules`.
-pub fn run(cli: &Cli, args: &RulesArgs) -> Result<u8, RunError> {
-    args.dispatch(
-        |(dirs, no_builtin), framework, severity, json| {
-            list(cli, dirs, no_builtin, framework, severity, json)
-        },
-        |id, (dirs, no_builtin)| explain_rule(cli, id, dirs, no_builtin),
-        |dirs| validate(cli, dirs),
-        |dir| test(cli, dir),
-        print_fields,
-    )
-}
-
-/// Whether stderr gets colour.
-pub(super) fn stderr_color(cli: &Cli) -> bool {
-    match cli.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
-        }
+pub fn run(ui: &Ui, task: &RulesTask) -> Result<ExitStatus, Error> {
+    match task {
+        RulesTask::List {
+            folders,
+            framework,
+            severity,
+            format,
+        } => list(ui, folders, framework.as_deref(), *severity, *format),
+        RulesTask::Explain { id, folders } => explain_rule(ui, id, folders),
+        RulesTask::Validate { dirs } => validate(ui, dirs),
+        RulesTask::Test { dir } => test(ui, dir.as_ref()),
+        RulesTask::Fields { scope, format } => print_fields(*scope, *format),
     }
 }
 
-/// Loads rules; on problems prints them all on stderr and returns the exit status 2.
-pub(super) fn load_or_report(cli: &Cli, builtin: bool, dirs: &[PathBuf]) -> Result<Loaded, u8> {
-    report_problems(cli, rules::load(builtin, dirs))
+/// Loads rules; their warnings (and, without `-q`, notes) go to stderr.
+pub(super) fn load(ui: &Ui, builtin: bool, dirs: &[PathBuf]) -> Result<Loaded, Error> {
+    Ok(announce(ui, rules::load(builtin, dirs)?))
 }
 
-/// [`load_or_report`] for `scan` and `check`, which never run test cases: the embedded pack
-/// is loaded without them ([`rules::load_for_evaluation`]).
-pub(super) fn load_for_evaluation_or_report(
-    cli: &Cli,
-    builtin: bool,
-    dirs: &[PathBuf],
-) -> Result<Loaded, u8> {
-    report_problems(cli, rules::load_for_evaluation(builtin, dirs))
+/// [`load`] for `scan` and `check`, which never run test cases: the embedded pack is loaded
+/// without them ([`rules::load_for_evaluation`]).
+pub(super) fn load_for_evaluation(ui: &Ui, folders: &Folders) -> Result<Loaded, Error> {
+    Ok(announce(
+        ui,
+        rules::load_for_evaluation(folders.builtin, &folders.dirs)?,
+    ))
 }
 
-fn report_problems(cli: &Cli, loaded: Result<Loaded, rules::Problems>) -> Result<Loaded, u8> {
-    match loaded {
-        Ok(loaded) => {
-            for warning in &loaded.warnings {
-                eprintln!("{warning}");
-            }
-            if !cli.quiet {
-                for note in &loaded.notes {
-                    eprintln!("{note}");
-                }
-            }
-            Ok(loaded)
-        }
-        Err(problems) => {
-            eprint!("{}", problems.render(stderr_color(cli)));
-            Err(EXIT_ERROR)
+fn announce(ui: &Ui, loaded: Loaded) -> Loaded {
+    for warning in &loaded.warnings {
+        eprintln!("{warning}");
+    }
+    if !ui.quiet {
+        for note in &loaded.notes {
+            eprintln!("{note}");
         }
     }
+    loaded
 }
 
 fn list(
-    cli: &Cli,
-    dirs: &[PathBuf],
-    no_builtin: bool,
+    ui: &Ui,
+    folders: &Folders,
     framework: Option<&str>,
-    severity: Option<&str>,
-    json: bool,
-) -> Result<u8, RunError> {
+    severity: Option<Severity>,
+    format: ListFormat,
+) -> Result<ExitStatus, Error> {
     if let Some(f) = framework
         && !FRAMEWORKS.iter().any(|(id, _)| *id == f)
     {
-        let help = did_you_mean(f, FRAMEWORKS.iter().map(|(id, _)| *id))
-            .map(|h| format!("; {h}"))
-            .unwrap_or_default();
-        return Err(RunError(format!("unknown framework id `{f}`{help}")));
+        return Err(Usage::UnknownFrameworkId {
+            id: f.to_owned(),
+            suggestion: did_you_mean(f, FRAMEWORKS.iter().map(|(id, _)| *id)),
+        }
+        .into());
     }
-    let loaded = match load_or_report(cli, !no_builtin, dirs) {
-        Ok(l) => l,
-        Err(code) => return Ok(code),
-    };
+    let loaded = load(ui, folders.builtin, &folders.dirs)?;
     let selected: Vec<&Rule> = loaded
         .rules
         .iter()
         .filter(|r| framework.is_none_or(|f| r.frameworks.contains_key(f)))
-        .filter(|r| severity.is_none_or(|s| r.severity.as_str() == s))
+        .filter(|r| severity.is_none_or(|s| r.severity == s))
         .collect();
-    if json {
+    if format == ListFormat::Json {
         let items: Vec<serde_json::Value> = selected
             .iter()
             .map(|r| {
@@ -124,11 +104,8 @@ fn list(
                 })
             })
             .collect();
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&items).map_err(|e| RunError(e.to_string()))?
-        );
-        return Ok(EXIT_OK);
+        outln!("{}", serde_json::to_string_pretty(&items)?);
+        return Ok(ExitStatus::Success);
     }
     let id_w = selected
         .iter()
@@ -151,23 +128,21 @@ fn list(
         selected.len(),
         if selected.len() == 1 { "" } else { "s" }
     );
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Success)
 }
 
-fn explain_rule(cli: &Cli, id: &str, dirs: &[PathBuf], no_builtin: bool) -> Result<u8, RunError> {
-    let loaded = match load_or_report(cli, !no_builtin, dirs) {
-        Ok(l) => l,
-        Err(code) => return Ok(code),
-    };
+fn explain_rule(ui: &Ui, id: &str, folders: &Folders) -> Result<ExitStatus, Error> {
+    let loaded = load(ui, folders.builtin, &folders.dirs)?;
     let Some(rule) = loaded.rules.get(id) else {
         let ids: Vec<&str> = loaded.rules.iter().map(|r| r.id.as_str()).collect();
-        let help = did_you_mean(id, ids)
-            .map(|h| format!("; {h}"))
-            .unwrap_or_default();
-        return Err(RunError(format!("unknown rule id `{id}`{help}")));
+        return Err(Usage::UnknownRule {
+            id: id.to_owned(),
+            suggestion: did_you_mean(id, ids),
+        }
+        .into());
     };
     out!("{}", render_explain(rule));
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Success)
 }
 
 /// The text of `rules explain`.
@@ -233,11 +208,8 @@ pub fn render_explain(rule: &Rule) -> String {
     out
 }
 
-fn validate(cli: &Cli, dirs: &[PathBuf]) -> Result<u8, RunError> {
-    let loaded = match load_or_report(cli, false, dirs) {
-        Ok(l) => l,
-        Err(code) => return Ok(code),
-    };
+fn validate(ui: &Ui, dirs: &[PathBuf]) -> Result<ExitStatus, Error> {
+    let loaded = load(ui, false, dirs)?;
     let names: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
     outln!(
         "{} rule{} in {}: no problems",
@@ -245,15 +217,12 @@ fn validate(cli: &Cli, dirs: &[PathBuf]) -> Result<u8, RunError> {
         if loaded.rules.len() == 1 { "" } else { "s" },
         names.join(", ")
     );
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Success)
 }
 
-fn test(cli: &Cli, dir: Option<&PathBuf>) -> Result<u8, RunError> {
+fn test(ui: &Ui, dir: Option<&PathBuf>) -> Result<ExitStatus, Error> {
     let dirs: Vec<PathBuf> = dir.into_iter().cloned().collect();
-    let loaded = match load_or_report(cli, dir.is_none(), &dirs) {
-        Ok(l) => l,
-        Err(code) => return Ok(code),
-    };
+    let loaded = load(ui, dir.is_none(), &dirs)?;
     let (mut passed, mut failed, mut rules_failed) = (0usize, 0usize, 0usize);
     for rule in loaded.rules.iter() {
         let results = evaluate::run_tests(rule);
@@ -303,18 +272,18 @@ fn test(cli: &Cli, dir: Option<&PathBuf>) -> Result<u8, RunError> {
         loaded.rules.len(),
         if loaded.rules.len() == 1 { "" } else { "s" }
     );
-    Ok(if failed > 0 { EXIT_FAIL } else { EXIT_OK })
+    Ok(if failed > 0 {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
 }
 
-fn print_fields(scope: &str, json: bool) -> Result<u8, RunError> {
-    let scope = Scope::parse(scope).ok_or_else(|| RunError(format!("unknown scope `{scope}`")))?;
+fn print_fields(scope: Scope, format: ListFormat) -> Result<ExitStatus, Error> {
     let rows = fields::table(scope);
-    if json {
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&rows).map_err(|e| RunError(e.to_string()))?
-        );
-        return Ok(EXIT_OK);
+    if format == ListFormat::Json {
+        outln!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(ExitStatus::Success);
     }
     let path_w = rows.iter().map(|r| r.path.len()).max().unwrap_or(4);
     let type_w = rows
@@ -349,5 +318,5 @@ fn print_fields(scope: &str, json: bool) -> Result<u8, RunError> {
     outln!(
         "\nnull: may be absent; read: read from AWS, may be a read error (the rule then gives ERROR)"
     );
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Success)
 }

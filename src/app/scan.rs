@@ -1,20 +1,17 @@
 //! `trailguard scan`: collect from live AWS, evaluate, report — one run.
 
-use super::RunError;
 use super::collect::{collect_live, write_inventory};
 use super::pipeline::{self, Source};
-use crate::cli::{Cli, ScanArgs};
+use crate::exit::{Error, ExitStatus};
 use crate::report::Mode;
+use crate::settings::{Scan, Ui};
 
 /// Runs `trailguard scan`.
-pub fn run(cli: &Cli, args: &ScanArgs) -> Result<u8, RunError> {
+pub fn run(ui: &Ui, scan: &Scan) -> Result<ExitStatus, Error> {
     // Everything that can be wrong with the input is checked before any AWS call.
-    let plan = match pipeline::plan(cli, &args.rules, &args.gate, &args.output) {
-        Ok(plan) => plan,
-        Err(done) => return done,
-    };
-    let inventory = collect_live(cli, &args.target, plan.config.as_ref())?;
-    if let Some(path) = &args.save_inventory {
+    let plan = pipeline::plan(ui, &scan.selection, &scan.gate)?;
+    let inventory = collect_live(ui, &scan.target)?;
+    if let Some(path) = &scan.save_inventory {
         write_inventory(&inventory, Some(path))?;
     }
     let now = inventory.collection.finished_at;
@@ -23,5 +20,5 @@ pub fn run(cli: &Cli, args: &ScanArgs) -> Result<u8, RunError> {
         file: None,
         now,
     }];
-    pipeline::evaluate_and_report(cli, &plan, &sources, Mode::Live, &args.output)
+    pipeline::evaluate_and_report(ui, &plan, &sources, Mode::Live, &scan.outputs)
 }

@@ -1,6 +1,7 @@
 //! The command-line surface (clap). Parsing only: `app` turns these into a run.
 
 mod check;
+pub mod defaults;
 pub mod diff;
 mod rules;
 pub mod run;
@@ -10,7 +11,7 @@ mod target;
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub use check::CheckArgs;
-pub use rules::RulesArgs;
+pub use rules::{ListFormat, RuleSource, RulesArgs, RulesCommand, ScopeArg};
 pub use run::{GateArgs, OutputArgs, OutputSpec, RuleArgs, SeverityArg};
 pub use scan::ScanArgs;
 pub use target::{CollectArgs, TargetArgs};

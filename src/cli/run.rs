@@ -109,19 +109,6 @@ pub enum SeverityArg {
     Critical,
 }
 
-impl SeverityArg {
-    /// The severity name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SeverityArg::Info => "info",
-            SeverityArg::Low => "low",
-            SeverityArg::Medium => "medium",
-            SeverityArg::High => "high",
-            SeverityArg::Critical => "critical",
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::defaults;
+
 /// Which account and regions to read, and how hard to push.
 #[derive(Debug, Clone, Args)]
 pub struct TargetArgs {
@@ -17,10 +19,10 @@ pub struct TargetArgs {
     #[arg(long = "region", value_name = "REGION")]
     pub regions: Vec<String>,
     /// Maximum AWS calls in flight at once.
-    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u16).range(1..=512))]
+    #[arg(long, default_value_t = defaults::CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..=512))]
     pub concurrency: u16,
     /// Timeout for each AWS call attempt, e.g. `30s`, `2m`.
-    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    #[arg(long, default_value = defaults::TIMEOUT, value_parser = parse_duration)]
     pub timeout: std::time::Duration,
     /// Scan every active account of the organization, through AssumeRole (run from the
     /// management account or the CloudTrail delegated administrator).

@@ -8,7 +8,6 @@
 
 mod builtin;
 mod condition;
-pub mod config;
 mod context;
 mod declare;
 pub mod explain;
@@ -17,6 +16,7 @@ mod load;
 mod mapping;
 mod model;
 mod operand;
+mod overrides;
 mod params;
 mod parse;
 mod parse_condition;
@@ -35,7 +35,7 @@ pub use condition::{
     Condition, DurationRef, IfEmpty, Leaf, LeafSubject, Literal, Op, Operand, Quantified,
     Quantifier,
 };
-pub use config::Config;
+pub use overrides::apply_overrides;
 pub use load::{Loaded, load, load_builtin, load_for_evaluation, parse_str};
 pub use model::{FRAMEWORKS, Remediation, Rule, RuleSet, TestCase};
 pub use params::{Duration, ParamType, ParamValue, Parameter};

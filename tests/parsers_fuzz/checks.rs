@@ -9,9 +9,10 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use trailguard::baseline::{Baseline, ReportFile};
+use trailguard::config::Config;
 use trailguard::finding::Finding;
 use trailguard::inventory::{Inventory, LoadError};
-use trailguard::rules::{Config, Problems, RuleSet};
+use trailguard::rules::{Problems, RuleSet};
 use trailguard::waivers::{Glob, Waivers};
 use trailguard::{diff, evaluate, rules};
 

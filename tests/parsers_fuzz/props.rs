@@ -137,8 +137,8 @@ proptest! {
 fn every_corpus_has_files_its_parser_accepts() {
     use std::path::Path;
     use trailguard::baseline::ReportFile;
+    use trailguard::config::Config;
     use trailguard::inventory::Inventory;
-    use trailguard::rules::Config;
     use trailguard::waivers::Waivers;
 
     let accepted = |seeds: Vec<corpus::Seed>, ok: &dyn Fn(&corpus::Seed) -> bool| {

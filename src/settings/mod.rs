@@ -1,0 +1,300 @@
+//! The run, resolved once: the command line, `trailguard.yaml` and the environment (`NO_COLOR`,
+//! the terminals) become typed [`Settings`] before any work starts (ripgrep's `LowArgs →
+//! HiArgs`). Flags win over the config file; the config file wins over the defaults
+//! ([`crate::cli::defaults`]). Below `app`'s entry, nothing reads the command line.
+
+mod evaluation;
+mod rules;
+mod target;
+mod ui;
+
+use std::path::{Path, PathBuf};
+
+pub use evaluation::{Folders, Gate, Outputs, ReportOutput, Selection};
+pub use rules::RulesTask;
+pub use target::{OrgTarget, Target};
+pub use ui::{Colors, Ui};
+
+use crate::cli::diff::{DiffArgs, DiffFormat};
+use crate::cli::{CheckArgs, Command as CliCommand, defaults};
+use crate::config::Config;
+use crate::exit::{Error, Usage};
+use crate::inventory::Timestamp;
+
+/// Everything a run needs to know, resolved.
+#[derive(Debug)]
+pub struct Settings {
+    /// How to talk to the person: colour, progress, verbosity.
+    pub ui: Ui,
+    /// What to do.
+    pub command: Command,
+}
+
+/// A command with its settings.
+#[derive(Debug)]
+pub enum Command {
+    /// `collect`.
+    #[cfg(feature = "aws")]
+    Collect(Collect),
+    /// `scan`.
+    #[cfg(feature = "aws")]
+    Scan(Scan),
+    /// `check`.
+    Check(Check),
+    /// `rules …`.
+    Rules(RulesTask),
+    /// `diff`.
+    Diff(Diff),
+}
+
+/// `collect`: read live AWS, write the inventory.
+#[derive(Debug)]
+pub struct Collect {
+    /// Which accounts and regions.
+    pub target: Target,
+    /// The inventory file; `None` is stdout.
+    pub output: Option<PathBuf>,
+}
+
+/// `scan`: collect, evaluate and report in one run.
+#[derive(Debug)]
+pub struct Scan {
+    /// Which accounts and regions.
+    pub target: Target,
+    /// Which rules.
+    pub selection: Selection,
+    /// The gate and what it excuses.
+    pub gate: Gate,
+    /// The reports.
+    pub outputs: Outputs,
+    /// Where to also write the collected inventory.
+    pub save_inventory: Option<PathBuf>,
+}
+
+/// `check`: evaluate saved inventories.
+#[derive(Debug)]
+pub struct Check {
+    /// The inventory files.
+    pub inventories: Vec<PathBuf>,
+    /// `--now`: one evaluation clock for every inventory (default: when each was collected).
+    pub now: Option<Timestamp>,
+    /// Which rules.
+    pub selection: Selection,
+    /// The gate and what it excuses.
+    pub gate: Gate,
+    /// The reports.
+    pub outputs: Outputs,
+}
+
+/// `diff`: the drift between two reports.
+#[derive(Debug)]
+pub struct Diff {
+    /// The earlier report.
+    pub old: PathBuf,
+    /// The later report.
+    pub new: PathBuf,
+    /// The drift outputs; at most one on stdout.
+    pub outputs: Vec<DriftOutput>,
+}
+
+/// One `diff --output`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DriftOutput {
+    /// The format.
+    pub format: DiffFormat,
+    /// The file; `None` is stdout.
+    pub path: Option<PathBuf>,
+    /// ANSI colours (text on a colour terminal only: a drift file is always plain).
+    pub color: bool,
+}
+
+impl Settings {
+    /// Resolves a parsed command line. Reads the config file (for `collect`, `scan` and
+    /// `check`); its problems are [`Error::Diagnostics`], impossible flags [`Error::Usage`].
+    pub fn resolve(ui: Ui, command: &CliCommand) -> Result<Settings, Error> {
+        let command = match command {
+            #[cfg(feature = "aws")]
+            CliCommand::Collect(args) => Command::Collect(collect(args)?),
+            #[cfg(feature = "aws")]
+            CliCommand::Scan(args) => Command::Scan(scan(args, &ui)?),
+            // Stopped before anything is read.
+            #[cfg(not(feature = "aws"))]
+            CliCommand::Collect(_) => return Err(Usage::NoAws("collect").into()),
+            #[cfg(not(feature = "aws"))]
+            CliCommand::Scan(_) => return Err(Usage::NoAws("scan").into()),
+            CliCommand::Check(args) => Command::Check(check(args, &ui)?),
+            CliCommand::Rules(args) => Command::Rules(RulesTask::from(&args.command)),
+            CliCommand::Diff(args) => Command::Diff(diff(args, &ui)?),
+        };
+        Ok(Settings { ui, command })
+    }
+}
+
+#[cfg(feature = "aws")]
+fn collect(args: &crate::cli::CollectArgs) -> Result<Collect, Error> {
+    // `collect` reads ./trailguard.yaml for target defaults, like every command.
+    let config = load_config(None)?;
+    Ok(Collect {
+        target: Target::resolve(&args.target, config.as_ref()),
+        output: args.output.clone(),
+    })
+}
+
+#[cfg(feature = "aws")]
+fn scan(args: &crate::cli::ScanArgs, ui: &Ui) -> Result<Scan, Error> {
+    let config = load_config(args.rules.config.as_deref())?;
+    Ok(Scan {
+        target: Target::resolve(&args.target, config.as_ref()),
+        gate: Gate::resolve(&args.gate, config.as_ref()),
+        outputs: Outputs::resolve(&args.output, ui)?,
+        selection: Selection::resolve(&args.rules, config),
+        save_inventory: args.save_inventory.clone(),
+    })
+}
+
+fn check(args: &CheckArgs, ui: &Ui) -> Result<Check, Error> {
+    let config = load_config(args.rules.config.as_deref())?;
+    let now = match &args.now {
+        None => None,
+        Some(text) => Some(Timestamp::parse(text).ok_or_else(|| Usage::Now(text.clone()))?),
+    };
+    Ok(Check {
+        inventories: args.inventory.clone(),
+        now,
+        gate: Gate::resolve(&args.gate, config.as_ref()),
+        outputs: Outputs::resolve(&args.output, ui)?,
+        selection: Selection::resolve(&args.rules, config),
+    })
+}
+
+fn diff(args: &DiffArgs, ui: &Ui) -> Result<Diff, Error> {
+    let outputs: Vec<DriftOutput> = if args.output.is_empty() {
+        vec![DriftOutput {
+            format: DiffFormat::Text,
+            path: None,
+            color: ui.color.stdout,
+        }]
+    } else {
+        args.output
+            .iter()
+            .map(|o| DriftOutput {
+                format: o.format,
+                path: o.path.clone(),
+                color: o.path.is_none() && ui.color.stdout,
+            })
+            .collect()
+    };
+    if outputs.iter().filter(|o| o.path.is_none()).count() > 1 {
+        return Err(Usage::DriftsOnStdout.into());
+    }
+    Ok(Diff {
+        old: args.old.clone(),
+        new: args.new.clone(),
+        outputs,
+    })
+}
+
+/// The config file: `--config FILE`, else `./trailguard.yaml` when present.
+fn load_config(explicit: Option<&Path>) -> Result<Option<Config>, Error> {
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => Some(PathBuf::from(defaults::CONFIG_FILE)).filter(|p| p.is_file()),
+    };
+    match path {
+        None => Ok(None),
+        Some(path) => Ok(Some(Config::load(&path)?)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, ListFormat};
+    use crate::rules::{Scope, Severity};
+
+    const COLOR_UI: Ui = Ui {
+        color: Colors {
+            stdout: true,
+            stderr: true,
+            files: true,
+        },
+        quiet: false,
+        verbose: false,
+        progress: false,
+    };
+
+    fn resolve(args: &[&str]) -> Result<Settings, Error> {
+        let cli = Cli::try_parse_from(std::iter::once("trailguard").chain(args.iter().copied()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        Settings::resolve(COLOR_UI, &cli.command)
+    }
+
+    fn task(args: &[&str]) -> RulesTask {
+        match resolve(args).map(|s| s.command) {
+            Ok(Command::Rules(task)) => task,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn rules_sub_commands_carry_domain_enums() {
+        assert_eq!(
+            task(&["rules", "list", "--severity", "high", "--no-builtin"]),
+            RulesTask::List {
+                folders: Folders {
+                    builtin: false,
+                    dirs: Vec::new()
+                },
+                framework: None,
+                severity: Some(Severity::High),
+                format: ListFormat::Text,
+            }
+        );
+        assert_eq!(
+            task(&["rules", "fields", "key", "--output", "json"]),
+            RulesTask::Fields {
+                scope: Scope::Key,
+                format: ListFormat::Json,
+            }
+        );
+        assert_eq!(task(&["rules", "test"]), RulesTask::Test { dir: None });
+    }
+
+    #[test]
+    fn a_bad_now_is_a_usage_error_naming_the_flag() {
+        let e = resolve(&["check", "--inventory", "x.json", "--now", "soon"]).err();
+        assert_eq!(
+            e.map(|e| e.to_string()).as_deref(),
+            Some("--now `soon` is not an RFC 3339 timestamp")
+        );
+    }
+
+    #[test]
+    fn drift_files_are_never_coloured_and_one_output_at_most_on_stdout() {
+        let outputs = match resolve(&[
+            "diff",
+            "a",
+            "b",
+            "--output",
+            "text=d.txt",
+            "--output",
+            "text",
+        ])
+        .map(|s| s.command)
+        {
+            Ok(Command::Diff(d)) => d.outputs,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            outputs.iter().map(|o| o.color).collect::<Vec<_>>(),
+            [false, true]
+        );
+        let e = resolve(&["diff", "a", "b", "--output", "json", "--output", "text"]).err();
+        assert!(
+            matches!(e, Some(Error::Usage(Usage::DriftsOnStdout))),
+            "{e:?}"
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! How trailguard talks to the person running it: colour per stream, progress, verbosity —
+//! decided once, from the flags, `NO_COLOR` and whether each stream is a terminal.
+
+use std::ffi::OsStr;
+use std::io::IsTerminal;
+
+use crate::cli::ColorChoice;
+
+/// Presentation settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ui {
+    /// Where ANSI colours go.
+    pub color: Colors,
+    /// `-q`: only findings and errors, no notes, no progress, no gate line on stderr.
+    pub quiet: bool,
+    /// `-v`: the text report also lists PASS and NOT_APPLICABLE findings.
+    pub verbose: bool,
+    /// A progress bar on stderr during collection: stderr is a terminal and not `-q`.
+    pub progress: bool,
+}
+
+/// Whether each destination gets ANSI colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Colors {
+    /// Output on stdout (the text report, the drift).
+    pub stdout: bool,
+    /// Diagnostics on stderr.
+    pub stderr: bool,
+    /// Text reports written to files: only with `--color always`.
+    pub files: bool,
+}
+
+impl Ui {
+    /// Reads the environment and the terminals.
+    pub fn new(color: ColorChoice, quiet: bool, verbose: bool) -> Ui {
+        let stderr_tty = std::io::stderr().is_terminal();
+        Ui {
+            color: Colors::decide(
+                color,
+                std::env::var_os("NO_COLOR").as_deref(),
+                std::io::stdout().is_terminal(),
+                stderr_tty,
+            ),
+            quiet,
+            verbose,
+            progress: !quiet && stderr_tty,
+        }
+    }
+}
+
+impl Colors {
+    /// `--color always|never` wins; `auto` colours a terminal unless `NO_COLOR` is set to a
+    /// non-empty value (no-color.org: an empty `NO_COLOR` is as good as unset).
+    pub fn decide(
+        choice: ColorChoice,
+        no_color: Option<&OsStr>,
+        stdout_tty: bool,
+        stderr_tty: bool,
+    ) -> Colors {
+        let allowed = no_color.is_none_or(OsStr::is_empty);
+        match choice {
+            ColorChoice::Always => Colors {
+                stdout: true,
+                stderr: true,
+                files: true,
+            },
+            ColorChoice::Never => Colors {
+                stdout: false,
+                stderr: false,
+                files: false,
+            },
+            ColorChoice::Auto => Colors {
+                stdout: allowed && stdout_tty,
+                stderr: allowed && stderr_tty,
+                files: false,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auto(no_color: Option<&str>) -> Colors {
+        Colors::decide(ColorChoice::Auto, no_color.map(OsStr::new), true, true)
+    }
+
+    #[test]
+    fn no_color_set_and_not_empty_disables_colour() {
+        assert!(!auto(Some("1")).stdout);
+        assert!(!auto(Some("1")).stderr);
+        // An empty NO_COLOR is not "set" (no-color.org).
+        assert!(auto(Some("")).stdout && auto(Some("")).stderr);
+        assert!(auto(None).stdout && auto(None).stderr);
+    }
+
+    #[test]
+    fn auto_colours_only_terminals_and_never_files() {
+        let c = Colors::decide(ColorChoice::Auto, None, false, true);
+        assert_eq!(
+            c,
+            Colors {
+                stdout: false,
+                stderr: true,
+                files: false
+            }
+        );
+    }
+
+    #[test]
+    fn the_flag_wins_over_no_color_and_terminals() {
+        let always = Colors::decide(ColorChoice::Always, Some(OsStr::new("1")), false, false);
+        assert!(always.stdout && always.stderr && always.files);
+        let never = Colors::decide(ColorChoice::Never, None, true, true);
+        assert!(!never.stdout && !never.stderr && !never.files);
+    }
+}
