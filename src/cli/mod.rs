@@ -11,8 +11,8 @@ mod target;
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub use check::CheckArgs;
-pub use rules::{ListFormat, RuleSource, RulesArgs, RulesCommand, ScopeArg};
-pub use run::{GateArgs, OutputArgs, OutputSpec, RuleArgs, SeverityArg};
+pub use rules::{ListFormat, RuleSource, RulesArgs, RulesCommand};
+pub use run::{GateArgs, OutputArgs, OutputSpec, RuleArgs};
 pub use scan::ScanArgs;
 pub use target::{CollectArgs, TargetArgs};
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::run::SeverityArg;
+use crate::vocabulary::{Scope, Severity};
 
 /// `trailguard rules`: list, explain, validate and test rules.
 #[derive(Debug, Clone, Args)]
@@ -46,7 +46,7 @@ pub enum RulesCommand {
         framework: Option<String>,
         /// Only rules of this severity.
         #[arg(long, value_enum)]
-        severity: Option<SeverityArg>,
+        severity: Option<Severity>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         output: ListFormat,
@@ -76,7 +76,7 @@ pub enum RulesCommand {
     Fields {
         /// The scope.
         #[arg(value_enum)]
-        scope: ScopeArg,
+        scope: Scope,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         output: ListFormat,
@@ -90,21 +90,4 @@ pub enum ListFormat {
     Text,
     /// JSON.
     Json,
-}
-
-/// A rule scope on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ScopeArg {
-    /// One finding per account.
-    Account,
-    /// One finding per in-scope region.
-    Region,
-    /// One finding per trail.
-    Trail,
-    /// One finding per trail bucket.
-    Bucket,
-    /// One finding per trail KMS key.
-    Key,
-    /// One finding per organization.
-    Organization,
 }

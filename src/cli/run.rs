@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use crate::report::Format;
+use crate::vocabulary::Severity;
 
 /// Which rules to evaluate.
 #[derive(Debug, Clone, Args)]
@@ -24,7 +25,7 @@ pub struct RuleArgs {
     pub skip: Vec<String>,
     /// Evaluate only rules of at least this severity.
     #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub severity_min: Option<SeverityArg>,
+    pub severity_min: Option<Severity>,
     /// Evaluate only the rules mapped to this framework and report per-control status, e.g.
     /// `cis-aws-foundations-v5.0.0`, `aws-foundational-security-best-practices`.
     #[arg(long, value_name = "ID")]
@@ -39,7 +40,7 @@ pub struct RuleArgs {
 pub struct GateArgs {
     /// Fail only on FAIL findings at or above this severity (default: any FAIL).
     #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<SeverityArg>,
+    pub fail_on: Option<Severity>,
     /// Do not fail on ERROR findings (data that could not be read).
     #[arg(long)]
     pub allow_errors: bool,
@@ -92,21 +93,6 @@ pub fn parse_output(text: &str) -> Result<OutputSpec, String> {
         .parse()
         .map_err(|e: crate::report::UnknownFormat| e.to_string())?;
     Ok(OutputSpec { format, path })
-}
-
-/// A rule severity on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SeverityArg {
-    /// Informational.
-    Info,
-    /// Low.
-    Low,
-    /// Medium.
-    Medium,
-    /// High.
-    High,
-    /// Critical.
-    Critical,
 }
 
 #[cfg(test)]

@@ -11,10 +11,10 @@ pub use sections::{GateConfig, OrgConfig};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::files::read::InputKind;
-use crate::document::{Diagnostic, ProblemKind, Problems, SourceFile, did_you_mean};
 use crate::document::yaml::{self, Key, Node, Pos};
+use crate::document::{Diagnostic, ProblemKind, Problems, SourceFile, did_you_mean};
 use crate::document::{check_keys, syntax_diagnostic};
+use crate::files::read::InputKind;
 use crate::rules::{RuleSet, apply_overrides};
 use sections::Reader;
 

@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::document::{Diagnostic, ProblemKind, SourceFile};
-use crate::document::yaml::{self, Key, Node, Pos};
 use crate::document::check_keys;
+use crate::document::yaml::{self, Key, Node, Pos};
+use crate::document::{Diagnostic, ProblemKind, SourceFile};
 use crate::vocabulary::Severity;
 
 const RULES_KEYS: &[&str] = &["dirs", "only", "skip", "no_builtin"];

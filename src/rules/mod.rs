@@ -35,8 +35,8 @@ pub use condition::{
     Condition, DurationRef, IfEmpty, Leaf, LeafSubject, Literal, Op, Operand, Quantified,
     Quantifier,
 };
-pub use overrides::apply_overrides;
 pub use load::{Loaded, load, load_builtin, load_for_evaluation, parse_str};
 pub use model::{FRAMEWORKS, Remediation, Rule, RuleSet, TestCase};
+pub use overrides::apply_overrides;
 pub use params::{Duration, ParamType, ParamValue, Parameter};
 pub use testcase::DEFAULT_TEST_NOW;

@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use super::RuleSet;
-use crate::document::{Diagnostic, ProblemKind, SourceFile, did_you_mean};
 use super::model::Rule;
 use super::params::declared_value;
 use crate::document::yaml::{Key, Node, Pos};
+use crate::document::{Diagnostic, ProblemKind, SourceFile, did_you_mean};
 
 /// Applies `parameters:` entries to the loaded rules. Every unknown id, undeclared parameter
 /// or wrongly typed value is a problem at its line in `file`.

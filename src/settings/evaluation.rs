@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{GateArgs, OutputArgs, OutputSpec, RuleArgs, SeverityArg};
+use crate::cli::{GateArgs, OutputArgs, OutputSpec, RuleArgs};
 use crate::config::Config;
 use crate::exit::{Error, Usage};
 use crate::gate::GatePolicy;
@@ -70,18 +70,6 @@ pub struct ReportOutput {
     pub options: RenderOptions,
 }
 
-impl From<SeverityArg> for Severity {
-    fn from(arg: SeverityArg) -> Severity {
-        match arg {
-            SeverityArg::Info => Severity::Info,
-            SeverityArg::Low => Severity::Low,
-            SeverityArg::Medium => Severity::Medium,
-            SeverityArg::High => Severity::High,
-            SeverityArg::Critical => Severity::Critical,
-        }
-    }
-}
-
 impl Selection {
     /// The flags' selection, extended by the config's `rules:`.
     pub fn resolve(args: &RuleArgs, config: Option<Config>) -> Selection {
@@ -104,7 +92,7 @@ impl Selection {
             only,
             skip,
             flag_ids,
-            severity_min: args.severity_min.map_or(Severity::Info, Severity::from),
+            severity_min: args.severity_min.unwrap_or(Severity::Info),
             framework: args.framework.clone(),
             config,
         }
@@ -117,7 +105,7 @@ impl Gate {
         let gate = config.map(|c| c.gate.clone()).unwrap_or_default();
         Gate {
             policy: GatePolicy {
-                fail_on: args.fail_on.map(Severity::from).or(gate.fail_on),
+                fail_on: args.fail_on.or(gate.fail_on),
                 allow_errors: args.allow_errors || gate.allow_errors.unwrap_or(false),
                 exit_zero: args.exit_zero || gate.exit_zero.unwrap_or(false),
                 fail_on_new_only: args.fail_on_new_only,

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{ListFormat, RuleSource, RulesCommand, ScopeArg};
+use crate::cli::{ListFormat, RuleSource, RulesCommand};
 use crate::rules::{Scope, Severity};
 
 use super::evaluation::Folders;
@@ -58,7 +58,7 @@ impl From<&RulesCommand> for RulesTask {
             } => RulesTask::List {
                 folders: source.into(),
                 framework: framework.clone(),
-                severity: severity.map(Severity::from),
+                severity: *severity,
                 format: *output,
             },
             RulesCommand::Explain { id, source } => RulesTask::Explain {
@@ -68,7 +68,7 @@ impl From<&RulesCommand> for RulesTask {
             RulesCommand::Validate { dirs } => RulesTask::Validate { dirs: dirs.clone() },
             RulesCommand::Test { dir } => RulesTask::Test { dir: dir.clone() },
             RulesCommand::Fields { scope, output } => RulesTask::Fields {
-                scope: Scope::from(*scope),
+                scope: *scope,
                 format: *output,
             },
         }
@@ -80,19 +80,6 @@ impl From<&RuleSource> for Folders {
         Folders {
             builtin: !source.no_builtin,
             dirs: source.rules.clone(),
-        }
-    }
-}
-
-impl From<ScopeArg> for Scope {
-    fn from(arg: ScopeArg) -> Scope {
-        match arg {
-            ScopeArg::Account => Scope::Account,
-            ScopeArg::Region => Scope::Region,
-            ScopeArg::Trail => Scope::Trail,
-            ScopeArg::Bucket => Scope::Bucket,
-            ScopeArg::Key => Scope::Key,
-            ScopeArg::Organization => Scope::Organization,
         }
     }
 }
