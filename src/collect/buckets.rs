@@ -5,7 +5,7 @@ use std::future::Future;
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::types as s3;
 
-use super::Ctx;
+use super::ctx::Ctx;
 use super::error::{collect_error, skipped};
 use crate::inventory::{
     AccessLogging, AclGrant, Bucket, BucketPolicy, CollectError, Collected, DefaultEncryption,

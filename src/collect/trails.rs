@@ -9,8 +9,8 @@ use aws_sdk_s3::error::ProvideErrorMetadata;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use super::Ctx;
 use super::clients::Clients;
+use super::ctx::Ctx;
 use super::error::collect_error;
 use crate::inventory::{
     AccountId, AdvancedSelector, Arn, ClassicSelector, CollectError, Collected, DataResource,
