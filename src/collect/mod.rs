@@ -16,13 +16,13 @@
 //! Trails are found across the account with a few calls rather than one `DescribeTrails` per
 //! enabled region (see [`trails::discover_account`]); without `cloudtrail:ListTrails` every
 //! enabled region is asked instead.
-
-//! Layout: [`collect`] ([`coordinator`]) identifies the caller and picks the accounts
-//! ([`targets`]), then runs each account on its own task — [`round_one`], then [`round_two`] —
-//! while the bucket and key reads go through the read-once caches of [`shared`]. Every call
-//! takes a [`Ctx`]: the account's clients ([`clients`]) under the one concurrency budget. The
-//! reads themselves live by resource: [`account`], [`org`], [`trails`], [`buckets`], [`keys`];
-//! [`error`] classifies failed calls.
+//!
+//! Layout: [`collect`] (`coordinator.rs`) identifies the caller and picks the accounts
+//! (`targets.rs`), then runs each account on its own task — `round_one.rs`, then
+//! `round_two.rs` — while bucket and key reads go through the read-once caches of `shared.rs`.
+//! Every call takes a [`Ctx`] (`ctx.rs`): the account's clients (`clients.rs`) under the one
+//! concurrency budget. The reads live by resource: `account.rs`, `org.rs`, `trails.rs`,
+//! `buckets.rs`, `keys.rs`; `error.rs` classifies failed calls.
 
 mod account;
 mod buckets;
