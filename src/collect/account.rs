@@ -1,10 +1,13 @@
 //! Account-level facts: identity, organization, enabled regions.
 
-use aws_sdk_s3::error::ProvideErrorMetadata;
+use aws_sdk_ec2::operation::describe_regions::{DescribeRegionsError, DescribeRegionsOutput};
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 
-use super::Ctx;
-use super::error::collect_error;
-use crate::inventory::{AccountId, Arn, CollectError, Collected, Organization, Partition, Region};
+use super::ctx::Ctx;
+use super::error::{collect_error, error_chain, skipped};
+use crate::inventory::{
+    AccountId, Arn, CollectError, Collected, ErrorKind, Organization, Partition, Region,
+};
 
 /// Who the credentials belong to (`sts:GetCallerIdentity`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +18,21 @@ pub struct Identity {
     pub arn: Arn,
     /// The partition, from the caller ARN.
     pub partition: Partition,
+}
+
+/// `sts:GetCallerIdentity`; on failure the classified error and the full explanation.
+pub async fn identify(ctx: &Ctx) -> Result<Identity, (CollectError, String)> {
+    let answer = {
+        let _p = ctx.permit().await;
+        ctx.clients.sts().get_caller_identity().send().await
+    };
+    match answer {
+        Ok(out) => identity_from(out.account(), out.arn()).ok_or_else(|| {
+            let err = skipped("sts:GetCallerIdentity", "the answer named no account");
+            (err, "sts:GetCallerIdentity returned no account".to_owned())
+        }),
+        Err(e) => Err((collect_error("sts:GetCallerIdentity", &e), error_chain(&e))),
+    }
 }
 
 /// Builds the identity from `GetCallerIdentity`'s answer.
@@ -68,6 +86,35 @@ pub fn organization_from(
         management_account_id: management,
         feature_set: org.feature_set().map_or("ALL", |f| f.as_str()).to_owned(),
     })
+}
+
+/// The enabled regions from `ec2:DescribeRegions`' answer. An answer that lists no enabled
+/// region at all is not one to trust (judging nothing would pass): it is a failure.
+pub fn enabled_regions(
+    answer: Result<DescribeRegionsOutput, SdkError<DescribeRegionsError>>,
+    partition: &Partition,
+) -> Collected<Vec<Region>> {
+    let enabled = match answer {
+        Ok(out) => enabled_from(
+            out.regions()
+                .iter()
+                .map(|r| (r.region_name(), r.opt_in_status())),
+            partition,
+        ),
+        Err(e) => return Collected::failed(collect_error("ec2:DescribeRegions", &e)),
+    };
+    if enabled.is_empty() {
+        return Collected::failed(CollectError {
+            operation: "ec2:DescribeRegions".to_owned(),
+            kind: ErrorKind::Unknown,
+            code: None,
+            message: Some(format!(
+                "the answer lists no enabled region of partition {partition}"
+            )),
+            http_status: None,
+        });
+    }
+    Collected::Ok(enabled)
 }
 
 /// Keeps the regions that are enabled (opt-in not required, or opted in) and in the partition.
@@ -127,7 +174,7 @@ pub fn describe_identity_failure(err: &CollectError, detail: &str) -> String {
         format!("the AWS credentials are not properly configured: {detail}")
     } else {
         match err.kind {
-            crate::inventory::ErrorKind::Network | crate::inventory::ErrorKind::Timeout => {
+            ErrorKind::Network | ErrorKind::Timeout => {
                 format!("cannot reach the AWS endpoint: {detail}")
             }
             _ => format!("cannot identify the caller (sts:GetCallerIdentity): {err}"),

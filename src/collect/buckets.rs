@@ -5,7 +5,7 @@ use std::future::Future;
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::types as s3;
 
-use super::Ctx;
+use super::ctx::Ctx;
 use super::error::{collect_error, skipped};
 use crate::inventory::{
     AccessLogging, AclGrant, Bucket, BucketPolicy, CollectError, Collected, DefaultEncryption,
@@ -36,9 +36,6 @@ pub async fn bucket(ctx: &Ctx, name: String) -> Bucket {
         Located::Unknown(err) => return unreadable(name, Collected::failed(err.clone()), &err),
     };
 
-    let s3c = ctx.clients.s3(region.as_str());
-    let b = name.as_str();
-    // Every read at once: they are independent.
     let (
         object_lock,
         versioning,
@@ -49,7 +46,46 @@ pub async fn bucket(ctx: &Ctx, name: String) -> Bucket {
         object_ownership,
         access_logging,
         default_encryption,
-    ) = tokio::join!(
+    ) = settings(ctx, &region, &name).await;
+    Bucket {
+        name,
+        referenced_by: vec![],
+        exists: Collected::Ok(true),
+        owner_account: Collected::Ok(None),
+        owned_by_audited_account: Collected::Ok(false),
+        region: Collected::Ok(region),
+        object_lock,
+        versioning,
+        public_access_block,
+        policy_is_public,
+        policy,
+        acl_public_grants,
+        object_ownership,
+        access_logging,
+        default_encryption,
+    }
+}
+
+/// A located bucket's nine configuration reads, in [`Bucket`]'s field order (the nine types
+/// differ, so the compiler checks the order).
+type Settings = (
+    Collected<ObjectLock>,
+    Collected<Versioning>,
+    Collected<Option<PublicAccessBlock>>,
+    Collected<bool>,
+    Collected<Option<BucketPolicy>>,
+    Collected<Vec<AclGrant>>,
+    Collected<Option<String>>,
+    Collected<Option<AccessLogging>>,
+    Collected<Option<DefaultEncryption>>,
+);
+
+/// Every configuration read at once, in the bucket's region: they are independent. A flat
+/// table, one entry per read: operation, request, the codes that mean "not configured", the
+/// value they stand for, and the conversion of an answer.
+async fn settings(ctx: &Ctx, region: &Region, b: &str) -> Settings {
+    let s3c = ctx.clients.s3(region.as_str());
+    tokio::join!(
         read(
             ctx,
             "s3:GetObjectLockConfiguration",
@@ -125,24 +161,7 @@ pub async fn bucket(ctx: &Ctx, name: String) -> Bucket {
             || None,
             |o| encryption_from(o.server_side_encryption_configuration()),
         ),
-    );
-    Bucket {
-        name,
-        referenced_by: vec![],
-        exists: Collected::Ok(true),
-        owner_account: Collected::Ok(None),
-        owned_by_audited_account: Collected::Ok(false),
-        region: Collected::Ok(region),
-        object_lock,
-        versioning,
-        public_access_block,
-        policy_is_public,
-        policy,
-        acl_public_grants,
-        object_ownership,
-        access_logging,
-        default_encryption,
-    }
+    )
 }
 
 /// `s3:ListBuckets`: the names of the buckets the account owns.

@@ -1,4 +1,5 @@
-//! Error classification at the AWS boundary.
+//! Errors at the AWS boundary: why a whole collection fails, and how a single failed call is
+//! classified.
 //!
 //! Every failed call becomes a [`CollectError`] with a kind that evaluation understands. The
 //! classification itself is a pure function of what the response carried (error code, HTTP
@@ -7,6 +8,31 @@
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 
 use crate::inventory::{CollectError, ErrorKind};
+
+/// Why nothing could be collected (exit status 2). Failures of single reads, and of single
+/// member accounts, are not fatal: they are recorded in the inventory as error states.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectFailure {
+    /// The caller could not be identified: no credentials, bad credentials, no endpoint.
+    #[error("{0}")]
+    Identity(String),
+    /// `--region` names a region that is not enabled for the account.
+    #[error("--region {region}: not an enabled region of account {account} (enabled: {enabled})")]
+    RegionNotEnabled {
+        /// The region given.
+        region: String,
+        /// The account.
+        account: String,
+        /// The enabled regions, comma-separated.
+        enabled: String,
+    },
+    /// `--org` could not list the organization.
+    #[error("--org: {0}")]
+    Organization(String),
+    /// The async runtime could not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(String),
+}
 
 /// What a failed call looked like on the wire, before classification.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 
 use aws_sdk_kms::types as kms;
 
-use super::Ctx;
+use super::ctx::Ctx;
 use super::error::{collect_error, skipped};
 use crate::inventory::{Arn, Collected, KeyMetadata, KmsKey, Region};
 

@@ -1,9 +1,8 @@
 //! Organization scans: list the accounts, and derive per-account credentials by AssumeRole.
 
 use aws_config::SdkConfig;
-use aws_credential_types::provider::{ProvideCredentials, future};
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
 use aws_sdk_organizations::types::{AccountState, AccountStatus};
-use aws_sdk_sts::config::SharedCredentialsProvider;
 use tokio::sync::watch;
 
 use super::error::error_chain;

@@ -9,8 +9,8 @@ use aws_sdk_s3::error::ProvideErrorMetadata;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use super::Ctx;
 use super::clients::Clients;
+use super::ctx::Ctx;
 use super::error::collect_error;
 use crate::inventory::{
     AccountId, AdvancedSelector, Arn, ClassicSelector, CollectError, Collected, DataResource,
@@ -305,29 +305,67 @@ pub async fn details(ctx: Arc<Ctx>, me: AccountId, description: ct::Trail) -> Tr
         .or_else(|| arn_typed.region().map(str::to_owned))
         .unwrap_or_else(|| ctx.clients.home_region());
     let client = ctx.clients.cloudtrail();
-    let in_home = || Clients::cloudtrail_in(&home);
+    let reads = DetailReads {
+        ctx: &ctx,
+        client: &client,
+        arn: &arn,
+        home: &home,
+    };
+    let (status, event_selectors, insight_selectors, tags) = tokio::join!(
+        reads.status(),
+        reads.selectors(),
+        reads.insights(),
+        reads.tags()
+    );
 
-    let status = async {
-        let _p = ctx.permit().await;
-        match client
+    let mut trail = trail_from(&description, &me, Region::from(home));
+    trail.status = status;
+    trail.event_selectors = event_selectors;
+    trail.insight_selectors = insight_selectors;
+    trail.tags = tags;
+    trail
+}
+
+/// One trail's detail reads, each sent to the trail's home region.
+struct DetailReads<'a> {
+    ctx: &'a Ctx,
+    client: &'a aws_sdk_cloudtrail::Client,
+    arn: &'a str,
+    home: &'a str,
+}
+
+impl DetailReads<'_> {
+    /// The per-call override that sends a call to the trail's home region.
+    fn region(&self) -> aws_sdk_cloudtrail::config::Builder {
+        Clients::cloudtrail_in(self.home)
+    }
+
+    /// `cloudtrail:GetTrailStatus`.
+    async fn status(&self) -> Collected<TrailStatus> {
+        let _p = self.ctx.permit().await;
+        match self
+            .client
             .get_trail_status()
-            .name(&arn)
+            .name(self.arn)
             .customize()
-            .config_override(in_home())
+            .config_override(self.region())
             .send()
             .await
         {
             Ok(out) => Collected::Ok(status_from(&out)),
             Err(e) => Collected::failed(collect_error("cloudtrail:GetTrailStatus", &e)),
         }
-    };
-    let selectors = async {
-        let _p = ctx.permit().await;
-        match client
+    }
+
+    /// `cloudtrail:GetEventSelectors`.
+    async fn selectors(&self) -> Collected<EventSelectors> {
+        let _p = self.ctx.permit().await;
+        match self
+            .client
             .get_event_selectors()
-            .trail_name(&arn)
+            .trail_name(self.arn)
             .customize()
-            .config_override(in_home())
+            .config_override(self.region())
             .send()
             .await
         {
@@ -337,14 +375,17 @@ pub async fn details(ctx: Arc<Ctx>, me: AccountId, description: ct::Trail) -> Tr
             )),
             Err(e) => Collected::failed(collect_error("cloudtrail:GetEventSelectors", &e)),
         }
-    };
-    let insights = async {
-        let _p = ctx.permit().await;
-        match client
+    }
+
+    /// `cloudtrail:GetInsightSelectors`.
+    async fn insights(&self) -> Collected<Vec<String>> {
+        let _p = self.ctx.permit().await;
+        match self
+            .client
             .get_insight_selectors()
-            .trail_name(&arn)
+            .trail_name(self.arn)
             .customize()
-            .config_override(in_home())
+            .config_override(self.region())
             .send()
             .await
         {
@@ -353,30 +394,24 @@ pub async fn details(ctx: Arc<Ctx>, me: AccountId, description: ct::Trail) -> Tr
             Err(e) if e.code() == Some("InsightNotEnabledException") => Collected::Ok(vec![]),
             Err(e) => Collected::failed(collect_error("cloudtrail:GetInsightSelectors", &e)),
         }
-    };
-    let tags = async {
-        let _p = ctx.permit().await;
-        match client
+    }
+
+    /// `cloudtrail:ListTags`.
+    async fn tags(&self) -> Collected<BTreeMap<String, String>> {
+        let _p = self.ctx.permit().await;
+        match self
+            .client
             .list_tags()
-            .resource_id_list(&arn)
+            .resource_id_list(self.arn)
             .customize()
-            .config_override(in_home())
+            .config_override(self.region())
             .send()
             .await
         {
-            Ok(out) => Collected::Ok(tags_from(out.resource_tag_list(), &arn)),
+            Ok(out) => Collected::Ok(tags_from(out.resource_tag_list(), self.arn)),
             Err(e) => Collected::failed(collect_error("cloudtrail:ListTags", &e)),
         }
-    };
-    let (status, event_selectors, insight_selectors, tags) =
-        tokio::join!(status, selectors, insights, tags);
-
-    let mut trail = trail_from(&description, &me, Region::from(home));
-    trail.status = status;
-    trail.event_selectors = event_selectors;
-    trail.insight_selectors = insight_selectors;
-    trail.tags = tags;
-    trail
+    }
 }
 
 /// Converts a `DescribeTrails` entry. Details (status, selectors, …) start empty and are
