@@ -4,7 +4,7 @@
 //! trail nobody described has no settings, no bucket and no key to judge, so without this every
 //! finding about it would silently be missing. Each gap becomes ERROR findings in evaluation.
 
-use super::{Account, Arn, CollectError, Collected, ErrorKind, Region};
+use super::{Arn, CollectError, ErrorKind, Region};
 
 /// Part of an account's trails that could not be seen: what is there, and so what their
 /// buckets and keys are, is unknown.
@@ -71,56 +71,8 @@ impl TrailGap {
     }
 }
 
-impl Account {
-    /// The gaps in this account's trail discovery, in inventory order.
-    ///
-    /// With a listing, exactly the listed trails that were not described. Without one, each
-    /// region whose `DescribeTrails` failed, and — when the enabled regions are unknown too —
-    /// the regions that were never asked.
-    pub fn trail_gaps(&self) -> Vec<TrailGap> {
-        match &self.listed_trails {
-            Collected::Ok(listed) => listed
-                .iter()
-                .filter(|t| self.trail(&t.arn).is_none())
-                .map(|t| TrailGap::Trail {
-                    arn: t.arn.clone(),
-                    home_region: t.home_region.clone(),
-                    error: self
-                        .region_failure(&t.home_region)
-                        .cloned()
-                        .unwrap_or_else(|| not_described(&t.arn)),
-                })
-                .collect(),
-            Collected::Failed { .. } => {
-                let mut gaps: Vec<TrailGap> = self
-                    .regions
-                    .iter()
-                    .filter_map(|r| {
-                        r.discovered_trails.error().map(|e| TrailGap::Region {
-                            region: r.region.clone(),
-                            error: e.clone(),
-                        })
-                    })
-                    .collect();
-                if let Some(error) = self.enabled_regions.error() {
-                    gaps.push(TrailGap::UnlistedRegions {
-                        error: error.clone(),
-                    });
-                }
-                gaps
-            }
-        }
-    }
-
-    fn region_failure(&self, region: &Region) -> Option<&CollectError> {
-        self.regions
-            .iter()
-            .find(|r| &r.region == region)
-            .and_then(|r| r.discovered_trails.error())
-    }
-}
-
-fn not_described(arn: &Arn) -> CollectError {
+/// The error of a listed trail that no `DescribeTrails` answer described.
+pub(super) fn not_described(arn: &Arn) -> CollectError {
     CollectError {
         operation: "cloudtrail:DescribeTrails".to_owned(),
         kind: ErrorKind::NotFound,

@@ -29,6 +29,7 @@ pub use bucket::{
 };
 pub use collected::{CollectError, Collected, ErrorKind};
 pub use gaps::TrailGap;
+use gaps::not_described;
 pub use ids::{AccountId, Arn, Partition, Region, Timestamp};
 pub use kms::{KeyMetadata, KmsKey};
 pub use selectors::{
@@ -478,6 +479,55 @@ fn check_version(text: &str, origin: &str) -> Result<(), LoadError> {
     }
     let pos = json_error::top_level_value_position(text, "schema_version");
     Err(version_error(origin, pos, found))
+}
+
+impl Account {
+    /// The gaps in this account's trail discovery, in inventory order.
+    ///
+    /// With a listing, exactly the listed trails that were not described. Without one, each
+    /// region whose `DescribeTrails` failed, and — when the enabled regions are unknown too —
+    /// the regions that were never asked.
+    pub fn trail_gaps(&self) -> Vec<TrailGap> {
+        match &self.listed_trails {
+            Collected::Ok(listed) => listed
+                .iter()
+                .filter(|t| self.trail(&t.arn).is_none())
+                .map(|t| TrailGap::Trail {
+                    arn: t.arn.clone(),
+                    home_region: t.home_region.clone(),
+                    error: self
+                        .region_failure(&t.home_region)
+                        .cloned()
+                        .unwrap_or_else(|| not_described(&t.arn)),
+                })
+                .collect(),
+            Collected::Failed { .. } => {
+                let mut gaps: Vec<TrailGap> = self
+                    .regions
+                    .iter()
+                    .filter_map(|r| {
+                        r.discovered_trails.error().map(|e| TrailGap::Region {
+                            region: r.region.clone(),
+                            error: e.clone(),
+                        })
+                    })
+                    .collect();
+                if let Some(error) = self.enabled_regions.error() {
+                    gaps.push(TrailGap::UnlistedRegions {
+                        error: error.clone(),
+                    });
+                }
+                gaps
+            }
+        }
+    }
+
+    fn region_failure(&self, region: &Region) -> Option<&CollectError> {
+        self.regions
+            .iter()
+            .find(|r| &r.region == region)
+            .and_then(|r| r.discovered_trails.error())
+    }
 }
 
 /// The JSON Schema of the inventory format, generated from these types.

@@ -5,7 +5,7 @@
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use super::{InputKind, ReadError, io_error, limit, open_within, too_large_error};
+use super::bounded::{InputKind, ReadError, io_error, limit, open_within, too_large_error};
 
 /// A file read within its size limit and checked as UTF-8 while it is read. When this reader
 /// stops a parser (too large, not UTF-8, unreadable) the parser sees an I/O error, and

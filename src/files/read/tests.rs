@@ -1,7 +1,7 @@
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::*;
+use super::bounded::*;
 
 /// A fresh directory under the system temp dir, removed when dropped.
 struct Scratch(PathBuf);
