@@ -14,7 +14,7 @@
 //! ```
 //!
 //! Trails are found across the account with a few calls rather than one `DescribeTrails` per
-//! enabled region (see [`trails::discover_account`]); without `cloudtrail:ListTrails` every
+//! enabled region (see `trails::discover_account`); without `cloudtrail:ListTrails` every
 //! enabled region is asked instead.
 //!
 //! Layout: [`collect`] (`coordinator.rs`) identifies the caller and picks the accounts
