@@ -12,7 +12,7 @@ use crate::baseline::{Baseline, BaselineOutcome};
 use crate::evaluate;
 use crate::exit::{Error, ExitStatus, NothingToJudge, Usage};
 use crate::files::write::FileSet;
-use crate::finding::{self, Finding};
+use crate::finding::Finding;
 use crate::frameworks;
 use crate::gate::{self, GateDecision, GatePolicy};
 use crate::inventory::{Inventory, Timestamp};
@@ -105,11 +105,8 @@ pub fn evaluate_and_report(
     outputs: &Outputs,
 ) -> Result<ExitStatus, Error> {
     check_scope(sources)?;
-    let mut findings: Vec<Finding> = Vec::new();
-    for s in sources {
-        findings.extend(evaluate::evaluate(&plan.rules, &s.inventory, s.now));
-    }
-    finding::sort(&mut findings);
+    let findings: Vec<Finding> =
+        evaluate::evaluate_all(&plan.rules, sources.iter().map(|s| (&s.inventory, s.now)));
     let now = sources
         .iter()
         .map(|s| s.now)
