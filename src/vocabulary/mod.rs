@@ -16,3 +16,16 @@ pub use resource_type::ResourceType;
 pub use scope::Scope;
 pub use severity::Severity;
 pub use status::Status;
+
+/// The names and help lines a `ValueEnum` shows on the command line, for tests that pin them.
+#[cfg(test)]
+fn command_line_values<T: clap::ValueEnum>() -> Vec<(String, String)> {
+    T::value_variants()
+        .iter()
+        .filter_map(clap::ValueEnum::to_possible_value)
+        .map(|v| {
+            let help = v.get_help().map(ToString::to_string).unwrap_or_default();
+            (v.get_name().to_owned(), help)
+        })
+        .collect()
+}

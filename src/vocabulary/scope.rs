@@ -72,14 +72,7 @@ mod tests {
     #[test]
     fn the_command_line_offers_what_it_always_did() {
         // `rules fields <SCOPE>` shows these in `--help`.
-        let shown: Vec<(String, String)> = Scope::value_variants()
-            .iter()
-            .filter_map(ValueEnum::to_possible_value)
-            .map(|v| {
-                let help = v.get_help().map(ToString::to_string).unwrap_or_default();
-                (v.get_name().to_owned(), help)
-            })
-            .collect();
+        let shown = super::super::command_line_values::<Scope>();
         let expected = [
             ("account", "One finding per account"),
             ("region", "One finding per in-scope region"),
