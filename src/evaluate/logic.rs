@@ -187,8 +187,8 @@ fn eval_quantifier(
     evidence: &mut Vec<Evidence>,
 ) -> Truth {
     let full = join(prefix, &q.path);
-    let (items, partial) = match quantified_items(subject, &q.path) {
-        Ok(found) => found,
+    let Walked { items, partial } = match quantified_items(subject, &q.path) {
+        Ok(walked) => walked,
         Err((at, err)) => {
             evidence.push(error_evidence(join(prefix, &at), err));
             return Truth::Unknown;
@@ -210,21 +210,26 @@ fn eval_quantifier(
     result
 }
 
-/// The list a quantifier walks (empty when the path holds no list) and, when the list was only
-/// partly read, the error; `Err` with the path and error when a read failed on the way.
-fn quantified_items<'v>(
-    subject: &'v Value,
-    path: &str,
-) -> Result<(&'v [Value], Option<&'v Value>), (String, &'v Value)> {
-    Ok(match resolve(subject, path) {
+/// The list a quantifier walks.
+struct Walked<'v> {
+    /// Its elements (none when the path holds no list).
+    items: &'v [Value],
+    /// The error, when the list was only partly read.
+    partial: Option<&'v Value>,
+}
+
+/// The list at `path`; `Err` with the path and error when a read failed on the way.
+fn quantified_items<'v>(subject: &'v Value, path: &str) -> Result<Walked<'v>, (String, &'v Value)> {
+    let (items, partial) = match resolve(subject, path) {
         Resolved::Error(at, err) => return Err((at, err)),
-        Resolved::Value(Value::Array(items)) => (items, None),
+        Resolved::Value(Value::Array(items)) => (items.as_slice(), None),
         Resolved::Value(v @ Value::Object(_)) => match (v.get("items"), read_error(v)) {
-            (Some(Value::Array(items)), Some(err)) => (items, Some(err)),
-            _ => (&[], None),
+            (Some(Value::Array(items)), Some(err)) => (items.as_slice(), Some(err)),
+            _ => (&[][..], None),
         },
-        Resolved::Value(_) => (&[], None),
-    })
+        Resolved::Value(_) => (&[][..], None),
+    };
+    Ok(Walked { items, partial })
 }
 
 /// The elements a quantifier's `where` holds for, does not, or cannot decide, by identity.
