@@ -287,78 +287,101 @@ pub fn render_text(d: &Drift, color: bool) -> String {
             heading(&format!("{title} ({})", list.len()), color)
         ));
         for c in list {
-            let waived = if c.waived { " [waived]" } else { "" };
-            let plain = format!("{} → {}", status_name(c.before), status_name(c.after));
-            let pad = " ".repeat(15usize.saturating_sub(plain.chars().count()));
-            out.push_str(&format!(
-                "  {} → {}{pad}  {} [{}] {}{waived}",
-                paint(c.before, color),
-                paint(c.after, color),
-                c.rule_id,
-                c.severity,
-                resource_label(&c.resource),
-            ));
-            if c.after.is_some_and(|s| s != Status::Pass) && !c.message.is_empty() {
-                out.push_str(&format!(": {}", c.message));
-            }
-            out.push('\n');
+            out.push_str(&change_line(c, color));
         }
     }
-    if !d.rules_added.is_empty() || !d.rules_removed.is_empty() {
-        out.push_str(&format!("\n{}\n", heading("Rules", color)));
-        if !d.rules_added.is_empty() {
-            out.push_str(&format!("  added:   {}\n", d.rules_added.join(", ")));
-        }
-        if !d.rules_removed.is_empty() {
-            out.push_str(&format!("  removed: {}\n", d.rules_removed.join(", ")));
-        }
+    push_rules(&mut out, d, color);
+    push_accounts(&mut out, d, color);
+    out.push('\n');
+    out.push_str(&summary_line(d));
+    out
+}
+
+/// One change: the two statuses (padded to a column), rule, severity, resource, and the new
+/// message unless it now passes.
+fn change_line(c: &Change, color: bool) -> String {
+    let waived = if c.waived { " [waived]" } else { "" };
+    let plain = format!("{} → {}", status_name(c.before), status_name(c.after));
+    let pad = " ".repeat(15usize.saturating_sub(plain.chars().count()));
+    let mut line = format!(
+        "  {} → {}{pad}  {} [{}] {}{waived}",
+        paint(c.before, color),
+        paint(c.after, color),
+        c.rule_id,
+        c.severity,
+        resource_label(&c.resource),
+    );
+    if c.after.is_some_and(|s| s != Status::Pass) && !c.message.is_empty() {
+        line.push_str(&format!(": {}", c.message));
     }
-    if !d.accounts.is_empty() {
-        out.push_str(&format!("\n{}\n", heading("Accounts", color)));
-        for a in &d.accounts {
-            let presence = match (a.before.total, a.after.total) {
-                (0, _) => " (new in this audit)",
-                (_, 0) => " (not in this audit)",
-                _ => "",
-            };
-            out.push_str(&format!(
-                "  {}{presence}: FAIL {} → {}, ERROR {} → {}, PASS {} → {}; {} new, {} resolved, {} other\n",
-                a.account_id,
-                a.before.fail,
-                a.after.fail,
-                a.before.error,
-                a.after.error,
-                a.before.pass,
-                a.after.pass,
-                a.new_failures,
-                a.resolved,
-                a.status_changes,
-            ));
-        }
+    line.push('\n');
+    line
+}
+
+/// The rules section, when rules were added or removed.
+fn push_rules(out: &mut String, d: &Drift, color: bool) {
+    if d.rules_added.is_empty() && d.rules_removed.is_empty() {
+        return;
     }
+    out.push_str(&format!("\n{}\n", heading("Rules", color)));
+    if !d.rules_added.is_empty() {
+        out.push_str(&format!("  added:   {}\n", d.rules_added.join(", ")));
+    }
+    if !d.rules_removed.is_empty() {
+        out.push_str(&format!("  removed: {}\n", d.rules_removed.join(", ")));
+    }
+}
+
+/// The accounts section: one line of counts before → after per account.
+fn push_accounts(out: &mut String, d: &Drift, color: bool) {
+    if d.accounts.is_empty() {
+        return;
+    }
+    out.push_str(&format!("\n{}\n", heading("Accounts", color)));
+    for a in &d.accounts {
+        let presence = match (a.before.total, a.after.total) {
+            (0, _) => " (new in this audit)",
+            (_, 0) => " (not in this audit)",
+            _ => "",
+        };
+        out.push_str(&format!(
+            "  {}{presence}: FAIL {} → {}, ERROR {} → {}, PASS {} → {}; {} new, {} resolved, {} other\n",
+            a.account_id,
+            a.before.fail,
+            a.after.fail,
+            a.before.error,
+            a.after.error,
+            a.before.pass,
+            a.after.pass,
+            a.new_failures,
+            a.resolved,
+            a.status_changes,
+        ));
+    }
+}
+
+/// The closing line: "no drift", or how many of each change.
+fn summary_line(d: &Drift) -> String {
     let nothing = d.new_failures.is_empty()
         && d.resolved.is_empty()
         && d.status_changes.is_empty()
         && d.rules_added.is_empty()
         && d.rules_removed.is_empty();
-    out.push('\n');
     if nothing {
-        out.push_str("no drift: the same findings with the same statuses\n");
-    } else {
-        out.push_str(&format!(
-            "{}, {}, {}; {} added, {} removed\n",
-            plural(d.new_failures.len(), "new failure", "new failures"),
-            plural(d.resolved.len(), "resolved", "resolved"),
-            plural(
-                d.status_changes.len(),
-                "other status change",
-                "other status changes"
-            ),
-            plural(d.rules_added.len(), "rule", "rules"),
-            d.rules_removed.len(),
-        ));
+        return "no drift: the same findings with the same statuses\n".to_owned();
     }
-    out
+    format!(
+        "{}, {}, {}; {} added, {} removed\n",
+        plural(d.new_failures.len(), "new failure", "new failures"),
+        plural(d.resolved.len(), "resolved", "resolved"),
+        plural(
+            d.status_changes.len(),
+            "other status change",
+            "other status changes"
+        ),
+        plural(d.rules_added.len(), "rule", "rules"),
+        d.rules_removed.len(),
+    )
 }
 
 /// The drift as pretty JSON (schema [`DIFF_SCHEMA`]), ending in a newline.

@@ -192,6 +192,7 @@ fn uncited<'a>(findings: &[Finding], reads: &[FailedRead<'a>]) -> Vec<FailedRead
         .collect()
 }
 
+/// The gate's one-line verdict: why it failed (or passed), then what it did not count.
 fn reason(c: &GateCounts, policy: &GatePolicy, failed: bool, has_baseline: bool) -> String {
     let new = if policy.fail_on_new_only && has_baseline {
         "new "
@@ -202,55 +203,76 @@ fn reason(c: &GateCounts, policy: &GatePolicy, failed: bool, has_baseline: bool)
         Some(s) => format!(" at or above {s}"),
         None => String::new(),
     };
-    let mut parts = Vec::new();
-    let head = if failed {
-        if c.fail > 0 {
-            parts.push(format!(
-                "{} {new}FAIL{threshold} ({})",
-                c.fail,
-                rule_list(&c.fail_rules)
-            ));
-        }
-        if c.error > 0 {
-            parts.push(format!(
-                "{} {new}ERROR ({}; use --allow-errors to ignore)",
-                c.error,
-                rule_list(&c.error_rules)
-            ));
-        }
-        if c.uncited_reads > 0 {
-            parts.push(format!(
-                "{} failed {} that no finding reflects ({}; use --allow-errors to ignore)",
-                c.uncited_reads,
-                reads(c.uncited_reads),
-                rule_list(&c.uncited_operations)
-            ));
-        }
-        if policy.exit_zero {
+    let (head, parts) = if failed {
+        let head = if policy.exit_zero {
             "exit 0 (--exit-zero): the gate would have failed on "
         } else {
             "exit 1: "
-        }
+        };
+        (head, failed_parts(c, new, &threshold))
     } else {
-        parts.push(format!("no {new}FAIL{threshold}"));
-        if c.errors_allowed > 0 {
-            parts.push(format!(
-                "{} ERROR ignored by --allow-errors",
-                c.errors_allowed
-            ));
-        } else {
-            parts.push(format!("no {new}ERROR"));
-        }
-        if c.reads_allowed > 0 {
-            parts.push(format!(
-                "{} failed {} ignored by --allow-errors",
-                c.reads_allowed,
-                reads(c.reads_allowed)
-            ));
-        }
-        "exit 0: "
+        ("exit 0: ", passed_parts(c, new, &threshold))
     };
     let mut text = format!("{head}{}", join_and(&parts, failed));
+    let notes = not_counted(c, policy, failed);
+    if !notes.is_empty() {
+        text.push_str(&format!(" (not counted: {})", notes.join(", ")));
+    }
+    text
+}
+
+/// What made the gate fail: the FAIL and ERROR findings and the failed reads no finding cites.
+fn failed_parts(c: &GateCounts, new: &str, threshold: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    if c.fail > 0 {
+        parts.push(format!(
+            "{} {new}FAIL{threshold} ({})",
+            c.fail,
+            rule_list(&c.fail_rules)
+        ));
+    }
+    if c.error > 0 {
+        parts.push(format!(
+            "{} {new}ERROR ({}; use --allow-errors to ignore)",
+            c.error,
+            rule_list(&c.error_rules)
+        ));
+    }
+    if c.uncited_reads > 0 {
+        parts.push(format!(
+            "{} failed {} that no finding reflects ({}; use --allow-errors to ignore)",
+            c.uncited_reads,
+            reads(c.uncited_reads),
+            rule_list(&c.uncited_operations)
+        ));
+    }
+    parts
+}
+
+/// Why the gate passed: no FAIL, no ERROR (or only allowed ones), and the allowed failed reads.
+fn passed_parts(c: &GateCounts, new: &str, threshold: &str) -> Vec<String> {
+    let mut parts = vec![format!("no {new}FAIL{threshold}")];
+    if c.errors_allowed > 0 {
+        parts.push(format!(
+            "{} ERROR ignored by --allow-errors",
+            c.errors_allowed
+        ));
+    } else {
+        parts.push(format!("no {new}ERROR"));
+    }
+    if c.reads_allowed > 0 {
+        parts.push(format!(
+            "{} failed {} ignored by --allow-errors",
+            c.reads_allowed,
+            reads(c.reads_allowed)
+        ));
+    }
+    parts
+}
+
+/// What the gate left out: waived, already in the baseline, below the threshold, and (when it
+/// failed anyway) the errors and reads --allow-errors ignored.
+fn not_counted(c: &GateCounts, policy: &GatePolicy, failed: bool) -> Vec<String> {
     let mut notes = Vec::new();
     if c.waived > 0 {
         notes.push(format!("{} waived", c.waived));
@@ -276,10 +298,7 @@ fn reason(c: &GateCounts, policy: &GatePolicy, failed: bool, has_baseline: bool)
             reads(c.reads_allowed)
         ));
     }
-    if !notes.is_empty() {
-        text.push_str(&format!(" (not counted: {})", notes.join(", ")));
-    }
-    text
+    notes
 }
 
 fn reads(n: usize) -> &'static str {

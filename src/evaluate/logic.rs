@@ -187,83 +187,122 @@ fn eval_quantifier(
     evidence: &mut Vec<Evidence>,
 ) -> Truth {
     let full = join(prefix, &q.path);
-    let (items, partial): (&[Value], Option<&Value>) = match resolve(subject, &q.path) {
-        Resolved::Error(at, err) => {
+    let Walked { items, partial } = match quantified_items(subject, &q.path) {
+        Ok(walked) => walked,
+        Err((at, err)) => {
             evidence.push(error_evidence(join(prefix, &at), err));
             return Truth::Unknown;
         }
-        Resolved::Value(Value::Array(items)) => (items, None),
-        Resolved::Value(v @ Value::Object(_)) => match (v.get("items"), read_error(v)) {
-            (Some(Value::Array(items)), Some(err)) => (items, Some(err)),
-            _ => (&[], None),
-        },
-        Resolved::Value(_) => (&[], None),
     };
     if let Some(err) = partial {
         evidence.push(error_evidence(full.clone(), err));
     }
-    let mut matched = Vec::new();
-    let mut not_matched = Vec::new();
-    let mut unknown = Vec::new();
-    let mut decided_false = 0usize;
-    for (i, element) in items.iter().enumerate() {
-        let id = identity(element, i);
-        let element_prefix = format!("{full}[{id}]");
-        match eval(&q.condition, element, env, &element_prefix, evidence) {
-            Truth::True => matched.push(id),
-            Truth::False => {
-                decided_false += 1;
-                not_matched.push(id);
-            }
-            Truth::Unknown => unknown.push(id),
-            Truth::NotApplicable => {}
-        }
-    }
-    let incomplete = partial.is_some();
-    let (result, empty_note) = match q.quantifier {
-        Quantifier::Any => {
-            let need = q.at_least as usize;
-            let result = if matched.len() >= need {
-                Truth::True
-            } else if incomplete || matched.len() + unknown.len() >= need {
-                Truth::Unknown
-            } else {
-                Truth::False
-            };
-            (result, None)
-        }
-        Quantifier::All | Quantifier::None => {
-            // For `none`, an element "fails" the quantifier when `where` holds for it.
-            let (violating, satisfying) = match q.quantifier {
-                Quantifier::None => (matched.len(), decided_false),
-                _ => (decided_false, matched.len()),
-            };
-            if violating > 0 {
-                (Truth::False, None)
-            } else if !unknown.is_empty() || incomplete {
-                (Truth::Unknown, None)
-            } else if satisfying == 0 {
-                let if_empty = q.if_empty.unwrap_or(IfEmpty::Fail);
-                let t = match if_empty {
-                    IfEmpty::Pass => Truth::True,
-                    IfEmpty::Fail => Truth::False,
-                    IfEmpty::NotApplicable => Truth::NotApplicable,
-                };
-                (t, Some(if_empty.as_str().to_owned()))
-            } else {
-                (Truth::True, None)
-            }
-        }
-    };
+    let tally = Tally::of(q, items, env, &full, evidence);
+    let (result, empty_note) = verdict(q, &tally, partial.is_some());
     evidence.push(Evidence::Quantifier {
         path: full,
         quantifier: q.quantifier.as_str().to_owned(),
-        matched,
-        not_matched,
-        unknown,
+        matched: tally.matched,
+        not_matched: tally.not_matched,
+        unknown: tally.unknown,
         if_empty: empty_note,
     });
     result
+}
+
+/// The list a quantifier walks.
+struct Walked<'v> {
+    /// Its elements (none when the path holds no list).
+    items: &'v [Value],
+    /// The error, when the list was only partly read.
+    partial: Option<&'v Value>,
+}
+
+/// The list at `path`; `Err` with the path and error when a read failed on the way.
+fn quantified_items<'v>(subject: &'v Value, path: &str) -> Result<Walked<'v>, (String, &'v Value)> {
+    let (items, partial) = match resolve(subject, path) {
+        Resolved::Error(at, err) => return Err((at, err)),
+        Resolved::Value(Value::Array(items)) => (items.as_slice(), None),
+        Resolved::Value(v @ Value::Object(_)) => match (v.get("items"), read_error(v)) {
+            (Some(Value::Array(items)), Some(err)) => (items.as_slice(), Some(err)),
+            _ => (&[][..], None),
+        },
+        Resolved::Value(_) => (&[][..], None),
+    };
+    Ok(Walked { items, partial })
+}
+
+/// The elements a quantifier's `where` holds for, does not, or cannot decide, by identity.
+struct Tally {
+    matched: Vec<String>,
+    not_matched: Vec<String>,
+    unknown: Vec<String>,
+}
+
+impl Tally {
+    /// Evaluates `where` on each element in order, its evidence prefixed `full[identity]`.
+    fn of(
+        q: &Quantified,
+        items: &[Value],
+        env: &Env<'_>,
+        full: &str,
+        evidence: &mut Vec<Evidence>,
+    ) -> Tally {
+        let mut tally = Tally {
+            matched: Vec::new(),
+            not_matched: Vec::new(),
+            unknown: Vec::new(),
+        };
+        for (i, element) in items.iter().enumerate() {
+            let id = identity(element, i);
+            let element_prefix = format!("{full}[{id}]");
+            match eval(&q.condition, element, env, &element_prefix, evidence) {
+                Truth::True => tally.matched.push(id),
+                Truth::False => tally.not_matched.push(id),
+                Truth::Unknown => tally.unknown.push(id),
+                Truth::NotApplicable => {}
+            }
+        }
+        tally
+    }
+}
+
+/// The quantifier's truth from its tally, and which `if_empty` decided it (when one did). An
+/// incomplete list can make it Unknown but never True.
+fn verdict(q: &Quantified, tally: &Tally, incomplete: bool) -> (Truth, Option<String>) {
+    let matched = tally.matched.len();
+    let decided_false = tally.not_matched.len();
+    if q.quantifier == Quantifier::Any {
+        let need = q.at_least as usize;
+        let result = if matched >= need {
+            Truth::True
+        } else if incomplete || matched + tally.unknown.len() >= need {
+            Truth::Unknown
+        } else {
+            Truth::False
+        };
+        return (result, None);
+    }
+    // For `none`, an element "fails" the quantifier when `where` holds for it.
+    let (violating, satisfying) = match q.quantifier {
+        Quantifier::None => (matched, decided_false),
+        _ => (decided_false, matched),
+    };
+    if violating > 0 {
+        (Truth::False, None)
+    } else if !tally.unknown.is_empty() || incomplete {
+        (Truth::Unknown, None)
+    } else if satisfying == 0 {
+        let if_empty = q.if_empty.unwrap_or(IfEmpty::Fail);
+        let t = match if_empty {
+            IfEmpty::Pass => Truth::True,
+            IfEmpty::Fail => Truth::False,
+            IfEmpty::NotApplicable => Truth::NotApplicable,
+        };
+        (t, Some(if_empty.as_str().to_owned()))
+    } else {
+        (Truth::True, None)
+    }
 }
 
 fn eval_leaf(

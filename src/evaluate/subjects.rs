@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use crate::finding::{Evidence, Resource};
 use crate::inventory::{
-    Account, CollectError, Collected, Inventory, Organization, Region, Trail, TrailGap,
+    Account, Arn, CollectError, Collected, Inventory, Organization, OrganizationScan, Region,
+    Trail, TrailGap,
 };
 use crate::rules::view::{
     AccountRef, AccountSubject, BucketSubject, KeySubject, OrganizationSubject, TrailSubject,
@@ -96,166 +97,181 @@ pub fn subjects_with(
     inherited: Option<&CollectError>,
 ) -> Vec<Subject> {
     match scope {
-        Scope::Account => {
-            let view = AccountSubject {
-                account_id: account.account_id.clone(),
-                partition: account.partition.clone(),
-                caller_arn: account.caller_arn.clone(),
-                organization: account.organization.clone(),
-                enabled_regions: account.enabled_regions.clone(),
-                regions: account.regions.clone(),
-                trails: account
-                    .trails
-                    .iter()
-                    .map(|t| trail_view(account, t))
-                    .collect(),
-                buckets: account.buckets.clone(),
-                kms_keys: account.kms_keys.clone(),
-            };
-            let mut value = to_json(&view);
-            let gaps = account.trail_gaps();
-            let hidden = gaps.first().map(TrailGap::error).or(inherited);
-            mark_partial(&mut value, "trails", hidden);
-            mark_partial(&mut value, "regions", account.enabled_regions.error());
-            let id = account.account_id.to_string();
-            vec![Subject {
-                resource: resource(account, None, ResourceType::Account, id, None),
-                value,
-                notes: Vec::new(),
-            }]
-        }
-        Scope::Region => {
-            // Up to twenty regions embed the same few trail views: each is serialized once per
-            // account and cloned, the same JSON `RegionSubject` serializes to (tested).
-            let account_value = to_json(&account_ref(account));
-            let mut views: Vec<Option<Value>> = vec![None; account.trails.len()];
-            account
-                .regions
-                .iter()
-                .filter(|r| r.in_scope)
-                .map(|state| {
-                    let trails = state
-                        .applicable_trails
-                        .iter()
-                        .filter_map(|arn| account.trails.iter().position(|t| &t.arn == arn))
-                        .map(|i| {
-                            views[i]
-                                .get_or_insert_with(|| {
-                                    to_json(&trail_view(account, &account.trails[i]))
-                                })
-                                .clone()
-                        })
-                        .collect();
-                    let mut value = to_json(state);
-                    if let Some(obj) = value.as_object_mut() {
-                        obj.insert("trails".into(), Value::Array(trails));
-                        obj.insert("account".into(), account_value.clone());
-                    }
-                    let hidden = state.discovered_trails.error().or(inherited);
-                    mark_partial(&mut value, "trails", hidden);
-                    let region = state.region.to_string();
-                    Subject {
-                        resource: resource(
-                            account,
-                            Some(region.clone()),
-                            ResourceType::Region,
-                            region,
-                            None,
-                        ),
-                        value,
-                        notes: assumed_region_note(account, &state.region),
-                    }
-                })
-                .collect()
-        }
-        Scope::Trail => account
-            .trails
-            .iter()
-            .map(|t| {
-                let view = TrailSubject {
-                    trail: trail_view(account, t),
-                    account: account_ref(account),
-                };
-                Subject {
-                    resource: resource(
-                        account,
-                        Some(t.home_region.to_string()),
-                        ResourceType::Trail,
-                        t.arn.to_string(),
-                        Some(t.arn.to_string()),
-                    ),
-                    value: to_json(&view),
-                    notes: Vec::new(),
-                }
-            })
-            .collect(),
-        Scope::Bucket => account
-            .buckets
-            .iter()
-            .map(|b| {
-                let trails = b
-                    .referenced_by
-                    .iter()
-                    .filter_map(|arn| account.trail(arn))
-                    .cloned()
-                    .collect();
-                let view = BucketSubject {
-                    bucket: b.clone(),
-                    trails,
-                    account: account_ref(account),
-                };
-                let region = b.region.ok().map(ToString::to_string);
-                let arn = format!("arn:{}:s3:::{}", account.partition, b.name);
-                Subject {
-                    resource: resource(
-                        account,
-                        region,
-                        ResourceType::Bucket,
-                        b.name.clone(),
-                        Some(arn),
-                    ),
-                    value: to_json(&view),
-                    notes: Vec::new(),
-                }
-            })
-            .collect(),
+        Scope::Account => vec![account_subject(account, inherited)],
+        Scope::Region => region_subjects(account, inherited),
+        Scope::Trail => trail_subjects(account),
+        Scope::Bucket => bucket_subjects(account),
         // One per organization, not per account: see `organization_subjects`.
         Scope::Organization => Vec::new(),
-        Scope::Key => account
-            .kms_keys
-            .iter()
-            .map(|k| {
-                let trails = k
-                    .referenced_by
-                    .iter()
-                    .filter_map(|arn| account.trail(arn))
-                    .cloned()
-                    .collect();
-                let view = KeySubject {
-                    key: k.clone(),
-                    trails,
-                    account: account_ref(account),
-                };
-                let arn = match &k.metadata {
-                    Collected::Ok(m) => Some(m.arn.to_string()),
-                    Collected::Failed { .. } => {
-                        k.key_id.starts_with("arn:").then(|| k.key_id.clone())
-                    }
-                };
-                Subject {
-                    resource: resource(
-                        account,
-                        Some(k.region.to_string()),
-                        ResourceType::Key,
-                        k.key_id.clone(),
-                        arn,
-                    ),
-                    value: to_json(&view),
-                    notes: Vec::new(),
-                }
-            })
-            .collect(),
+        Scope::Key => key_subjects(account),
     }
+}
+
+/// The account itself, its trail list partial when a discovery gap (its own first, else the
+/// inherited one) may hide trails, its region list when the enabled regions could not be read.
+fn account_subject(account: &Account, inherited: Option<&CollectError>) -> Subject {
+    let view = AccountSubject {
+        account_id: account.account_id.clone(),
+        partition: account.partition.clone(),
+        caller_arn: account.caller_arn.clone(),
+        organization: account.organization.clone(),
+        enabled_regions: account.enabled_regions.clone(),
+        regions: account.regions.clone(),
+        trails: account
+            .trails
+            .iter()
+            .map(|t| trail_view(account, t))
+            .collect(),
+        buckets: account.buckets.clone(),
+        kms_keys: account.kms_keys.clone(),
+    };
+    let mut value = to_json(&view);
+    let gaps = account.trail_gaps();
+    let hidden = gaps.first().map(TrailGap::error).or(inherited);
+    mark_partial(&mut value, "trails", hidden);
+    mark_partial(&mut value, "regions", account.enabled_regions.error());
+    let id = account.account_id.to_string();
+    Subject {
+        resource: resource(account, None, ResourceType::Account, id, None),
+        value,
+        notes: Vec::new(),
+    }
+}
+
+/// One subject per in-scope region, with the trails that apply to it.
+fn region_subjects(account: &Account, inherited: Option<&CollectError>) -> Vec<Subject> {
+    // Up to twenty regions embed the same few trail views: each is serialized once per
+    // account and cloned, the same JSON `RegionSubject` serializes to (tested).
+    let account_value = to_json(&account_ref(account));
+    let mut views: Vec<Option<Value>> = vec![None; account.trails.len()];
+    account
+        .regions
+        .iter()
+        .filter(|r| r.in_scope)
+        .map(|state| {
+            let trails = state
+                .applicable_trails
+                .iter()
+                .filter_map(|arn| account.trails.iter().position(|t| &t.arn == arn))
+                .map(|i| {
+                    views[i]
+                        .get_or_insert_with(|| to_json(&trail_view(account, &account.trails[i])))
+                        .clone()
+                })
+                .collect();
+            let mut value = to_json(state);
+            if let Some(obj) = value.as_object_mut() {
+                obj.insert("trails".into(), Value::Array(trails));
+                obj.insert("account".into(), account_value.clone());
+            }
+            let hidden = state.discovered_trails.error().or(inherited);
+            mark_partial(&mut value, "trails", hidden);
+            let region = state.region.to_string();
+            Subject {
+                resource: resource(
+                    account,
+                    Some(region.clone()),
+                    ResourceType::Region,
+                    region,
+                    None,
+                ),
+                value,
+                notes: assumed_region_note(account, &state.region),
+            }
+        })
+        .collect()
+}
+
+/// One subject per trail the account sees, in its home region.
+fn trail_subjects(account: &Account) -> Vec<Subject> {
+    account
+        .trails
+        .iter()
+        .map(|t| {
+            let view = TrailSubject {
+                trail: trail_view(account, t),
+                account: account_ref(account),
+            };
+            Subject {
+                resource: resource(
+                    account,
+                    Some(t.home_region.to_string()),
+                    ResourceType::Trail,
+                    t.arn.to_string(),
+                    Some(t.arn.to_string()),
+                ),
+                value: to_json(&view),
+                notes: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// One subject per bucket a trail delivers to, with the trails that reference it.
+fn bucket_subjects(account: &Account) -> Vec<Subject> {
+    account
+        .buckets
+        .iter()
+        .map(|b| {
+            let view = BucketSubject {
+                bucket: b.clone(),
+                trails: referencing_trails(account, &b.referenced_by),
+                account: account_ref(account),
+            };
+            let region = b.region.ok().map(ToString::to_string);
+            let arn = format!("arn:{}:s3:::{}", account.partition, b.name);
+            Subject {
+                resource: resource(
+                    account,
+                    region,
+                    ResourceType::Bucket,
+                    b.name.clone(),
+                    Some(arn),
+                ),
+                value: to_json(&view),
+                notes: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// One subject per KMS key a trail encrypts with, with the trails that reference it. The ARN
+/// is the key's own, else its id when that was given as an ARN.
+fn key_subjects(account: &Account) -> Vec<Subject> {
+    account
+        .kms_keys
+        .iter()
+        .map(|k| {
+            let view = KeySubject {
+                key: k.clone(),
+                trails: referencing_trails(account, &k.referenced_by),
+                account: account_ref(account),
+            };
+            let arn = match &k.metadata {
+                Collected::Ok(m) => Some(m.arn.to_string()),
+                Collected::Failed { .. } => k.key_id.starts_with("arn:").then(|| k.key_id.clone()),
+            };
+            Subject {
+                resource: resource(
+                    account,
+                    Some(k.region.to_string()),
+                    ResourceType::Key,
+                    k.key_id.clone(),
+                    arn,
+                ),
+                value: to_json(&view),
+                notes: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// The account's trails among `arns`, in the order of `arns` (unknown ARNs skipped).
+fn referencing_trails(account: &Account, arns: &[Arn]) -> Vec<Trail> {
+    arns.iter()
+        .filter_map(|arn| account.trail(arn))
+        .cloned()
+        .collect()
 }
 
 /// The subjects of `scope: organization`: one per organization.
@@ -265,55 +281,66 @@ pub fn subjects_with(
 /// of the same organization are merged); an account in no organization gives a subject whose
 /// `organization` is `null`, and one whose organization could not be read an error.
 pub fn organization_subjects(inventory: &Inventory) -> Vec<Subject> {
-    if let Some(scan) = &inventory.organization {
-        let management = inventory
-            .accounts
-            .iter()
-            .find(|a| a.account_id == scan.management_account_id)
-            .or_else(|| {
-                inventory
-                    .accounts
-                    .iter()
-                    .find(|a| a.account_id == scan.scanned_from)
-            });
-        let Some(reader) = management.or(inventory.accounts.first()) else {
-            return Vec::new();
-        };
-        let trails: Vec<TrailView> = inventory
-            .accounts
-            .iter()
-            .flat_map(|a| {
-                a.trails
-                    .iter()
-                    .filter(|t| t.is_organization_trail && t.owned_by_audited_account)
-                    .map(move |t| trail_view(a, t))
-            })
-            .collect();
-        let view = OrganizationSubject {
-            organization: reader.organization.clone(),
-            accounts: scan.accounts.clone(),
-            trails,
-        };
-        let arn = reader
-            .organization
-            .ok()
-            .and_then(|o| o.as_ref())
-            .map(|o| o.arn.to_string());
-        let mut subject = org_subject(
-            reader,
-            &scan.id,
-            &scan.management_account_id.to_string(),
-            arn,
-            &view,
-        );
-        mark_partial(
-            &mut subject.value,
-            "trails",
-            organization_trails_hidden(inventory).as_ref(),
-        );
-        return vec![subject];
+    match &inventory.organization {
+        Some(scan) => scanned_organization_subject(inventory, scan)
+            .into_iter()
+            .collect(),
+        None => per_account_organization_subjects(inventory),
     }
-    // One subject per organization id; accounts outside any (or unreadable) stand alone.
+}
+
+/// With `--org`: the one organization, read by its management account (else the account the
+/// scan ran from, else the first), its trails the organization trails their owners read.
+fn scanned_organization_subject(inventory: &Inventory, scan: &OrganizationScan) -> Option<Subject> {
+    let management = inventory
+        .accounts
+        .iter()
+        .find(|a| a.account_id == scan.management_account_id)
+        .or_else(|| {
+            inventory
+                .accounts
+                .iter()
+                .find(|a| a.account_id == scan.scanned_from)
+        });
+    let reader = management.or(inventory.accounts.first())?;
+    let trails: Vec<TrailView> = inventory
+        .accounts
+        .iter()
+        .flat_map(|a| {
+            a.trails
+                .iter()
+                .filter(|t| t.is_organization_trail && t.owned_by_audited_account)
+                .map(move |t| trail_view(a, t))
+        })
+        .collect();
+    let view = OrganizationSubject {
+        organization: reader.organization.clone(),
+        accounts: scan.accounts.clone(),
+        trails,
+    };
+    let arn = reader
+        .organization
+        .ok()
+        .and_then(|o| o.as_ref())
+        .map(|o| o.arn.to_string());
+    let mut subject = org_subject(
+        reader,
+        &scan.id,
+        &scan.management_account_id.to_string(),
+        arn,
+        &view,
+    );
+    mark_partial(
+        &mut subject.value,
+        "trails",
+        organization_trails_hidden(inventory).as_ref(),
+    );
+    Some(subject)
+}
+
+/// Without `--org`: one subject per organization id, in the order its first account appears;
+/// accounts outside any (or unreadable) organization stand alone.
+fn per_account_organization_subjects(inventory: &Inventory) -> Vec<Subject> {
     let mut out: Vec<Subject> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for account in &inventory.accounts {
@@ -324,31 +351,10 @@ pub fn organization_subjects(inventory: &Inventory) -> Vec<Subject> {
             }
             seen.push(o.id.clone());
         }
-        let members: Vec<&Account> = match org {
-            Some(o) => inventory
-                .accounts
-                .iter()
-                .filter(|a| {
-                    a.organization
-                        .ok()
-                        .and_then(Option::as_ref)
-                        .is_some_and(|x| x.id == o.id)
-                })
-                .collect(),
-            None => vec![account],
-        };
-        let mut trails: Vec<TrailView> = Vec::new();
-        for a in members {
-            for t in &a.trails {
-                if !trails.iter().any(|v| v.trail.arn == t.arn) {
-                    trails.push(trail_view(a, t));
-                }
-            }
-        }
         let view = OrganizationSubject {
             organization: account.organization.clone(),
             accounts: Vec::new(),
-            trails,
+            trails: member_trails(inventory, account, org),
         };
         let (id, owner, arn) = match org {
             Some(o) => (
@@ -372,6 +378,37 @@ pub fn organization_subjects(inventory: &Inventory) -> Vec<Subject> {
         out.push(subject);
     }
     out
+}
+
+/// The trails the audited members of `org` see (just `account`'s when it is in none), each
+/// once, in inventory order.
+fn member_trails(
+    inventory: &Inventory,
+    account: &Account,
+    org: Option<&Organization>,
+) -> Vec<TrailView> {
+    let members: Vec<&Account> = match org {
+        Some(o) => inventory
+            .accounts
+            .iter()
+            .filter(|a| {
+                a.organization
+                    .ok()
+                    .and_then(Option::as_ref)
+                    .is_some_and(|x| x.id == o.id)
+            })
+            .collect(),
+        None => vec![account],
+    };
+    let mut trails: Vec<TrailView> = Vec::new();
+    for a in members {
+        for t in &a.trails {
+            if !trails.iter().any(|v| v.trail.arn == t.arn) {
+                trails.push(trail_view(a, t));
+            }
+        }
+    }
+    trails
 }
 
 /// In an organization scan, why the organization trails may not all be known: the management

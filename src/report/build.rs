@@ -3,11 +3,13 @@
 use std::collections::BTreeSet;
 
 use super::model::{
-    BaselineState, ControlCoverage, FrameworkCoverage, RemediationInfo, Report, ReportFinding,
-    ReportInput, RuleInfo, RulePack, RuleSource, SCHEMA, Summary, Tool,
+    Annotations, BaselineState, ControlCoverage, FrameworkCoverage, RemediationInfo, Report,
+    ReportFinding, ReportInput, RuleInfo, RulePack, RuleSource, RunInfo, SCHEMA, Summary, Tool,
+    WaiverReport,
 };
 use crate::finding::{self, Finding};
 use crate::frameworks::{self, ControlState};
+use crate::inventory::Inventory;
 use crate::rules::{Rule, RuleSet};
 use crate::vocabulary::{Fnv1a64, Status};
 
@@ -31,57 +33,10 @@ impl Report {
         );
         let waived: BTreeSet<String> = annotations.waivers.keys().cloned().collect();
         let frameworks = coverage(rules, &findings, &waived, run.framework.as_deref());
-        let findings: Vec<ReportFinding> = findings
-            .into_iter()
-            .map(|f| {
-                let frameworks = rules
-                    .get(&f.rule_id)
-                    .map(|r| r.frameworks.clone())
-                    .unwrap_or_default();
-                ReportFinding {
-                    waiver: annotations.waivers.get(&f.fingerprint).cloned(),
-                    baseline: annotations.baseline.get(&f.fingerprint).copied(),
-                    rule_id: f.rule_id,
-                    title: f.title,
-                    severity: f.severity,
-                    status: f.status,
-                    resource: f.resource,
-                    message: f.message,
-                    evidence: f.evidence,
-                    fingerprint: f.fingerprint,
-                    frameworks,
-                }
-            })
-            .collect();
-
-        let mut accounts: BTreeSet<String> = run.accounts.drain(..).collect();
-        let mut regions: BTreeSet<String> = run.regions.drain(..).collect();
-        if let Some(inv) = inventory {
-            for account in &inv.accounts {
-                accounts.insert(account.account_id.to_string());
-                regions.extend(
-                    account
-                        .regions
-                        .iter()
-                        .filter(|r| r.in_scope)
-                        .map(|r| r.region.to_string()),
-                );
-            }
-        }
-        accounts.extend(findings.iter().map(|f| f.resource.account_id.clone()));
-        run.accounts = accounts.into_iter().collect();
-        run.regions = regions.into_iter().collect();
-
+        let findings = annotate(rules, findings, &annotations);
+        complete_scope(&mut run, inventory, &findings);
         let resolved = annotations.resolved;
-        let mut waivers = annotations.waiver_report;
-        for list in [
-            &mut waivers.applied,
-            &mut waivers.expired,
-            &mut waivers.unused,
-        ] {
-            list.sort_by(|a, b| a.id.cmp(&b.id));
-        }
-
+        let waivers = sorted_by_id(annotations.waiver_report);
         let summary = Summary::of(&findings, resolved.len(), run.accounts.len());
         Report {
             schema: SCHEMA.to_owned(),
@@ -109,6 +64,70 @@ impl Report {
     pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
         self.rules.iter().find(|r| r.id == id)
     }
+}
+
+/// Each finding with its compliance mappings, waiver and baseline state.
+fn annotate(
+    rules: &RuleSet,
+    findings: Vec<Finding>,
+    annotations: &Annotations,
+) -> Vec<ReportFinding> {
+    findings
+        .into_iter()
+        .map(|f| {
+            let frameworks = rules
+                .get(&f.rule_id)
+                .map(|r| r.frameworks.clone())
+                .unwrap_or_default();
+            ReportFinding {
+                waiver: annotations.waivers.get(&f.fingerprint).cloned(),
+                baseline: annotations.baseline.get(&f.fingerprint).copied(),
+                rule_id: f.rule_id,
+                title: f.title,
+                severity: f.severity,
+                status: f.status,
+                resource: f.resource,
+                message: f.message,
+                evidence: f.evidence,
+                fingerprint: f.fingerprint,
+                frameworks,
+            }
+        })
+        .collect()
+}
+
+/// Completes the run's accounts and regions, sorted and unique: what the caller gave, the
+/// inventory's accounts and in-scope regions, and every account a finding is about.
+fn complete_scope(run: &mut RunInfo, inventory: Option<&Inventory>, findings: &[ReportFinding]) {
+    let mut accounts: BTreeSet<String> = run.accounts.drain(..).collect();
+    let mut regions: BTreeSet<String> = run.regions.drain(..).collect();
+    if let Some(inv) = inventory {
+        for account in &inv.accounts {
+            accounts.insert(account.account_id.to_string());
+            regions.extend(
+                account
+                    .regions
+                    .iter()
+                    .filter(|r| r.in_scope)
+                    .map(|r| r.region.to_string()),
+            );
+        }
+    }
+    accounts.extend(findings.iter().map(|f| f.resource.account_id.clone()));
+    run.accounts = accounts.into_iter().collect();
+    run.regions = regions.into_iter().collect();
+}
+
+/// The waiver lists, each sorted by waiver id.
+fn sorted_by_id(mut waivers: WaiverReport) -> WaiverReport {
+    for list in [
+        &mut waivers.applied,
+        &mut waivers.expired,
+        &mut waivers.unused,
+    ] {
+        list.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+    waivers
 }
 
 impl Summary {

@@ -190,25 +190,11 @@ fn convert(node: &Value, defs: &Value, depth: usize) -> FieldType {
     out
 }
 
+/// The field type of a schema node whose `$ref` is resolved: a union (`anyOf`), a set of
+/// constants (`oneOf`, `enum`), or a JSON type.
 fn convert_resolved(node: &Value, defs: &Value, depth: usize) -> FieldType {
     if let Some(arms) = node.get("anyOf").and_then(Value::as_array) {
-        let mut nullable = false;
-        let mut collected = false;
-        let mut inner: Option<FieldType> = None;
-        for arm in arms {
-            let arm_r = resolve(arm, defs);
-            if is_null_schema(arm_r) {
-                nullable = true;
-            } else if is_error_arm(arm_r) {
-                collected = true;
-            } else {
-                inner = Some(convert(arm, defs, depth + 1));
-            }
-        }
-        let mut t = inner.unwrap_or_else(|| FieldType::plain(Kind::Any));
-        t.nullable |= nullable;
-        t.collected |= collected;
-        return t;
+        return convert_any_of(arms, defs, depth);
     }
     if let Some(arms) = node.get("oneOf").and_then(Value::as_array) {
         let values: Vec<String> = arms
@@ -227,7 +213,40 @@ fn convert_resolved(node: &Value, defs: &Value, depth: usize) -> FieldType {
             .collect();
         return FieldType::plain(Kind::Enum(values));
     }
-    let (type_name, nullable) = match node.get("type") {
+    let (type_name, nullable) = json_type(node);
+    FieldType {
+        kind: convert_typed(type_name, node, defs, depth),
+        nullable,
+        collected: false,
+        description: None,
+    }
+}
+
+/// An `anyOf`: its one real arm, nullable when a `null` arm is there and collected when a
+/// `{"error": CollectError}` arm is (an `Option` or a `Collected<T>`).
+fn convert_any_of(arms: &[Value], defs: &Value, depth: usize) -> FieldType {
+    let mut nullable = false;
+    let mut collected = false;
+    let mut inner: Option<FieldType> = None;
+    for arm in arms {
+        let arm_r = resolve(arm, defs);
+        if is_null_schema(arm_r) {
+            nullable = true;
+        } else if is_error_arm(arm_r) {
+            collected = true;
+        } else {
+            inner = Some(convert(arm, defs, depth + 1));
+        }
+    }
+    let mut t = inner.unwrap_or_else(|| FieldType::plain(Kind::Any));
+    t.nullable |= nullable;
+    t.collected |= collected;
+    t
+}
+
+/// The node's `type` (the non-null one of a list) and whether `null` is allowed too.
+fn json_type(node: &Value) -> (&str, bool) {
+    match node.get("type") {
         Some(Value::String(t)) => (t.as_str(), false),
         Some(Value::Array(list)) => {
             let names: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
@@ -238,8 +257,13 @@ fn convert_resolved(node: &Value, defs: &Value, depth: usize) -> FieldType {
             )
         }
         _ => ("any", false),
-    };
-    let kind = match type_name {
+    }
+}
+
+/// The kind of a node of JSON type `type_name`: lists and objects convert their items and
+/// properties, a map its values.
+fn convert_typed(type_name: &str, node: &Value, defs: &Value, depth: usize) -> Kind {
+    match type_name {
         "boolean" => Kind::Bool,
         "integer" => Kind::Integer,
         "number" => Kind::Number,
@@ -264,12 +288,6 @@ fn convert_resolved(node: &Value, defs: &Value, depth: usize) -> FieldType {
             },
         },
         _ => Kind::Any,
-    };
-    FieldType {
-        kind,
-        nullable,
-        collected: false,
-        description: None,
     }
 }
 

@@ -9,6 +9,7 @@ use super::fields::{FieldType, Kind};
 use super::params::{Duration, ParamType};
 use crate::document::{Node, ProblemKind, Value, did_you_mean};
 
+/// The operand of `op` on a field of type `field`, or `None` with the problem reported.
 pub(super) fn parse_operand(
     op: Op,
     node: &Node,
@@ -16,84 +17,98 @@ pub(super) fn parse_operand(
     ctx: &mut Ctx<'_>,
 ) -> Option<Operand> {
     match op {
-        Op::Exists | Op::Empty => match node.value {
-            Value::Bool(b) => Some(Operand::Flag(b)),
-            _ => {
-                ctx.report(
-                    ProblemKind::InvalidValue,
-                    node.pos,
-                    format!("`{}` takes `true` or `false`", op.as_str()),
-                );
-                None
-            }
-        },
-        Op::Matches => {
-            let Some(text) = node.as_str() else {
-                ctx.report(
-                    ProblemKind::InvalidValue,
-                    node.pos,
-                    "`matches` takes a regex string",
-                );
-                return None;
-            };
-            match regex_lite::Regex::new(&format!("^(?:{text})$")) {
-                Ok(re) => Some(Operand::Regex(re, text.to_owned())),
-                Err(e) => {
-                    let msg = e.to_string();
-                    let first = msg.lines().last().unwrap_or(&msg).trim().to_owned();
-                    ctx.report(
-                        ProblemKind::InvalidRegex,
-                        node.pos,
-                        format!("invalid regex: {first}"),
-                    )
-                    .help = Some("regex-lite syntax; the regex must match the whole value".into());
-                    None
-                }
-            }
-        }
-        Op::OneOf => {
-            if let Some(param) = param_ref(node, ctx) {
-                return check_param(
-                    param,
-                    ParamType::StringList,
-                    node,
-                    ctx,
-                    matches!(field.kind, Kind::String | Kind::Enum(_) | Kind::Any),
-                );
-            }
-            let Some(items) = node.as_seq().filter(|s| !s.is_empty()) else {
-                ctx.report(
-                    ProblemKind::InvalidValue,
-                    node.pos,
-                    "`one_of` takes a non-empty list of values or `{param: NAME}`",
-                );
-                return None;
-            };
-            let lits: Vec<Option<Literal>> = items.iter().map(|i| literal(i, field, ctx)).collect();
-            lits.into_iter()
-                .collect::<Option<Vec<_>>>()
-                .map(Operand::List)
-        }
-        Op::Contains => {
-            let element = match &field.kind {
-                Kind::List(item) => item.as_ref().clone(),
-                Kind::Map(_) | Kind::String => FieldType {
-                    kind: Kind::String,
-                    nullable: false,
-                    collected: false,
-                    description: None,
-                },
-                _ => FieldType {
-                    kind: Kind::Any,
-                    nullable: false,
-                    collected: false,
-                    description: None,
-                },
-            };
-            value_operand(node, &element, ctx, false)
-        }
+        Op::Exists | Op::Empty => flag_operand(op, node, ctx),
+        Op::Matches => regex_operand(node, ctx),
+        Op::OneOf => one_of_operand(node, field, ctx),
+        Op::Contains => value_operand(node, &contained(field), ctx, false),
         Op::Equals | Op::NotEquals => value_operand(node, field, ctx, false),
         Op::Gt | Op::Gte | Op::Lt | Op::Lte => value_operand(node, field, ctx, true),
+    }
+}
+
+/// `exists` / `empty`: `true` or `false`.
+fn flag_operand(op: Op, node: &Node, ctx: &mut Ctx<'_>) -> Option<Operand> {
+    match node.value {
+        Value::Bool(b) => Some(Operand::Flag(b)),
+        _ => {
+            ctx.report(
+                ProblemKind::InvalidValue,
+                node.pos,
+                format!("`{}` takes `true` or `false`", op.as_str()),
+            );
+            None
+        }
+    }
+}
+
+/// `matches`: a regex-lite regex, anchored to match the whole value.
+fn regex_operand(node: &Node, ctx: &mut Ctx<'_>) -> Option<Operand> {
+    let Some(text) = node.as_str() else {
+        ctx.report(
+            ProblemKind::InvalidValue,
+            node.pos,
+            "`matches` takes a regex string",
+        );
+        return None;
+    };
+    match regex_lite::Regex::new(&format!("^(?:{text})$")) {
+        Ok(re) => Some(Operand::Regex(re, text.to_owned())),
+        Err(e) => {
+            let msg = e.to_string();
+            let first = msg.lines().last().unwrap_or(&msg).trim().to_owned();
+            ctx.report(
+                ProblemKind::InvalidRegex,
+                node.pos,
+                format!("invalid regex: {first}"),
+            )
+            .help = Some("regex-lite syntax; the regex must match the whole value".into());
+            None
+        }
+    }
+}
+
+/// `one_of`: a string-list parameter, or a non-empty list of literals of the field's type.
+fn one_of_operand(node: &Node, field: &FieldType, ctx: &mut Ctx<'_>) -> Option<Operand> {
+    if let Some(param) = param_ref(node, ctx) {
+        return check_param(
+            param,
+            ParamType::StringList,
+            node,
+            ctx,
+            matches!(field.kind, Kind::String | Kind::Enum(_) | Kind::Any),
+        );
+    }
+    let Some(items) = node.as_seq().filter(|s| !s.is_empty()) else {
+        ctx.report(
+            ProblemKind::InvalidValue,
+            node.pos,
+            "`one_of` takes a non-empty list of values or `{param: NAME}`",
+        );
+        return None;
+    };
+    let lits: Vec<Option<Literal>> = items.iter().map(|i| literal(i, field, ctx)).collect();
+    lits.into_iter()
+        .collect::<Option<Vec<_>>>()
+        .map(Operand::List)
+}
+
+/// What `contains` compares with: a list's item type, a string for maps (keys) and strings
+/// (substrings), anything otherwise.
+fn contained(field: &FieldType) -> FieldType {
+    match &field.kind {
+        Kind::List(item) => item.as_ref().clone(),
+        Kind::Map(_) | Kind::String => FieldType {
+            kind: Kind::String,
+            nullable: false,
+            collected: false,
+            description: None,
+        },
+        _ => FieldType {
+            kind: Kind::Any,
+            nullable: false,
+            collected: false,
+            description: None,
+        },
     }
 }
 

@@ -31,15 +31,38 @@ pub(super) fn parse_file(file: &Arc<SourceFile>, problems: &mut Vec<Diagnostic>)
             return Vec::new();
         }
     };
-    let entries = match &doc.value {
-        Value::Map(m) => m.as_slice(),
+    let Some(entries) = top_mapping(file, &doc, problems) else {
+        return Vec::new();
+    };
+    check_keys(file, entries, TOP_KEYS, "waivers file", problems);
+    check_schema(file, entries, problems);
+    let Some(items) = waiver_items(file, &doc, entries, problems) else {
+        return Vec::new();
+    };
+    let mut waivers = Vec::new();
+    let mut ids: BTreeMap<String, Pos> = BTreeMap::new();
+    for (index, item) in items.iter().enumerate() {
+        check_unique_id(file, item, &mut ids, problems);
+        waivers.extend(parse_waiver(file, index, item, problems));
+    }
+    waivers
+}
+
+/// The file's top-level mapping, or `None` (with the problem) when it is empty or not one.
+fn top_mapping<'a>(
+    file: &Arc<SourceFile>,
+    doc: &'a Node,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<&'a [(Key, Node)]> {
+    match &doc.value {
+        Value::Map(m) => Some(m.as_slice()),
         Value::Null => {
             problems.push(Diagnostic::whole_file(
                 ProblemKind::MissingKey,
                 file,
                 "the waivers file is empty: it needs a `waivers:` list",
             ));
-            return Vec::new();
+            None
         }
         _ => {
             problems.push(Diagnostic::new(
@@ -51,10 +74,13 @@ pub(super) fn parse_file(file: &Arc<SourceFile>, problems: &mut Vec<Diagnostic>)
                     doc.type_name()
                 ),
             ));
-            return Vec::new();
+            None
         }
-    };
-    check_keys(file, entries, TOP_KEYS, "waivers file", problems);
+    }
+}
+
+/// A `schema:` key, when present, must name the one schema this trailguard reads.
+fn check_schema(file: &Arc<SourceFile>, entries: &[(Key, Node)], problems: &mut Vec<Diagnostic>) {
     if let Some((_, v)) = entries.iter().find(|(k, _)| k.name == "schema")
         && v.as_str() != Some(SCHEMA)
     {
@@ -68,6 +94,16 @@ pub(super) fn parse_file(file: &Arc<SourceFile>, problems: &mut Vec<Diagnostic>)
             .help("leave `schema:` out, or write `schema: trailguard.waivers/v1`"),
         );
     }
+}
+
+/// The items of the `waivers:` list (none for `waivers:` left empty), or `None` when the key is
+/// missing — reported unless a misspelt key already was — or is not a list.
+fn waiver_items<'a>(
+    file: &Arc<SourceFile>,
+    doc: &Node,
+    entries: &'a [(Key, Node)],
+    problems: &mut Vec<Diagnostic>,
+) -> Option<&'a [Node]> {
     let Some((_, list)) = entries.iter().find(|(k, _)| k.name == "waivers") else {
         if !entries
             .iter()
@@ -80,11 +116,11 @@ pub(super) fn parse_file(file: &Arc<SourceFile>, problems: &mut Vec<Diagnostic>)
                 "missing required key `waivers`",
             ));
         }
-        return Vec::new();
+        return None;
     };
-    let items: &[Node] = match &list.value {
-        Value::Seq(items) => items,
-        Value::Null => &[],
+    match &list.value {
+        Value::Seq(items) => Some(items),
+        Value::Null => Some(&[]),
         _ => {
             problems.push(Diagnostic::new(
                 ProblemKind::InvalidValue,
@@ -92,34 +128,39 @@ pub(super) fn parse_file(file: &Arc<SourceFile>, problems: &mut Vec<Diagnostic>)
                 list.pos,
                 format!("`waivers` is a list of waivers, found {}", list.type_name()),
             ));
-            return Vec::new();
+            None
         }
-    };
-    let mut waivers = Vec::new();
-    let mut ids: BTreeMap<String, Pos> = BTreeMap::new();
-    for (index, item) in items.iter().enumerate() {
-        let id = item
-            .as_map()
-            .and_then(|m| m.iter().find(|(k, _)| k.name == "id"))
-            .and_then(|(_, v)| v.as_str().map(|s| (s.trim().to_owned(), v.pos)));
-        if let Some((id, pos)) = id {
-            if let Some(first) = ids.get(&id) {
-                let mut d = Diagnostic::new(
-                    ProblemKind::DuplicateId,
-                    file,
-                    pos,
-                    format!("waiver id `{id}` is used twice"),
-                )
-                .help("waiver ids name waivers in reports and warnings; make each unique");
-                d.related = Some((Arc::clone(file), *first, "first used here".into()));
-                problems.push(d);
-            } else {
-                ids.insert(id, pos);
-            }
-        }
-        waivers.extend(parse_waiver(file, index, item, problems));
     }
-    waivers
+}
+
+/// Reports an item whose `id` an earlier item already used, pointing at the first use;
+/// otherwise records the id.
+fn check_unique_id(
+    file: &Arc<SourceFile>,
+    item: &Node,
+    ids: &mut BTreeMap<String, Pos>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let id = item
+        .as_map()
+        .and_then(|m| m.iter().find(|(k, _)| k.name == "id"))
+        .and_then(|(_, v)| v.as_str().map(|s| (s.trim().to_owned(), v.pos)));
+    let Some((id, pos)) = id else {
+        return;
+    };
+    if let Some(first) = ids.get(&id) {
+        let mut d = Diagnostic::new(
+            ProblemKind::DuplicateId,
+            file,
+            pos,
+            format!("waiver id `{id}` is used twice"),
+        )
+        .help("waiver ids name waivers in reports and warnings; make each unique");
+        d.related = Some((Arc::clone(file), *first, "first used here".into()));
+        problems.push(d);
+    } else {
+        ids.insert(id, pos);
+    }
 }
 
 fn parse_waiver(
