@@ -153,6 +153,9 @@ pub struct Clients {
     cloudtrail: Arc<Mutex<HashMap<String, aws_sdk_cloudtrail::Client>>>,
     s3: Arc<Mutex<HashMap<String, aws_sdk_s3::Client>>>,
     kms: Arc<Mutex<HashMap<String, aws_sdk_kms::Client>>>,
+    logs: Arc<Mutex<HashMap<String, aws_sdk_cloudwatchlogs::Client>>>,
+    cloudwatch: Arc<Mutex<HashMap<String, aws_sdk_cloudwatch::Client>>>,
+    sns: Arc<Mutex<HashMap<String, aws_sdk_sns::Client>>>,
 }
 
 impl Clients {
@@ -168,6 +171,9 @@ impl Clients {
             cloudtrail: Arc::default(),
             s3: Arc::default(),
             kms: Arc::default(),
+            logs: Arc::default(),
+            cloudwatch: Arc::default(),
+            sns: Arc::default(),
         }
     }
 
@@ -210,6 +216,36 @@ impl Clients {
                 .region(SdkRegion::new(region.to_owned()))
                 .build();
             aws_sdk_kms::Client::from_conf(conf)
+        })
+    }
+
+    /// A CloudWatch Logs client for `region`.
+    pub fn logs(&self, region: &str) -> aws_sdk_cloudwatchlogs::Client {
+        cached(&self.logs, region, || {
+            let conf = aws_sdk_cloudwatchlogs::config::Builder::from(&self.sdk)
+                .region(SdkRegion::new(region.to_owned()))
+                .build();
+            aws_sdk_cloudwatchlogs::Client::from_conf(conf)
+        })
+    }
+
+    /// A CloudWatch client for `region`.
+    pub fn cloudwatch(&self, region: &str) -> aws_sdk_cloudwatch::Client {
+        cached(&self.cloudwatch, region, || {
+            let conf = aws_sdk_cloudwatch::config::Builder::from(&self.sdk)
+                .region(SdkRegion::new(region.to_owned()))
+                .build();
+            aws_sdk_cloudwatch::Client::from_conf(conf)
+        })
+    }
+
+    /// An SNS client for `region`.
+    pub fn sns(&self, region: &str) -> aws_sdk_sns::Client {
+        cached(&self.sns, region, || {
+            let conf = aws_sdk_sns::config::Builder::from(&self.sdk)
+                .region(SdkRegion::new(region.to_owned()))
+                .build();
+            aws_sdk_sns::Client::from_conf(conf)
         })
     }
 

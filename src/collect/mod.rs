@@ -11,6 +11,8 @@
 //!   each described trail ─► GetTrailStatus, GetEventSelectors, GetInsightSelectors, ListTags
 //!                        ─► per bucket: HeadBucket ─► Get* × 9
 //!                        ─► per key: DescribeKey ─► GetKeyRotationStatus
+//!                        ─► per log group: DescribeMetricFilters ∥ DescribeAlarms (once per
+//!                           account and region) ─► per SNS alarm action: ListSubscriptionsByTopic
 //! ```
 //!
 //! Trails are found across the account with a few calls rather than one `DescribeTrails` per
@@ -22,7 +24,7 @@
 //! `round_two.rs` — while bucket and key reads go through the read-once caches of `shared.rs`.
 //! Every call takes a [`Ctx`] (`ctx.rs`): the account's clients (`clients.rs`) under the one
 //! concurrency budget. The reads live by resource: `account.rs`, `org.rs`, `trails.rs`,
-//! `buckets.rs`, `keys.rs`; `error.rs` classifies failed calls.
+//! `buckets.rs`, `keys.rs`, `monitoring.rs`; `error.rs` classifies failed calls.
 
 mod account;
 mod buckets;
@@ -31,6 +33,7 @@ mod coordinator;
 mod ctx;
 mod error;
 mod keys;
+mod monitoring;
 mod options;
 mod org;
 mod profile;

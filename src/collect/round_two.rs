@@ -1,5 +1,6 @@
-//! Round two for one account: the trails discovery finds, their details, and their buckets and
-//! keys (through the shared, read-once caches).
+//! Round two for one account: the trails discovery finds, their details, and their buckets,
+//! keys and log groups (with the alarms and topics of the CIS monitoring chain), through the
+//! shared, read-once caches.
 //!
 //! A trail's details, bucket and key are read as soon as an answer describes it, not after
 //! every answer is in. The own region's answer comes first and describes its trails and a
@@ -19,7 +20,7 @@ use super::round_one::{Discovery, Prepared};
 use super::shared::Shared;
 use super::{keys, trails};
 use crate::inventory::{
-    Account, AccountId, Arn, Bucket, Collected, KmsKey, Region, RegionState, Trail,
+    Account, AccountId, Arn, Bucket, Collected, KmsKey, LogGroup, Region, RegionState, Topic, Trail,
 };
 
 /// Round two for one account, once round one is done.
@@ -63,7 +64,14 @@ pub async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Re
     if listed.is_none() {
         reads.ask_every_region(&account_regions).await;
     }
-    let (per_region, trails, buckets, kms_keys) = reads.finish().await;
+    let Finished {
+        per_region,
+        trails,
+        buckets,
+        kms_keys,
+        log_groups,
+        sns_topics,
+    } = reads.finish().await;
     let regions = match listed {
         Some(listed) => {
             trails::regions_from_listing(&account_regions, &own, &per_region, listed, &trails)
@@ -85,7 +93,21 @@ pub async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Re
         trails,
         buckets,
         kms_keys,
+        log_groups,
+        sns_topics,
     }
+}
+
+/// Everything round two read for one account.
+struct Finished {
+    /// Every `DescribeTrails` answer, sorted by region.
+    per_region: Vec<trails::Described>,
+    trails: Vec<Trail>,
+    buckets: Vec<Bucket>,
+    kms_keys: Vec<KmsKey>,
+    log_groups: Vec<LogGroup>,
+    /// Deduplicated by ARN.
+    sns_topics: Vec<Topic>,
 }
 
 /// The reads one account's trails start: each trail's details, and each bucket and key they
@@ -100,8 +122,11 @@ struct Reads {
     trails: JoinSet<Trail>,
     buckets: JoinSet<Bucket>,
     keys: JoinSet<KmsKey>,
+    /// Each log group with the topics its alarms notify.
+    monitoring: JoinSet<(LogGroup, Vec<Topic>)>,
     buckets_seen: BTreeSet<String>,
     keys_seen: BTreeSet<String>,
+    log_groups_seen: BTreeSet<String>,
     /// The ARNs of the trails whose reads have started.
     dispatched: BTreeSet<String>,
     /// Every `DescribeTrails` answer, in arrival order.
@@ -118,8 +143,10 @@ impl Reads {
             trails: JoinSet::new(),
             buckets: JoinSet::new(),
             keys: JoinSet::new(),
+            monitoring: JoinSet::new(),
             buckets_seen: BTreeSet::new(),
             keys_seen: BTreeSet::new(),
+            log_groups_seen: BTreeSet::new(),
             dispatched: BTreeSet::new(),
             per_region: Vec::new(),
         }
@@ -139,8 +166,18 @@ impl Reads {
         self.per_region.push((region, found));
     }
 
-    /// Starts a trail's details, and its bucket's and key's reads unless already started.
+    /// Starts a trail's details, and its bucket's, key's and log group's reads unless already
+    /// started.
     fn dispatch(&mut self, description: &ct::Trail) {
+        if let Some(g) = description
+            .cloud_watch_logs_log_group_arn()
+            .filter(|g| !g.is_empty())
+            && self.log_groups_seen.insert(g.to_owned())
+        {
+            let (shared, (ctx, me)) = (Arc::clone(&self.shared), self.reader());
+            self.monitoring
+                .spawn(shared.monitoring((*ctx).clone(), me, g.to_owned()));
+        }
         if let Some(b) = description.s3_bucket_name().filter(|b| !b.is_empty())
             && self.buckets_seen.insert(b.to_owned())
         {
@@ -188,8 +225,7 @@ impl Reads {
 
     /// Once every answer is in: starts the reads of any trail no answer was the one to
     /// describe, waits for every read, and records the regions each trail was seen from.
-    /// Returns the answers sorted by region, the trails, the buckets and the keys.
-    async fn finish(mut self) -> (Vec<trails::Described>, Vec<Trail>, Vec<Bucket>, Vec<KmsKey>) {
+    async fn finish(mut self) -> Finished {
         let mut per_region = std::mem::take(&mut self.per_region);
         per_region.sort_by(|a, b| a.0.cmp(&b.0));
         let mut found = trails::dedupe(&per_region);
@@ -198,17 +234,35 @@ impl Reads {
                 self.dispatch(&discovered.description);
             }
         }
-        let (mut trails, buckets, kms_keys) = tokio::join!(
+        let (mut trails, buckets, kms_keys, monitoring) = tokio::join!(
             join_all(self.trails),
             join_all(self.buckets),
-            join_all(self.keys)
+            join_all(self.keys),
+            join_all(self.monitoring)
         );
         for trail in &mut trails {
             if let Some(discovered) = found.remove(trail.arn.as_str()) {
                 trail.seen_from_regions = discovered.seen_from;
             }
         }
-        (per_region, trails, buckets, kms_keys)
+        let mut log_groups = Vec::new();
+        let mut sns_topics: Vec<Topic> = Vec::new();
+        for (group, topics) in monitoring {
+            log_groups.push(group);
+            for topic in topics {
+                if !sns_topics.iter().any(|t| t.arn == topic.arn) {
+                    sns_topics.push(topic);
+                }
+            }
+        }
+        Finished {
+            per_region,
+            trails,
+            buckets,
+            kms_keys,
+            log_groups,
+            sns_topics,
+        }
     }
 }
 

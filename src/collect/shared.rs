@@ -1,17 +1,22 @@
 //! What every account's collection shares: who owns which bucket, whose credentials can read
-//! what, and the reads of buckets and keys, each made once however many trails and accounts
-//! refer to them.
+//! what, and the reads of buckets, keys, log groups (with their account and region's alarms)
+//! and SNS topics, each made once however many trails and accounts refer to them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{OnceCell, watch};
+use tokio::task::JoinSet;
 
-use super::ctx::Ctx;
-use super::{buckets, keys};
+use super::ctx::{Ctx, join_all};
+use super::{buckets, keys, monitoring};
 use crate::inventory::{
-    AccountId, Arn, Bucket, CollectError, Collected, ErrorKind, KmsKey, Region,
+    AccountId, Alarm, Arn, Bucket, CollectError, Collected, ErrorKind, KmsKey, LogGroup,
+    LogGroupArn, Region, Topic,
 };
+
+/// A read-once cache: one cell per key, filled by the first reader.
+type Cells<K, V> = Mutex<HashMap<K, Arc<OnceCell<V>>>>;
 
 /// The read-once caches, and the ownership they wait for.
 pub struct Shared {
@@ -20,6 +25,12 @@ pub struct Shared {
     ownership: watch::Receiver<Option<Arc<Ownership>>>,
     buckets: Mutex<HashMap<String, Arc<OnceCell<Bucket>>>>,
     keys: Mutex<HashMap<String, Arc<OnceCell<KmsKey>>>>,
+    /// By normalised log group ARN.
+    log_groups: Cells<Arn, LogGroup>,
+    /// Every metric alarm of an account in a region.
+    alarms: Cells<(AccountId, Region), Arc<Collected<Vec<Alarm>>>>,
+    /// By topic ARN.
+    topics: Cells<Arn, Topic>,
 }
 
 /// Which scanned account owns which bucket, and whose credentials can read what.
@@ -55,6 +66,9 @@ impl Shared {
             ownership,
             buckets: Mutex::default(),
             keys: Mutex::default(),
+            log_groups: Mutex::default(),
+            alarms: Mutex::default(),
+            topics: Mutex::default(),
         }
     }
 
@@ -122,6 +136,136 @@ impl Shared {
             .await
             .clone()
     }
+}
+
+impl Shared {
+    /// Whose credentials read a resource `owner` owns: the requester's for its own account
+    /// (without waiting for the other accounts' round one), the owner's when the owner is
+    /// scanned, and otherwise nobody's: an out-of-scope error for `operation`.
+    async fn reader_of(
+        &self,
+        requester: &Ctx,
+        me: &AccountId,
+        owner: &AccountId,
+        (what, operation): (&str, &str),
+    ) -> Result<Ctx, CollectError> {
+        if owner == me {
+            return Ok(requester.clone());
+        }
+        let ownership = self.ownership().await;
+        ownership
+            .readers
+            .get(owner)
+            .cloned()
+            .ok_or_else(|| CollectError {
+                operation: operation.to_owned(),
+                kind: ErrorKind::OutOfScope,
+                code: None,
+                message: Some(format!("{what} in account {owner}, not in this scan")),
+                http_status: None,
+            })
+    }
+
+    /// A trail's log group with its metric filters and the alarms on their metrics, and the
+    /// SNS topics those alarms notify: each log group, each account and region's alarms and
+    /// each topic read once, in the owner's account when it is scanned.
+    pub async fn monitoring(
+        self: Arc<Self>,
+        requester: Ctx,
+        me: AccountId,
+        raw_arn: String,
+    ) -> (LogGroup, Vec<Topic>) {
+        let Some(group) = LogGroupArn::parse(&raw_arn) else {
+            let error = CollectError {
+                operation: "logs:DescribeMetricFilters".to_owned(),
+                kind: ErrorKind::Unknown,
+                code: None,
+                message: Some(format!("{raw_arn} is not a CloudWatch Logs log group ARN")),
+                http_status: None,
+            };
+            return (LogGroup::unread(&raw_arn, error), vec![]);
+        };
+        let log_group = cell(&self.log_groups, group.arn.clone())
+            .get_or_init(|| self.read_log_group(&requester, &me, group))
+            .await
+            .clone();
+        let mut topics = JoinSet::new();
+        let mut seen = BTreeSet::new();
+        for topic in log_group.alarms().flat_map(Alarm::sns_topics) {
+            if seen.insert(topic.to_owned()) {
+                let (shared, ctx, me) = (Arc::clone(&self), requester.clone(), me.clone());
+                let arn = Arn::from(topic);
+                topics.spawn(async move { shared.topic(&ctx, &me, arn).await });
+            }
+        }
+        (log_group, join_all(topics).await)
+    }
+
+    /// Reads a log group's filters and its account and region's alarms, concurrently.
+    async fn read_log_group(
+        &self,
+        requester: &Ctx,
+        me: &AccountId,
+        group: LogGroupArn,
+    ) -> LogGroup {
+        let what = ("log group", "logs:DescribeMetricFilters");
+        let reader = match self.reader_of(requester, me, &group.account_id, what).await {
+            Ok(reader) => reader,
+            Err(e) => return LogGroup::unread(group.arn.as_str(), e),
+        };
+        let alarms = cell(
+            &self.alarms,
+            (group.account_id.clone(), group.region.clone()),
+        );
+        let (mut filters, alarms) = tokio::join!(
+            monitoring::metric_filters(&reader, &group),
+            alarms.get_or_init(|| async {
+                Arc::new(monitoring::alarms(&reader, &group.region).await)
+            })
+        );
+        if let Collected::Ok(list) = &mut filters {
+            monitoring::attach_alarms(list, alarms);
+        }
+        LogGroup {
+            arn: group.arn,
+            account_id: group.account_id,
+            region: group.region,
+            name: group.name,
+            referenced_by: vec![],
+            metric_filters: filters,
+        }
+    }
+
+    /// A topic and its subscriptions, read once, in the topic's account and region.
+    async fn topic(&self, requester: &Ctx, me: &AccountId, arn: Arn) -> Topic {
+        let account = AccountId::from(arn.account().unwrap_or_default());
+        let region = Region::from(arn.region().unwrap_or_default());
+        cell(&self.topics, arn.clone())
+            .get_or_init(|| async {
+                let what = ("topic", "sns:ListSubscriptionsByTopic");
+                let subscriptions = match self.reader_of(requester, me, &account, what).await {
+                    Ok(reader) => monitoring::subscriptions(&reader, &arn, &region).await,
+                    Err(e) => Collected::failed(e),
+                };
+                Topic {
+                    arn: arn.clone(),
+                    account_id: account.clone(),
+                    region: region.clone(),
+                    referenced_by: vec![],
+                    subscriptions,
+                }
+            })
+            .await
+            .clone()
+    }
+}
+
+/// The cell for `key`, created empty on first use.
+fn cell<K: std::hash::Hash + Eq, V>(cells: &Cells<K, V>, key: K) -> Arc<OnceCell<V>> {
+    let mut map = cells
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    Arc::clone(map.entry(key).or_default())
 }
 
 /// Who owns the bucket, as `me` sees it: its scanned owner, or why nobody is known to.

@@ -11,6 +11,7 @@ mod collected_de;
 mod gaps;
 mod ids;
 mod kms;
+mod monitoring;
 mod selectors;
 mod trail;
 
@@ -32,6 +33,10 @@ pub use gaps::TrailGap;
 use gaps::not_described;
 pub use ids::{AccountId, Arn, Partition, Region, Timestamp};
 pub use kms::{KeyMetadata, KmsKey};
+pub use monitoring::{
+    Alarm, LogGroup, LogGroupArn, MetricFilter, MetricTransformation, Subscription, Topic,
+    TopicSubscriptions, is_sns_topic, log_group_key,
+};
 pub use selectors::{
     AdvancedSelector, ClassicSelector, DataCoverage, DataResource, DirectionCoverage,
     EventSelectors, FieldSelector, ManagementCoverage, ReadWriteType, SelectorKind,
@@ -40,7 +45,7 @@ pub use trail::{ListedTrail, Trail, TrailStatus};
 
 /// The inventory format version this build writes. Readers accept any minor version of the
 /// same major version and refuse other majors.
-pub const SCHEMA_VERSION: &str = "1.2";
+pub const SCHEMA_VERSION: &str = "1.3";
 
 /// Everything collected in one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -134,6 +139,15 @@ pub struct Account {
     pub buckets: Vec<Bucket>,
     /// Every distinct KMS key the trails encrypt with, sorted by key id.
     pub kms_keys: Vec<KmsKey>,
+    /// Every distinct CloudWatch Logs group the trails deliver to, with its metric filters and
+    /// the alarms on their metrics, sorted by ARN. A trail's log group missing here (an
+    /// inventory before schema 1.3) is added on load with its filters "not recorded".
+    #[serde(default)]
+    pub log_groups: Vec<LogGroup>,
+    /// Every distinct SNS topic those alarms notify, with its subscriptions, sorted by ARN
+    /// (none before schema 1.3).
+    #[serde(default)]
+    pub sns_topics: Vec<Topic>,
 }
 
 /// What an inventory of schema 1.1 says about `ListTrails`: nothing.
@@ -303,48 +317,46 @@ impl Inventory {
         if self.organization.is_none() {
             return;
         }
-        let mut shared: Vec<(Trail, Option<Bucket>, Option<KmsKey>)> = Vec::new();
+        let mut shared: Vec<SharedTrail> = Vec::new();
         for account in &self.accounts {
             for trail in account
                 .trails
                 .iter()
                 .filter(|t| t.is_organization_trail && t.owned_by_audited_account)
             {
-                let bucket = trail
-                    .s3_bucket_name
+                let log_group = trail
+                    .cloudwatch_logs_log_group_arn
                     .as_deref()
-                    .and_then(|b| account.bucket(b))
+                    .and_then(|g| account.log_group(g))
                     .cloned();
-                let key = trail
-                    .kms_key_id
-                    .as_deref()
-                    .and_then(|k| account.kms_key(k))
-                    .cloned();
-                shared.push((trail.clone(), bucket, key));
+                let topics = log_group
+                    .iter()
+                    .flat_map(LogGroup::alarms)
+                    .flat_map(Alarm::sns_topics)
+                    .filter_map(|t| account.sns_topic(t))
+                    .cloned()
+                    .collect();
+                shared.push(SharedTrail {
+                    trail: trail.clone(),
+                    bucket: trail
+                        .s3_bucket_name
+                        .as_deref()
+                        .and_then(|b| account.bucket(b))
+                        .cloned(),
+                    key: trail
+                        .kms_key_id
+                        .as_deref()
+                        .and_then(|k| account.kms_key(k))
+                        .cloned(),
+                    log_group,
+                    topics,
+                });
             }
         }
         for account in &mut self.accounts {
-            for (trail, bucket, key) in &shared {
-                if trail.owner_account == account.account_id {
-                    continue;
-                }
-                account.trails.retain(|t| t.arn != trail.arn);
-                let mut copy = trail.clone();
-                copy.owned_by_audited_account = false;
-                account.trails.push(copy);
-                if let Some(b) = bucket
-                    && account.bucket(&b.name).is_none()
-                {
-                    let mut b = b.clone();
-                    let me = account.account_id.clone();
-                    b.owned_by_audited_account =
-                        b.owner_account.clone().map(|o| o.as_ref() == Some(&me));
-                    account.buckets.push(b);
-                }
-                if let Some(k) = key
-                    && account.kms_key(&k.key_id).is_none()
-                {
-                    account.kms_keys.push(k.clone());
+            for s in &shared {
+                if s.trail.owner_account != account.account_id {
+                    account.adopt(s);
                 }
             }
         }
@@ -360,7 +372,55 @@ impl Inventory {
     }
 }
 
+/// An organization trail, with what it names, as its owner read them.
+struct SharedTrail {
+    trail: Trail,
+    bucket: Option<Bucket>,
+    key: Option<KmsKey>,
+    log_group: Option<LogGroup>,
+    topics: Vec<Topic>,
+}
+
 impl Account {
+    /// Takes an organization trail owned by another account, and what it names that this
+    /// account has no entry for.
+    fn adopt(&mut self, shared: &SharedTrail) {
+        let SharedTrail {
+            trail,
+            bucket,
+            key,
+            log_group,
+            topics,
+        } = shared;
+        self.trails.retain(|t| t.arn != trail.arn);
+        let mut copy = trail.clone();
+        copy.owned_by_audited_account = false;
+        self.trails.push(copy);
+        if let Some(b) = bucket
+            && self.bucket(&b.name).is_none()
+        {
+            let mut b = b.clone();
+            let me = self.account_id.clone();
+            b.owned_by_audited_account = b.owner_account.clone().map(|o| o.as_ref() == Some(&me));
+            self.buckets.push(b);
+        }
+        if let Some(k) = key
+            && self.kms_key(&k.key_id).is_none()
+        {
+            self.kms_keys.push(k.clone());
+        }
+        if let Some(g) = log_group
+            && self.log_group(g.arn.as_str()).is_none()
+        {
+            self.log_groups.push(g.clone());
+        }
+        for t in topics {
+            if self.sns_topic(t.arn.as_str()).is_none() {
+                self.sns_topics.push(t.clone());
+            }
+        }
+    }
+
     /// Sorts every list and computes which regions each trail applies to, and which trails
     /// use each bucket and key.
     pub fn normalize(&mut self) {
@@ -424,6 +484,46 @@ impl Account {
         }
         self.buckets.sort_by(|a, b| a.name.cmp(&b.name));
         self.kms_keys.sort_by(|a, b| a.key_id.cmp(&b.key_id));
+        self.normalize_monitoring();
+    }
+
+    /// Gives every trail's log group an entry (its filters "not recorded" when the inventory
+    /// has none), links log groups to their trails and topics to their alarms, and sorts.
+    fn normalize_monitoring(&mut self) {
+        let mut group_users: BTreeMap<Arn, Vec<Arn>> = BTreeMap::new();
+        for trail in &self.trails {
+            if let Some(g) = trail
+                .cloudwatch_logs_log_group_arn
+                .as_deref()
+                .filter(|g| !g.is_empty())
+            {
+                let key = log_group_key(g);
+                if !self.log_groups.iter().any(|l| l.arn == key) {
+                    self.log_groups.push(LogGroup::not_recorded(g));
+                }
+                group_users.entry(key).or_default().push(trail.arn.clone());
+            }
+        }
+        for group in &mut self.log_groups {
+            group.referenced_by = group_users.remove(&group.arn).unwrap_or_default();
+        }
+        self.log_groups.sort_by(|a, b| a.arn.cmp(&b.arn));
+        let mut topic_users: BTreeMap<&str, BTreeSet<Arn>> = BTreeMap::new();
+        for alarm in self.log_groups.iter().flat_map(LogGroup::alarms) {
+            for topic in alarm.sns_topics() {
+                topic_users
+                    .entry(topic)
+                    .or_default()
+                    .insert(alarm.arn.clone());
+            }
+        }
+        for topic in &mut self.sns_topics {
+            topic.referenced_by = topic_users
+                .get(topic.arn.as_str())
+                .map(|users| users.iter().cloned().collect())
+                .unwrap_or_default();
+        }
+        self.sns_topics.sort_by(|a, b| a.arn.cmp(&b.arn));
     }
 
     /// The trail with this ARN.
@@ -439,6 +539,17 @@ impl Account {
     /// The KMS key with this key id (as trails name it).
     pub fn kms_key(&self, key_id: &str) -> Option<&KmsKey> {
         self.kms_keys.iter().find(|k| k.key_id == key_id)
+    }
+
+    /// The log group a trail's `CloudWatchLogsLogGroupArn` names (with or without `:*`).
+    pub fn log_group(&self, arn: &str) -> Option<&LogGroup> {
+        let key = log_group_key(arn);
+        self.log_groups.iter().find(|g| g.arn == key)
+    }
+
+    /// The SNS topic with this ARN.
+    pub fn sns_topic(&self, arn: &str) -> Option<&Topic> {
+        self.sns_topics.iter().find(|t| t.arn.as_str() == arn)
     }
 }
 

@@ -96,6 +96,8 @@ fn sample() -> Inventory {
                 default_encryption: ok(None),
             }],
             kms_keys: vec![],
+            log_groups: vec![],
+            sns_topics: vec![],
         }],
         organization: None,
     }
@@ -175,6 +177,9 @@ fn schema_is_generated_from_types() {
         "applies_to_regions",
         "complete_in_one_selector",
         "mfa_delete",
+        "metric_filters",
+        "actions_enabled",
+        "subscriptions",
     ] {
         assert!(text.contains(field), "schema lacks {field}");
     }
@@ -233,4 +238,113 @@ fn organization_trails_are_shared_with_member_accounts() {
                 .iter()
                 .all(|r| r.applicable_trails.contains(&t.arn))
     );
+}
+
+const GROUP: &str = "arn:aws:logs:us-east-1:111111111111:log-group:cloudtrail/org";
+
+/// The sample with the org trail delivering to GROUP, whose one filter's alarm notifies a topic.
+fn with_monitoring() -> Inventory {
+    let mut inv = sample();
+    let acct = &mut inv.accounts[0];
+    acct.trails[0].cloudwatch_logs_log_group_arn = Some(format!("{GROUP}:*"));
+    let topic = "arn:aws:sns:us-east-1:111111111111:alerts";
+    let alarm = Alarm {
+        arn: Arn::from("arn:aws:cloudwatch:us-east-1:111111111111:alarm:root"),
+        name: "root".into(),
+        namespace: "CISBenchmark".into(),
+        metric_name: "RootUsage".into(),
+        dimensions: BTreeMap::new(),
+        metric_math: false,
+        actions_enabled: true,
+        alarm_actions: vec![topic.into()],
+    };
+    let mut group = LogGroup::unread(GROUP, not_described(&Arn::from(GROUP)));
+    group.metric_filters = ok(vec![MetricFilter {
+        name: "root".into(),
+        pattern: "{ $.userIdentity.type = \"Root\" }".into(),
+        transformations: vec![MetricTransformation {
+            metric_name: "RootUsage".into(),
+            metric_namespace: "CISBenchmark".into(),
+            dimensions: BTreeMap::new(),
+            alarms: ok(vec![alarm]),
+        }],
+    }]);
+    acct.log_groups = vec![group];
+    acct.sns_topics = vec![Topic {
+        arn: Arn::from(topic),
+        account_id: AccountId::from("111111111111"),
+        region: Region::from("us-east-1"),
+        referenced_by: vec![],
+        subscriptions: ok(TopicSubscriptions::from_list(vec![])),
+    }];
+    inv
+}
+
+#[test]
+fn normalize_links_log_groups_to_trails_and_topics_to_alarms() {
+    let mut inv = with_monitoring();
+    inv.normalize();
+    let acct = &inv.accounts[0];
+    let group = acct
+        .log_group(&format!("{GROUP}:*"))
+        .expect("found with the trail's :* form");
+    assert_eq!(group.referenced_by, vec![acct.trails[1].arn.clone()]);
+    assert_eq!(group.name, "cloudtrail/org");
+    let topic = acct
+        .sns_topic("arn:aws:sns:us-east-1:111111111111:alerts")
+        .expect("topic");
+    assert_eq!(
+        topic.referenced_by,
+        vec![Arn::from(
+            "arn:aws:cloudwatch:us-east-1:111111111111:alarm:root"
+        )]
+    );
+}
+
+#[test]
+fn a_schema_1_2_inventory_loads_with_log_group_filters_not_recorded() {
+    let inv = with_monitoring();
+    let mut json: serde_json::Value = serde_json::from_str(&inv.to_json()).expect("json");
+    json["schema_version"] = "1.2".into();
+    let account = json["accounts"][0].as_object_mut().expect("account");
+    assert!(account.remove("log_groups").is_some());
+    assert!(account.remove("sns_topics").is_some());
+    let loaded = Inventory::from_json(&json.to_string(), "old.json").expect("1.2 still loads");
+    let acct = &loaded.accounts[0];
+    assert!(acct.sns_topics.is_empty());
+    let group = acct
+        .log_group(GROUP)
+        .expect("the trail's log group has an entry");
+    let error = group
+        .metric_filters
+        .error()
+        .expect("not recorded is an error state, never an empty list");
+    assert_eq!(
+        (error.operation.as_str(), error.kind),
+        ("logs:DescribeMetricFilters", ErrorKind::Skipped)
+    );
+    assert_eq!(group.referenced_by.len(), 1);
+}
+
+#[test]
+fn organization_trails_bring_their_log_group_and_topics() {
+    let mut inv = with_monitoring();
+    inv.accounts[0].trails[0].is_organization_trail = true;
+    let mut member = inv.accounts[0].clone();
+    member.account_id = AccountId::from("222222222222");
+    member.trails.clear();
+    member.log_groups.clear();
+    member.sns_topics.clear();
+    inv.accounts.push(member);
+    inv.organization = Some(OrganizationScan {
+        id: "o-1".into(),
+        management_account_id: AccountId::from("111111111111"),
+        scanned_from: AccountId::from("111111111111"),
+        accounts: vec![],
+    });
+    inv.share_organization_trails();
+    inv.normalize();
+    let (owner, member) = (&inv.accounts[0], &inv.accounts[1]);
+    assert_eq!(member.log_groups, owner.log_groups, "the owner's reading");
+    assert_eq!(member.sns_topics, owner.sns_topics);
 }
