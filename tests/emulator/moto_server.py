@@ -19,9 +19,12 @@ Usage: moto_server.py [--port N] [--recording-file PATH] [--record] [--verbose]
 
 import argparse
 import inspect
+import io
 import json
 import logging
 import os
+import re
+import struct
 import sys
 import tempfile
 import threading
@@ -271,6 +274,292 @@ def patch_request_routing_cache():
     responses.method_names_from_class = lambda clazz: list(names(clazz))
 
 
+# ---------------------------------------------------------------------------
+# Patch (h): SNS subscriptions that AWS requires to be confirmed stay pending.
+# AWS: "If the endpoint type is HTTP/S or email, or if the endpoint and the topic
+# are not in the same Amazon Web Services account, the endpoint owner must run
+# the ConfirmSubscription action to confirm the subscription", and until then
+# ListSubscriptionsByTopic shows SubscriptionArn "PendingConfirmation"; Subscribe
+# answers "pending confirmation" unless ReturnSubscriptionArn is true
+# (https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html).
+# moto confirms every subscription at once, so a topic whose only subscriber never
+# confirmed could not be shown. Nothing here confirms a pending subscription (no
+# ConfirmSubscription: tests seed confirmed subscribers with sqs/lambda, which AWS
+# confirms at once within one account). GetTopicAttributes' SubscriptionsConfirmed
+# / SubscriptionsPending are counted from the subscriptions (moto keeps them at 0).
+# ---------------------------------------------------------------------------
+SNS_CONFIRMED_BY_ENDPOINT_OWNER = ("http", "https", "email", "email-json")
+
+
+def patch_sns_pending_confirmation():
+    from moto.sns import responses as snsr
+    from moto.sns.models import SNSBackend
+
+    require_source(SNSBackend.subscribe, '"PendingConfirmation": False', "self.subscriptions[subscription.arn] = subscription")
+    require_source(snsr.SNSResponse.subscribe, 'result = {"SubscriptionArn": subscription.arn}')
+    require_source(snsr.SNSResponse.get_topic_attributes, '"SubscriptionsPending": topic.subscriptions_pending')
+    original_subscribe = SNSBackend.subscribe
+    original_response = snsr.SNSResponse.subscribe
+    original_attributes = snsr.SNSResponse.get_topic_attributes
+
+    def subscribe(self, topic_arn, endpoint, protocol):
+        existing = self._find_subscription(topic_arn, endpoint, protocol)
+        subscription = original_subscribe(self, topic_arn, endpoint, protocol)
+        if existing is None and protocol in SNS_CONFIRMED_BY_ENDPOINT_OWNER:
+            subscription.confirmed = False
+            subscription.attributes["PendingConfirmation"] = "true"
+            # What the serializer reads for ListSubscriptions(ByTopic)'s SubscriptionArn.
+            subscription.SubscriptionArn = "PendingConfirmation"
+        return subscription
+
+    def subscribe_response(self):
+        result = original_response(self)
+        sub_arn = result.result.get("SubscriptionArn") if hasattr(result, "result") else None
+        sub = self.backend.subscriptions.get(sub_arn) if sub_arn else None
+        wants_arn = str(self._get_param("ReturnSubscriptionArn") or "").lower() == "true"
+        if sub is not None and getattr(sub, "SubscriptionArn", None) == "PendingConfirmation" and not wants_arn:
+            result.result["SubscriptionArn"] = "pending confirmation"
+        return result
+
+    def get_topic_attributes(self):
+        topic = self.backend.get_topic(self._get_param("TopicArn"))
+        subs = [s for s in self.backend.subscriptions.values() if s.topic == topic]
+        pending = sum(1 for s in subs if getattr(s, "SubscriptionArn", None) == "PendingConfirmation")
+        topic.subscriptions_pending = pending
+        topic.subscriptions_confimed = len(subs) - pending
+        return original_attributes(self)
+
+    SNSBackend.subscribe = subscribe
+    snsr.SNSResponse.subscribe = subscribe_response
+    snsr.SNSResponse.get_topic_attributes = get_topic_attributes
+
+
+# ---------------------------------------------------------------------------
+# Patch (i): DescribeAlarmsForMetric filters on Dimensions too. AWS: "Dimensions
+# -- The dimensions associated with the metric. If the metric has any associated
+# dimensions, you must specify them in order for the call to succeed."
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmsForMetric.html)
+# moto matches name and namespace only. trailguard reads alarms with DescribeAlarms;
+# this keeps the emulator honest for anyone checking alarms per metric.
+# ---------------------------------------------------------------------------
+def patch_cloudwatch_alarms_for_metric_dimensions():
+    from moto.cloudwatch.responses import CloudWatchResponse
+
+    require_source(CloudWatchResponse.describe_alarms_for_metric,
+                   "self.filter_alarms(alarms, metric_name, namespace)", 'result = {"MetricAlarms": filtered_alarms}')
+    original = CloudWatchResponse.describe_alarms_for_metric
+
+    def describe_alarms_for_metric(self):
+        result = original(self)
+        wanted = sorted((d.get("Name"), d.get("Value")) for d in self._get_param("Dimensions", []) or [])
+        result.result["MetricAlarms"] = [
+            a for a in result.result["MetricAlarms"]
+            if sorted((d.name, d.value) for d in (a.dimensions or [])) == wanted
+        ]
+        return result
+
+    CloudWatchResponse.describe_alarms_for_metric = describe_alarms_for_metric
+
+
+# ---------------------------------------------------------------------------
+# Patch (j): CloudWatch over Smithy RPC v2 CBOR. aws-sdk-cloudwatch >= 1.100
+# speaks only CBOR (POST /service/GraniteServiceVersion20100801/operation/<Op>,
+# header smithy-protocol: rpc-v2-cbor); moto serves CloudWatch over JSON and Query
+# only (getmoto/moto#9195). This WSGI shim decodes the CBOR request into the
+# equivalent awsJson1.0 request (X-Amz-Target: GraniteServiceVersion20100801.<Op>),
+# lets moto answer it, and encodes the answer as CBOR, typed by the operation's
+# output shape in botocore's CloudWatch model (timestamps as tag 1, doubles as
+# floats), as the Smithy spec requires
+# (https://smithy.io/2.0/additional-specs/protocols/smithy-rpc-v2.html). Errors keep
+# their "__type". The recorder sees the JSON request (operation from X-Amz-Target).
+# Not valid with IAM enforcement on: the rewritten body no longer matches the
+# signature.
+# ---------------------------------------------------------------------------
+CBOR_PATH = re.compile(r"^/service/GraniteServiceVersion20100801/operation/([A-Za-z]+)$")
+
+
+class CborTimestamp(float):
+    """An epoch-seconds value to encode as CBOR tag 1."""
+
+
+def cbor_decode(data):
+    def head(pos):
+        initial = data[pos]
+        major, info = initial >> 5, initial & 0x1F
+        pos += 1
+        if info < 24:
+            return major, info, pos
+        if info == 31:
+            return major, None, pos  # indefinite length
+        size = {24: 1, 25: 2, 26: 4, 27: 8}[info]
+        return major, int.from_bytes(data[pos:pos + size], "big"), pos + size
+
+    def item(pos):
+        initial = data[pos]
+        major, arg, pos = head(pos)
+        if major == 0:
+            return arg, pos
+        if major == 1:
+            return -1 - arg, pos
+        if major in (2, 3):
+            if arg is None:
+                chunks = []
+                while data[pos] != 0xFF:
+                    chunk, pos = item(pos)
+                    chunks.append(chunk)
+                return ("" if major == 3 else b"").join(chunks), pos + 1
+            raw = bytes(data[pos:pos + arg])
+            return (raw.decode("utf-8") if major == 3 else raw), pos + arg
+        if major in (4, 5):
+            out = [] if major == 4 else {}
+            count = 0
+            while (data[pos] != 0xFF) if arg is None else (count < arg):
+                first, pos = item(pos)
+                if major == 4:
+                    out.append(first)
+                else:
+                    out[first], pos = item(pos)
+                count += 1
+            return out, pos + (1 if arg is None else 0)
+        if major == 6:
+            value, pos = item(pos)
+            return value, pos  # tag 1 (timestamp): the JSON protocol sends epoch seconds
+        info = initial & 0x1F
+        if info in (20, 21):
+            return info == 21, pos
+        if info in (22, 23):
+            return None, pos
+        if info in (25, 26, 27):
+            size = {25: 2, 26: 4, 27: 8}[info]
+            fmt = {2: ">e", 4: ">f", 8: ">d"}[size]
+            return struct.unpack(fmt, data[pos - size:pos])[0], pos
+        raise ValueError(f"unsupported CBOR simple value {info}")
+
+    value, _ = item(0)
+    return value
+
+
+def cbor_encode(value):
+    def head(major, arg):
+        if arg < 24:
+            return bytes([major << 5 | arg])
+        for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+            if arg < 1 << (8 * size):
+                return bytes([major << 5 | info]) + arg.to_bytes(size, "big")
+        raise ValueError("integer too large for CBOR")
+
+    if value is None:
+        return b"\xf6"
+    if value is True:
+        return b"\xf5"
+    if value is False:
+        return b"\xf4"
+    if isinstance(value, CborTimestamp):
+        return b"\xc1" + b"\xfb" + struct.pack(">d", float(value))
+    if isinstance(value, float):
+        return b"\xfb" + struct.pack(">d", value)
+    if isinstance(value, int):
+        return head(0, value) if value >= 0 else head(1, -1 - value)
+    if isinstance(value, bytes):
+        return head(2, len(value)) + value
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return head(3, len(raw)) + raw
+    if isinstance(value, (list, tuple)):
+        return head(4, len(value)) + b"".join(cbor_encode(v) for v in value)
+    if isinstance(value, dict):
+        return head(5, len(value)) + b"".join(cbor_encode(k) + cbor_encode(v) for k, v in value.items())
+    raise TypeError(f"cannot encode {type(value).__name__} as CBOR")
+
+
+def typed_for_cbor(shape, value):
+    """A JSON-protocol value converted to what the CBOR protocol sends for `shape`."""
+    import base64
+    import datetime
+
+    if value is None or shape is None:
+        return value
+    kind = shape.type_name
+    if kind == "structure":
+        return {k: typed_for_cbor(shape.members.get(k), v) for k, v in value.items()
+                if v is not None}
+    if kind == "list":
+        return [typed_for_cbor(shape.member, v) for v in value]
+    if kind == "map":
+        return {k: typed_for_cbor(shape.value, v) for k, v in value.items()}
+    if kind == "timestamp":
+        if isinstance(value, str):
+            try:
+                return CborTimestamp(float(value))
+            except ValueError:
+                parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+                if parsed.tzinfo is None:
+                    parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+                return CborTimestamp(parsed.timestamp())
+        return CborTimestamp(float(value))
+    if kind in ("double", "float"):
+        return float(value)
+    if kind in ("integer", "long"):
+        return int(value)
+    if kind == "blob" and isinstance(value, str):
+        return base64.b64decode(value)
+    return value
+
+
+class CloudWatchCborShim:
+    def __init__(self, app):
+        import botocore.session
+
+        self.app = app
+        self.model = botocore.session.get_session().get_service_model("cloudwatch")
+        if self.model.metadata.get("targetPrefix") != "GraniteServiceVersion20100801":
+            die("botocore's CloudWatch model has another JSON target prefix; the CBOR shim "
+                "would send moto requests it cannot route.")
+
+    def __call__(self, environ, start_response):
+        match = CBOR_PATH.match(environ.get("PATH_INFO", ""))
+        if not match or environ.get("HTTP_SMITHY_PROTOCOL") != "rpc-v2-cbor":
+            return self.app(environ, start_response)
+        operation = match.group(1)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        params = cbor_decode(raw) if raw else {}
+        body = json.dumps(params, default=lambda b: __import__("base64").b64encode(b).decode()).encode()
+        inner = dict(environ)
+        inner.update({
+            "PATH_INFO": "/",
+            "CONTENT_TYPE": "application/x-amz-json-1.0",
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_X_AMZ_TARGET": f"GraniteServiceVersion20100801.{operation}",
+            "wsgi.input": io.BytesIO(body),
+        })
+        inner.pop("HTTP_SMITHY_PROTOCOL", None)
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return lambda _data: None
+
+        chunks = self.app(inner, capture)
+        try:
+            answer = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        status = captured.get("status", "500 INTERNAL SERVER ERROR")
+        payload = json.loads(answer) if answer.strip() else {}
+        if int(status.split()[0]) < 300:
+            output = self.model.operation_model(operation).output_shape
+            payload = typed_for_cbor(output, payload) if output is not None else {}
+        encoded = cbor_encode(payload)
+        headers = [(k, v) for k, v in captured.get("headers", [])
+                   if k.lower() not in ("content-type", "content-length", "x-amzn-query-mode")]
+        headers += [("Content-Type", "application/cbor"), ("Content-Length", str(len(encoded))),
+                    ("smithy-protocol", "rpc-v2-cbor")]
+        start_response(status, headers)
+        return [encoded]
+
+
 def watch_stdin(cleanup):
     """Exit the whole process when the parent closes our stdin (or dies)."""
     try:
@@ -320,6 +609,8 @@ def main():
     patch_recorder_thread_safety()
     patch_s3_policy_status()
     patch_cloudtrail_list_trails()
+    patch_sns_pending_confirmation()
+    patch_cloudwatch_alarms_for_metric_dimensions()
     patch_request_routing_cache()  # last: it caches what the patches above define
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -328,7 +619,7 @@ def main():
     if not args.verbose:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
-    app = DomainDispatcherApplication(create_backend_app)
+    app = CloudWatchCborShim(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", args.port, app, threaded=True)  # bound and listening
     port = server.server_port
     os.environ["MOTO_PORT"] = str(port)

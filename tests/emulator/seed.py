@@ -932,11 +932,122 @@ def scenario_org(endpoint, account):
     return mgmt, facts
 
 
+# ---------------------------------------------------------------------------
+# CIS monitoring (issue 16): trail -> log group -> metric filter -> alarm -> topic
+# ---------------------------------------------------------------------------
+
+# CIS AWS Foundations 5.0 audit patterns (4.3, 4.5, 4.2, 4.1, 4.4, 4.7), verbatim apart from
+# the multi-line layout of the CloudTrail one (whitespace and newlines are allowed anywhere).
+CIS_PATTERNS = {
+    "root": '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && '
+            '$.eventType != "AwsServiceEvent" }',
+    "cloudtrail": "{ ($.eventName = CreateTrail) ||\n  ($.eventName = UpdateTrail) ||\n"
+                  "  ($.eventName = DeleteTrail) ||\n  ($.eventName = StartLogging) ||\n"
+                  "  ($.eventName = StopLogging) }",
+    "console_no_mfa": '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }',
+    "unauthorized": '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && '
+                    '($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }',
+    "iam_policy": "{($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||"
+                  "($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||"
+                  "($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||"
+                  "($.eventName=CreatePolicy)||($.eventName=DeletePolicy)||"
+                  "($.eventName=CreatePolicyVersion)||($.eventName=DeletePolicyVersion)||"
+                  "($.eventName=AttachRolePolicy)||($.eventName=DetachRolePolicy)||"
+                  "($.eventName=AttachUserPolicy)||($.eventName=DetachUserPolicy)||"
+                  "($.eventName=AttachGroupPolicy)||($.eventName=DetachGroupPolicy)}",
+    "kms": "{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||"
+           "($.eventName=ScheduleKeyDeletion)) }",
+}
+
+# Each link of the chain, once right and once broken in one way:
+# (filter key, metric name, dimensions, alarm namespace, alarm actions enabled, alarm topic key)
+MONITORING_CHAINS = [
+    ("root", "RootAccountUsage", {}, "CISBenchmark", True, "alerts"),          # compliant
+    ("cloudtrail", "CloudTrailChanges", {}, "Other", True, "alerts"),          # other namespace
+    ("console_no_mfa", "ConsoleSignInWithoutMfa", {}, "CISBenchmark", False, "alerts"),  # disabled
+    ("unauthorized", "UnauthorizedAPICalls", {}, "CISBenchmark", True, None),  # no actions
+    ("iam_policy", "IAMPolicyChanges", {}, "CISBenchmark", True, "silent"),    # no subscribers
+    ("kms", "DisableOrDeleteCMK", {"EventSource": "$.eventSource"}, "CISBenchmark", True,
+     "pending"),                                                               # pending only
+]
+
+
+def seed_monitoring(session, account, region, log_group, prefix="cis"):
+    """A CIS monitoring set-up on `log_group` (created if missing) in `account`/`region`:
+    one metric filter per MONITORING_CHAINS entry, publishing to namespace CISBenchmark, each
+    with one alarm, and three topics: `<prefix>-alerts` (a confirmed SQS subscription and a
+    pending e-mail one), `<prefix>-silent` (no subscription) and `<prefix>-pending` (e-mail and
+    HTTPS, both PendingConfirmation). Reusable by the demo and benchmark organizations.
+    Returns the facts tests assert on."""
+    logs = session.client("logs", region)
+    if not logs.describe_log_groups(logGroupNamePrefix=log_group)["logGroups"]:
+        logs.create_log_group(logGroupName=log_group)
+    sns, cw = session.client("sns", region), session.client("cloudwatch", region)
+    topics = {key: sns.create_topic(Name=f"{prefix}-{key}")["TopicArn"]
+              for key in ("alerts", "silent", "pending")}
+    queue = f"arn:{PARTITION}:sqs:{region}:{account}:{prefix}-alerts"
+    sns.subscribe(TopicArn=topics["alerts"], Protocol="sqs", Endpoint=queue)
+    sns.subscribe(TopicArn=topics["alerts"], Protocol="email", Endpoint="oncall@example.com")
+    sns.subscribe(TopicArn=topics["pending"], Protocol="email", Endpoint="nobody@example.com")
+    sns.subscribe(TopicArn=topics["pending"], Protocol="https", Endpoint="https://example.com/hook")
+    filters = {}
+    for key, metric, dimensions, namespace, enabled, topic in MONITORING_CHAINS:
+        name = f"{prefix}-{key.replace('_', '-')}"
+        transformation = {"metricName": metric, "metricNamespace": "CISBenchmark", "metricValue": "1"}
+        if dimensions:
+            transformation["dimensions"] = dimensions
+        logs.put_metric_filter(logGroupName=log_group, filterName=name,
+                               filterPattern=CIS_PATTERNS[key],
+                               metricTransformations=[transformation])
+        alarm = {"AlarmName": name, "MetricName": metric, "Namespace": namespace,
+                 "Statistic": "Sum", "Period": 300, "EvaluationPeriods": 1, "Threshold": 1.0,
+                 "ComparisonOperator": "GreaterThanOrEqualToThreshold", "ActionsEnabled": enabled,
+                 "AlarmActions": [topics[topic]] if topic else []}
+        cw.put_metric_alarm(**alarm)
+        filters[key] = {"name": name, "pattern": CIS_PATTERNS[key], "metric": metric,
+                        "alarm": name, "namespace": namespace, "actions_enabled": enabled,
+                        "topic": topics[topic] if topic else None}
+    got = logs.describe_metric_filters(logGroupName=log_group)["metricFilters"]
+    check(len(got) == len(MONITORING_CHAINS), f"{log_group}: {len(got)} metric filters")
+    pending = sns.list_subscriptions_by_topic(TopicArn=topics["pending"])["Subscriptions"]
+    check(all(s["SubscriptionArn"] == "PendingConfirmation" for s in pending),
+          "moto_server.py's SNS patch did not keep e-mail/HTTPS subscriptions pending")
+    return {"log_group": log_group, "topics": topics, "filters": filters}
+
+
+def scenario_monitoring(endpoint, account):
+    """One account: a logging multi-region trail delivering to a CloudWatch Logs group that
+    carries seed_monitoring's filters, alarms and topics; and an alarm in another region that
+    nothing should read."""
+    session = assume_account(endpoint, account)
+    use1 = "us-east-1"
+    bucket = f"{account}-monitoring-trail"
+    create_bucket(session.client("s3", use1), bucket, use1)
+    log_group = "cloudtrail/monitoring"
+    facts = seed_monitoring(session, account, use1, log_group)
+    group_arn = f"arn:{PARTITION}:logs:{use1}:{account}:log-group:{log_group}"
+    ct, arn = create_trail(
+        session, account, use1, "monitored",
+        S3BucketName=bucket,
+        IsMultiRegionTrail=True,
+        CloudWatchLogsLogGroupArn=f"{group_arn}:*",
+        CloudWatchLogsRoleArn=f"arn:{PARTITION}:iam::{account}:role/CloudTrail_CloudWatchLogs_Role",
+    )
+    ct.start_logging(Name="monitored")
+    session.client("cloudwatch", "eu-west-1").put_metric_alarm(
+        AlarmName="elsewhere", MetricName="RootAccountUsage", Namespace="CISBenchmark",
+        Statistic="Sum", Period=300, EvaluationPeriods=1, Threshold=1.0,
+        ComparisonOperator="GreaterThanOrEqualToThreshold")
+    facts.update({"account_id": account, "trail_arn": arn, "log_group_arn": group_arn})
+    return session, facts
+
+
 SCENARIOS = {
     "collector": scenario_collector,
     "empty": scenario_empty,
     "denied": scenario_denied,
     "org": scenario_org,
+    "monitoring": scenario_monitoring,
 }
 
 

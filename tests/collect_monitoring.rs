@@ -1,0 +1,310 @@
+//! CIS monitoring collection (issue 16) end to end: the real binary against the emulator's
+//! `monitoring` scenario (tests/emulator/seed.py `seed_monitoring`): a trail's log group, its
+//! metric filters, the alarms on their metrics and the SNS topics those alarms notify — each
+//! read once, and a denied read recorded as an error state, never as an empty list.
+
+mod support;
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use support::faults::{Fault, FaultProxy};
+use support::{Emulator, Seeded, is_read_only, seed, trailguard, trailguard_with_env};
+use trailguard::inventory::{
+    Account, Alarm, ErrorKind, Inventory, LogGroup, MetricTransformation, Topic,
+};
+
+fn out_path(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("trailguard-monitoring-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join(format!("{tag}.json"))
+}
+
+/// Runs `collect -o` (with `extra_env`) and loads the one account it wrote.
+fn collect(emulator: &Emulator, seeded: &Seeded, tag: &str, extra_env: &[(&str, &str)]) -> Account {
+    let path = out_path(tag);
+    let args = [
+        "collect".to_owned(),
+        "--region".to_owned(),
+        "us-east-1".to_owned(),
+        "-o".to_owned(),
+        path.display().to_string(),
+    ];
+    let out = if extra_env.is_empty() {
+        trailguard(emulator, seeded, &args)
+    } else {
+        trailguard_with_env(emulator, seeded, &args, extra_env)
+    };
+    assert!(
+        out.status.success(),
+        "collect failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut inventory = Inventory::load(&path).expect("the written inventory loads");
+    assert_eq!(inventory.accounts.len(), 1);
+    inventory.accounts.remove(0)
+}
+
+fn fact<'a>(facts: &'a Value, path: &str) -> &'a str {
+    path.split('.')
+        .fold(facts, |v, k| &v[k])
+        .as_str()
+        .unwrap_or_else(|| panic!("seed facts lack {path}"))
+}
+
+fn the_log_group(acct: &Account) -> &LogGroup {
+    assert_eq!(acct.log_groups.len(), 1, "{:#?}", acct.log_groups);
+    &acct.log_groups[0]
+}
+
+/// The one transformation of the filter named `name`.
+fn transformation<'a>(group: &'a LogGroup, name: &str) -> &'a MetricTransformation {
+    let filters = group.metric_filters.ok().expect("the filters were read");
+    let filter = filters
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no filter {name} in {filters:#?}"));
+    assert_eq!(filter.transformations.len(), 1, "{filter:#?}");
+    &filter.transformations[0]
+}
+
+/// The one alarm recorded on `t`'s metric.
+fn only_alarm(t: &MetricTransformation) -> &Alarm {
+    let alarms = t.alarms.ok().expect("the alarms were read");
+    assert_eq!(alarms.len(), 1, "{alarms:#?}");
+    &alarms[0]
+}
+
+fn topic<'a>(acct: &'a Account, arn: &str) -> &'a Topic {
+    acct.sns_topic(arn)
+        .unwrap_or_else(|| panic!("no topic {arn} in {:#?}", acct.sns_topics))
+}
+
+#[test]
+fn the_monitoring_chain_is_collected_with_each_resource_read_once() {
+    let emulator = Emulator::shared();
+    let seeded = seed(emulator, "monitoring", &support::unique_account_id());
+    let facts = &seeded.facts;
+    let mark = emulator.recording_mark();
+    let acct = collect(emulator, &seeded, "chain", &[]);
+    let calls: Vec<_> = emulator
+        .recording_since(mark)
+        .into_iter()
+        .filter(|c| c.access_key_id.as_deref() == Some(seeded.credentials.access_key_id.as_str()))
+        .collect();
+
+    // The log group, named as the trail names it (without CloudTrail's `:*`).
+    let group = the_log_group(&acct);
+    assert_eq!(group.arn.as_str(), fact(facts, "log_group_arn"));
+    assert_eq!(group.name, fact(facts, "log_group"));
+    assert_eq!(
+        (group.account_id.as_str(), group.region.as_str()),
+        (seeded.account_id.as_str(), "us-east-1")
+    );
+    assert_eq!(
+        group
+            .referenced_by
+            .iter()
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>(),
+        vec![fact(facts, "trail_arn")]
+    );
+    assert_eq!(acct.log_group(&format!("{}:*", group.arn)), Some(group));
+
+    // Every filter with its pattern verbatim (newlines included) and its metric.
+    let filters = group.metric_filters.ok().expect("filters read");
+    assert_eq!(filters.len(), 6, "{filters:#?}");
+    for key in [
+        "root",
+        "cloudtrail",
+        "console_no_mfa",
+        "unauthorized",
+        "iam_policy",
+        "kms",
+    ] {
+        let name = fact(facts, &format!("filters.{key}.name"));
+        let filter = filters.iter().find(|f| f.name == name).expect("filter");
+        assert_eq!(
+            filter.pattern,
+            fact(facts, &format!("filters.{key}.pattern"))
+        );
+        let t = transformation(group, name);
+        assert_eq!(t.metric_name, fact(facts, &format!("filters.{key}.metric")));
+        assert_eq!(t.metric_namespace, "CISBenchmark");
+    }
+    assert!(
+        filters.iter().any(|f| f.pattern.contains('\n')),
+        "the multi-line pattern kept its newlines"
+    );
+    let kms = transformation(group, fact(facts, "filters.kms.name"));
+    assert_eq!(
+        kms.dimensions.get("EventSource").map(String::as_str),
+        Some("$.eventSource")
+    );
+
+    // Alarms, by metric name in the log group's region only (the eu-west-1 alarm on the same
+    // metric is not there), with namespace, ActionsEnabled and actions as AWS has them.
+    let (alerts, silent, pending) = (
+        fact(facts, "topics.alerts"),
+        fact(facts, "topics.silent"),
+        fact(facts, "topics.pending"),
+    );
+    let root = only_alarm(transformation(group, fact(facts, "filters.root.name")));
+    assert_eq!(
+        (
+            root.name.as_str(),
+            root.namespace.as_str(),
+            root.metric_name.as_str()
+        ),
+        ("cis-root", "CISBenchmark", "RootAccountUsage")
+    );
+    assert!(root.actions_enabled && !root.metric_math);
+    assert_eq!(root.alarm_actions, vec![alerts.to_owned()]);
+    let other_ns = only_alarm(transformation(
+        group,
+        fact(facts, "filters.cloudtrail.name"),
+    ));
+    assert_eq!(
+        other_ns.namespace, "Other",
+        "an alarm on another namespace is kept, as such"
+    );
+    let disabled = only_alarm(transformation(
+        group,
+        fact(facts, "filters.console_no_mfa.name"),
+    ));
+    assert!(!disabled.actions_enabled);
+    let no_actions = only_alarm(transformation(
+        group,
+        fact(facts, "filters.unauthorized.name"),
+    ));
+    assert!(no_actions.alarm_actions.is_empty() && no_actions.actions_enabled);
+    assert_eq!(
+        only_alarm(transformation(
+            group,
+            fact(facts, "filters.iam_policy.name")
+        ))
+        .alarm_actions,
+        vec![silent.to_owned()]
+    );
+    assert_eq!(only_alarm(kms).alarm_actions, vec![pending.to_owned()]);
+
+    // Topics: confirmed and pending subscriptions counted, endpoints not recorded.
+    assert_eq!(acct.sns_topics.len(), 3, "{:#?}", acct.sns_topics);
+    let subs = |arn: &str| {
+        let s = topic(&acct, arn)
+            .subscriptions
+            .ok()
+            .expect("subscriptions read");
+        (s.confirmed, s.pending, s.list.len())
+    };
+    assert_eq!(subs(alerts), (1, 1, 2));
+    assert_eq!(subs(silent), (0, 0, 0));
+    assert_eq!(subs(pending), (0, 2, 2));
+    let listed = &topic(&acct, alerts).subscriptions.ok().expect("read").list;
+    assert!(listed.iter().any(|s| s.protocol == "sqs" && s.confirmed()));
+    assert!(
+        listed
+            .iter()
+            .any(|s| s.protocol == "email" && s.subscription_arn == "PendingConfirmation")
+    );
+    assert_eq!(
+        topic(&acct, alerts).referenced_by.len(),
+        3,
+        "root, cloudtrail, console"
+    );
+
+    // Read-only, and each log group, region's alarms and topic read exactly once.
+    let writes: Vec<_> = calls.iter().filter(|c| !is_read_only(c)).collect();
+    assert!(writes.is_empty(), "non-read-only calls: {writes:?}");
+    let count = |op: &str| calls.iter().filter(|c| c.operation == op).count();
+    assert_eq!(count("DescribeMetricFilters"), 1, "one log group");
+    assert_eq!(count("DescribeAlarms"), 1, "one account and region");
+    assert_eq!(count("DescribeAlarmsForMetric"), 0);
+    assert_eq!(
+        count("ListSubscriptionsByTopic"),
+        3,
+        "three topics, once each"
+    );
+    assert_eq!(count("GetTopicAttributes"), 0);
+    let alarm_regions: Vec<_> = calls
+        .iter()
+        .filter(|c| c.operation == "DescribeAlarms")
+        .filter_map(|c| c.region.as_deref())
+        .collect();
+    assert_eq!(alarm_regions, vec!["us-east-1"]);
+}
+
+#[test]
+fn a_denied_describe_metric_filters_is_an_error_state_not_an_empty_list() {
+    let emulator = Emulator::shared();
+    let seeded = seed(emulator, "monitoring", &support::unique_account_id());
+    let proxy = FaultProxy::for_account(
+        emulator,
+        &seeded,
+        vec![Fault::deny("logs:DescribeMetricFilters")],
+    );
+    let endpoint = proxy.endpoint();
+    let acct = collect(
+        emulator,
+        &seeded,
+        "denied",
+        &[("AWS_ENDPOINT_URL", &endpoint), ("AWS_MAX_ATTEMPTS", "2")],
+    );
+    proxy.assert_every_fault_fired();
+
+    let group = the_log_group(&acct);
+    assert_eq!(group.arn.as_str(), fact(&seeded.facts, "log_group_arn"));
+    let error = group
+        .metric_filters
+        .error()
+        .unwrap_or_else(|| panic!("denied filters must be an error, got {group:#?}"));
+    assert_eq!(error.operation, "logs:DescribeMetricFilters");
+    assert_eq!(error.kind, ErrorKind::AccessDenied);
+    assert_eq!(error.code.as_deref(), Some("AccessDeniedException"));
+    // No filter was read, so no alarm can be attributed and no topic is reached.
+    assert!(acct.sns_topics.is_empty(), "{:#?}", acct.sns_topics);
+
+    // The error survives a round trip through the file a later `check` reads.
+    let reloaded = Inventory::from_json(
+        &std::fs::read_to_string(out_path("denied")).expect("inventory"),
+        "denied.json",
+    )
+    .expect("loads");
+    assert_eq!(
+        reloaded.accounts[0].log_groups[0].metric_filters.error(),
+        Some(error)
+    );
+}
+
+#[test]
+fn a_denied_describe_alarms_is_each_metrics_error_and_the_filters_stay_read() {
+    let emulator = Emulator::shared();
+    let seeded = seed(emulator, "monitoring", &support::unique_account_id());
+    // CloudWatch speaks CBOR to the emulator's shim; the proxy answers before it.
+    let proxy = FaultProxy::for_account(
+        emulator,
+        &seeded,
+        vec![Fault::throttle("monitoring:DescribeAlarms")],
+    );
+    let endpoint = proxy.endpoint();
+    let acct = collect(
+        emulator,
+        &seeded,
+        "throttled",
+        &[("AWS_ENDPOINT_URL", &endpoint), ("AWS_MAX_ATTEMPTS", "2")],
+    );
+    proxy.assert_every_fault_fired();
+    let group = the_log_group(&acct);
+    let filters = group.metric_filters.ok().expect("the filters were read");
+    assert_eq!(filters.len(), 6);
+    for t in filters.iter().flat_map(|f| &f.transformations) {
+        let error = t
+            .alarms
+            .error()
+            .unwrap_or_else(|| panic!("alarms must be an error, got {t:#?}"));
+        assert_eq!(error.operation, "cloudwatch:DescribeAlarms");
+        assert_ne!(error.kind, ErrorKind::NotFound);
+    }
+    assert!(acct.sns_topics.is_empty());
+}
