@@ -9,7 +9,9 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 use support::faults::{Fault, FaultProxy};
-use support::{Emulator, Seeded, is_read_only, seed, trailguard, trailguard_with_env};
+use support::{
+    Emulator, Seeded, emulator_dir, is_read_only, run_python, seed, trailguard, trailguard_with_env,
+};
 use trailguard::inventory::{
     Account, Alarm, ErrorKind, Inventory, LogGroup, MetricTransformation, Topic,
 };
@@ -307,4 +309,104 @@ fn a_denied_describe_alarms_is_each_metrics_error_and_the_filters_stay_read() {
         assert_ne!(error.kind, ErrorKind::NotFound);
     }
     assert!(acct.sns_topics.is_empty());
+}
+
+/// What moto_server.py's monitoring patches must make the emulator do, checked with boto3 and
+/// on the wire: SNS keeps e-mail/HTTPS subscriptions pending (h), DescribeAlarmsForMetric
+/// filters on dimensions (i), CloudWatch answers Smithy RPC v2 CBOR (j).
+#[test]
+fn moto_monitoring_patches_behave_like_aws() {
+    let emulator = Emulator::shared();
+    let seeded = seed(emulator, "empty", &support::unique_account_id());
+    let code = r#"
+import json, sys, urllib.request, urllib.error, boto3
+sys.path.insert(0, sys.argv[2])
+from moto_server import cbor_decode, cbor_encode
+ep = sys.argv[1]
+sns = boto3.client("sns", region_name="us-east-1", endpoint_url=ep)
+cw = boto3.client("cloudwatch", region_name="us-east-1", endpoint_url=ep)
+t = sns.create_topic(Name="patch-check")["TopicArn"]
+email = sns.subscribe(TopicArn=t, Protocol="email", Endpoint="a@example.com")["SubscriptionArn"]
+https = sns.subscribe(TopicArn=t, Protocol="https", Endpoint="https://example.com/h",
+                      ReturnSubscriptionArn=True)["SubscriptionArn"]
+sqs = sns.subscribe(TopicArn=t, Protocol="sqs", Endpoint="arn:aws:sqs:us-east-1:1:q")["SubscriptionArn"]
+listed = sorted((s["Protocol"], s["SubscriptionArn"] == "PendingConfirmation")
+                for s in sns.list_subscriptions_by_topic(TopicArn=t)["Subscriptions"])
+attrs = sns.get_topic_attributes(TopicArn=t)["Attributes"]
+alarm = dict(Namespace="CIS", MetricName="M", Statistic="Sum", Period=300, EvaluationPeriods=1,
+             Threshold=1.5, ComparisonOperator="GreaterThanOrEqualToThreshold")
+cw.put_metric_alarm(AlarmName="with-dim", Dimensions=[{"Name": "T", "Value": "x"}], **alarm)
+cw.put_metric_alarm(AlarmName="no-dim", ActionsEnabled=False, **alarm)
+names = lambda **kw: sorted(a["AlarmName"] for a in
+                            cw.describe_alarms_for_metric(MetricName="M", Namespace="CIS", **kw)["MetricAlarms"])
+auth = ("AWS4-HMAC-SHA256 Credential=" + boto3.Session().get_credentials().access_key
+        + "/20260101/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0")
+def cbor(op, body):
+    req = urllib.request.Request(ep + "/service/GraniteServiceVersion20100801/operation/" + op,
+        data=body, method="POST", headers={"smithy-protocol": "rpc-v2-cbor",
+        "Content-Type": "application/cbor", "Accept": "application/cbor", "Authorization": auth})
+    try:
+        with urllib.request.urlopen(req) as r:
+            return r.status, r.headers.get("smithy-protocol"), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("smithy-protocol"), e.read()
+# An indefinite-length map, as the Rust SDK's encoder writes structures.
+status, proto, raw = cbor("DescribeAlarms", b"\xbf" + cbor_encode("MaxRecords")[0:] + cbor_encode(100) + b"\xff")
+alarms = cbor_decode(raw)["MetricAlarms"]
+err_status, _, err_raw = cbor("SetAlarmState", cbor_encode({"AlarmName": "nope", "StateValue": "OK", "StateReason": "x"}))
+print(json.dumps({
+  "subscribe": [email, https.startswith("arn:"), sqs.startswith("arn:")], "listed": listed,
+  "counts": [attrs["SubscriptionsConfirmed"], attrs["SubscriptionsPending"]],
+  "for_metric": [names(), names(Dimensions=[{"Name": "T", "Value": "x"}])],
+  "cbor": [status, proto, sorted((a["AlarmName"], a["ActionsEnabled"], a["Threshold"]) for a in alarms),
+           b"\xc1\xfb" in raw],
+  "error": [err_status, cbor_decode(err_raw).get("__type", "")],
+}))
+"#;
+    let mut env = seeded.aws_env();
+    env.push(("AWS_EC2_METADATA_DISABLED", "true".to_owned()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let dir = emulator_dir();
+    let out = run_python(
+        code,
+        &[&emulator.endpoint(), dir.to_str().expect("utf-8 path")],
+        &env,
+    );
+    assert!(
+        out.status.success(),
+        "{}\n--- server log ---\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        emulator.server_log()
+    );
+    let got: Value = serde_json::from_slice(&out.stdout).expect("the snippet prints JSON");
+    use serde_json::json;
+    assert_eq!(
+        got["subscribe"],
+        json!(["pending confirmation", true, true]),
+        "Subscribe answers 'pending confirmation' unless ReturnSubscriptionArn"
+    );
+    assert_eq!(
+        got["listed"],
+        json!([["email", true], ["https", true], ["sqs", false]])
+    );
+    assert_eq!(got["counts"], json!(["1", "2"]));
+    assert_eq!(got["for_metric"], json!([["no-dim"], ["with-dim"]]));
+    assert_eq!(
+        got["cbor"],
+        json!([
+            200,
+            "rpc-v2-cbor",
+            [["no-dim", false, 1.5], ["with-dim", true, 1.5]],
+            true
+        ]),
+        "CBOR in, CBOR out: doubles as floats, timestamps as tag 1"
+    );
+    let error = &got["error"];
+    assert_eq!(error[0], json!(404));
+    assert!(
+        error[1]
+            .as_str()
+            .is_some_and(|t| t.ends_with("ResourceNotFound")),
+        "{error}"
+    );
 }
