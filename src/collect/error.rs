@@ -80,6 +80,9 @@ const NOT_FOUND_CODES: &[&str] = &[
     "NotFoundException",
     "TrailNotFoundException",
     "NoSuchEntity",
+    // CloudWatch Logs (a trail's log group that was deleted), SNS and CloudWatch.
+    "ResourceNotFoundException",
+    "ResourceNotFound",
 ];
 
 /// Classifies a failure.
@@ -258,6 +261,7 @@ mod tests {
             (code("SlowDown", 503), ErrorKind::Throttled),
             (code("NoSuchBucket", 404), ErrorKind::NotFound),
             (code("TrailNotFoundException", 400), ErrorKind::NotFound),
+            (code("ResourceNotFoundException", 400), ErrorKind::NotFound),
             (
                 code("KMSInvalidStateException", 400),
                 ErrorKind::InvalidState,
