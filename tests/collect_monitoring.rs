@@ -280,10 +280,10 @@ fn a_denied_describe_metric_filters_is_an_error_state_not_an_empty_list() {
 }
 
 #[test]
-fn a_denied_describe_alarms_is_each_metrics_error_and_the_filters_stay_read() {
+fn a_throttled_describe_alarms_is_each_metrics_error_and_the_filters_stay_read() {
     let emulator = Emulator::shared();
     let seeded = seed(emulator, "monitoring", &support::unique_account_id());
-    // CloudWatch speaks CBOR to the emulator's shim; the proxy answers before it.
+    // CloudWatch speaks CBOR; the proxy answers with a CBOR ThrottlingException every time.
     let proxy = FaultProxy::for_account(
         emulator,
         &seeded,
@@ -306,9 +306,12 @@ fn a_denied_describe_alarms_is_each_metrics_error_and_the_filters_stay_read() {
             .error()
             .unwrap_or_else(|| panic!("alarms must be an error, got {t:#?}"));
         assert_eq!(error.operation, "cloudwatch:DescribeAlarms");
-        assert_ne!(error.kind, ErrorKind::NotFound);
+        assert_eq!(error.kind, ErrorKind::Throttled, "{error:?}");
+        assert_eq!(error.code.as_deref(), Some("ThrottlingException"));
     }
     assert!(acct.sns_topics.is_empty());
+    // Recognised as throttling, so the SDK retried: AWS_MAX_ATTEMPTS=2 attempts.
+    assert_eq!(proxy.fired(0).len(), 2, "{:?}", proxy.fired(0));
 }
 
 /// What moto_server.py's monitoring patches must make the emulator do, checked with boto3 and

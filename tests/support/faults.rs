@@ -746,6 +746,8 @@ enum Protocol {
     Ec2,
     /// restXml: S3.
     S3,
+    /// Smithy RPC v2 CBOR: CloudWatch (signing name `monitoring`).
+    Cbor,
 }
 
 fn protocol(service: &str) -> Protocol {
@@ -753,6 +755,7 @@ fn protocol(service: &str) -> Protocol {
         "ec2" => Protocol::Ec2,
         "s3" => Protocol::S3,
         "sts" | "iam" | "sns" => Protocol::Query,
+        "monitoring" => Protocol::Cbor,
         _ => Protocol::Json,
     }
 }
@@ -790,6 +793,7 @@ pub fn throttling_answer(service: &str, head_only: bool) -> Vec<u8> {
             &s3_error("SlowDown", "Please reduce your request rate."),
             head_only,
         ),
+        Protocol::Cbor => cbor_answer(400, "ThrottlingException", "Rate exceeded", head_only),
     }
 }
 
@@ -828,7 +832,29 @@ pub fn denied_answer(call: &Call, head_only: bool) -> Vec<u8> {
             &s3_error("AccessDenied", "Access Denied"),
             head_only,
         ),
+        Protocol::Cbor => cbor_answer(403, "AccessDenied", &message, head_only),
     }
+}
+
+/// A Smithy RPC v2 CBOR error: a map `{"__type": code, "message": message}`, as the SDK's
+/// CBOR error parser reads it (<https://smithy.io/2.0/additional-specs/protocols/smithy-rpc-v2.html>).
+fn cbor_answer(status: u16, code: &str, message: &str, head_only: bool) -> Vec<u8> {
+    fn text(out: &mut Vec<u8>, s: &str) {
+        // Major type 3 (text string); lengths here stay below 65536.
+        match s.len() {
+            n @ 0..24 => out.push(0x60 | n as u8),
+            n @ 24..256 => out.extend([0x78, n as u8]),
+            n => out.extend([0x79, (n >> 8) as u8, n as u8]),
+        }
+        out.extend_from_slice(s.as_bytes());
+    }
+    let mut body = vec![0xa2]; // a map of two pairs
+    for (k, v) in [("__type", code), ("message", message)] {
+        text(&mut body, k);
+        text(&mut body, v);
+    }
+    let headers = "Content-Type: application/cbor\r\nsmithy-protocol: rpc-v2-cbor\r\n";
+    answer_bytes(status, headers, &body, head_only)
 }
 
 fn query_error(code: &str, message: &str) -> String {
@@ -857,6 +883,12 @@ fn s3_error(code: &str, message: &str) -> String {
 /// A complete answer that closes the connection. A HEAD answer has no body (its
 /// Content-Length still says what a GET would carry).
 fn answer(status: u16, content_type: &str, body: &str, head_only: bool) -> Vec<u8> {
+    let headers = format!("Content-Type: {content_type}\r\n");
+    answer_bytes(status, &headers, body.as_bytes(), head_only)
+}
+
+/// [`answer`] with any body and these header lines (each ending in CRLF).
+fn answer_bytes(status: u16, headers: &str, body: &[u8], head_only: bool) -> Vec<u8> {
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",
@@ -869,14 +901,14 @@ fn answer(status: u16, content_type: &str, body: &str, head_only: bool) -> Vec<u
         _ => "Status",
     };
     let mut out = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+        "HTTP/1.1 {status} {reason}\r\n{headers}Content-Length: {}\r\n\
          x-amzn-RequestId: {REQUEST_ID}\r\nx-amz-request-id: {REQUEST_ID}\r\n\
          Connection: close\r\n\r\n",
         body.len()
     )
     .into_bytes();
     if !head_only {
-        out.extend_from_slice(body.as_bytes());
+        out.extend_from_slice(body);
     }
     out
 }
