@@ -6,31 +6,11 @@ use std::path::Path;
 use trailguard::baseline::{Baseline, BaselineState, ReportFile, ReportFileError};
 use trailguard::finding::{Finding, Status};
 
+use crate::support::fixtures::report_findings;
+use crate::support::repo_root;
+
 const OLD: &str = "tests/fixtures/reports/old.json";
 const NEW: &str = "tests/fixtures/reports/new.json";
-
-fn path(p: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-/// The findings of a report, as this run's evaluation would have produced them.
-fn findings_of(p: &str) -> Vec<Finding> {
-    let report = ReportFile::load(&path(p)).expect("fixture loads");
-    report
-        .findings
-        .into_iter()
-        .map(|f| Finding {
-            rule_id: f.rule_id,
-            title: f.title,
-            severity: f.severity,
-            status: f.status,
-            resource: f.resource,
-            message: f.message,
-            evidence: Vec::new(),
-            fingerprint: f.fingerprint,
-        })
-        .collect()
-}
 
 fn key(findings: &[Finding], fp: &str) -> String {
     findings
@@ -42,7 +22,7 @@ fn key(findings: &[Finding], fp: &str) -> String {
 
 #[test]
 fn reads_only_what_it_needs() {
-    let r = ReportFile::load(&path(OLD)).expect("loads");
+    let r = ReportFile::load(&repo_root().join(OLD)).expect("loads");
     assert_eq!(r.schema, "trailguard.report/v1");
     assert_eq!(r.findings.len(), 10);
     assert_eq!(r.rules.len(), 8);
@@ -56,7 +36,7 @@ fn reads_only_what_it_needs() {
         Some("arn:aws:s3:::legacy-logs")
     );
     assert!(!d02.waived);
-    let new = ReportFile::load(&path(NEW)).expect("loads");
+    let new = ReportFile::load(&repo_root().join(NEW)).expect("loads");
     assert!(
         new.findings.iter().any(|f| f.waived),
         "the waiver object is noticed"
@@ -72,8 +52,8 @@ fn reads_only_what_it_needs() {
 
 #[test]
 fn compare_marks_new_unchanged_and_resolved() {
-    let baseline = Baseline::load(&path(OLD)).expect("loads");
-    let now = findings_of(NEW);
+    let baseline = Baseline::load(&repo_root().join(OLD)).expect("loads");
+    let now = report_findings(NEW);
     let out = baseline.compare(&now);
     let states: Vec<(String, BaselineState)> = out
         .state
@@ -131,8 +111,8 @@ fn compare_marks_new_unchanged_and_resolved() {
 
 #[test]
 fn a_run_against_itself_has_nothing_new_or_resolved() {
-    let baseline = Baseline::load(&path(NEW)).expect("loads");
-    let out = baseline.compare(&findings_of(NEW));
+    let baseline = Baseline::load(&repo_root().join(NEW)).expect("loads");
+    let out = baseline.compare(&report_findings(NEW));
     assert!(out.new_fingerprints().is_empty());
     assert!(out.resolved.is_empty());
     assert!(out.state.values().all(|s| *s == BaselineState::Unchanged));
@@ -146,8 +126,8 @@ fn a_run_against_itself_has_nothing_new_or_resolved() {
 #[test]
 fn the_gate_counts_only_new_findings_with_fail_on_new_only() {
     use trailguard::gate::{GatePolicy, decide};
-    let baseline = Baseline::load(&path(OLD)).expect("loads");
-    let now = findings_of(NEW);
+    let baseline = Baseline::load(&repo_root().join(OLD)).expect("loads");
+    let now = report_findings(NEW);
     let out = baseline.compare(&now);
     let policy = GatePolicy {
         fail_on_new_only: true,

@@ -2,12 +2,11 @@
 //! moto emulator seeded with scenarios (tests/emulator/seed.py).
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
+use crate::support::collected::{bucket, fact, ok, out_path};
 use crate::support::{Emulator, Seeded, is_read_only, seed, trailguard, unique_account_id};
-use serde_json::Value;
 use trailguard::inventory::{
-    Account, Bucket, Collected, DataCoverage, ErrorKind, Inventory, KmsKey, Region, Trail,
+    Account, Collected, DataCoverage, ErrorKind, Inventory, KmsKey, Region, Trail,
 };
 
 const SCAN_REGIONS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-southeast-2"];
@@ -17,12 +16,6 @@ struct Run {
     stdout_inventory: Inventory,
     /// The emulator's recording length between the two runs.
     mark_between_runs: usize,
-}
-
-fn out_path(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("trailguard-collect-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(format!("{tag}.json"))
 }
 
 /// Runs `collect` to a file and to stdout, checks both are the same inventory, returns it.
@@ -70,21 +63,10 @@ fn trail<'a>(account: &'a Account, name: &str) -> &'a Trail {
     matching[0]
 }
 
-fn bucket<'a>(account: &'a Account, name: &str) -> &'a Bucket {
-    account
-        .bucket(name)
-        .unwrap_or_else(|| panic!("bucket {name} missing"))
-}
-
 fn key<'a>(account: &'a Account, arn: &str) -> &'a KmsKey {
     account
         .kms_key(arn)
         .unwrap_or_else(|| panic!("key {arn} missing"))
-}
-
-fn ok<'a, T: std::fmt::Debug>(c: &'a Collected<T>, what: &str) -> &'a T {
-    c.ok()
-        .unwrap_or_else(|| panic!("{what} should have been read, got {c:?}"))
 }
 
 fn data<'a>(t: &'a Trail, resource_type: &str) -> Option<&'a DataCoverage> {
@@ -92,13 +74,6 @@ fn data<'a>(t: &'a Trail, resource_type: &str) -> Option<&'a DataCoverage> {
         .data
         .iter()
         .find(|d| d.resource_type == resource_type)
-}
-
-fn fact<'a>(facts: &'a Value, path: &str) -> &'a str {
-    path.split('.')
-        .fold(facts, |v, k| &v[k])
-        .as_str()
-        .unwrap_or_else(|| panic!("seed facts lack {path}"))
 }
 
 #[test]

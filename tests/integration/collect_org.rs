@@ -4,29 +4,16 @@
 //! `compliant`, `legacy`, `no-trail` and `broken`, each reached by AssumeRole.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
+use crate::support::collected::{bucket, fact, ok, out_path};
 use crate::support::{Emulator, Seeded, is_read_only, seed, trailguard, unique_account_id};
 use serde_json::Value;
-use trailguard::inventory::{Account, AccountId, Bucket, Collected, Inventory, Trail};
+use trailguard::inventory::{Account, AccountId, Collected, Inventory, Trail};
 
 const MEMBERS: [&str; 5] = ["log-archive", "compliant", "legacy", "no-trail", "broken"];
 
 /// Every collection reads all regions' trails, but one in-scope region keeps runs short.
 const REGION: &str = "us-east-1";
-
-fn out_path(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("trailguard-collect-org-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(format!("{tag}.json"))
-}
-
-fn fact<'a>(facts: &'a Value, path: &str) -> &'a str {
-    path.split('.')
-        .fold(facts, |v, k| &v[k])
-        .as_str()
-        .unwrap_or_else(|| panic!("seed facts lack {path}: {facts}"))
-}
 
 /// The member ids by name, from the seed facts.
 fn members(seeded: &Seeded) -> BTreeMap<&'static str, String> {
@@ -39,7 +26,7 @@ fn members(seeded: &Seeded) -> BTreeMap<&'static str, String> {
 /// Runs `collect --org` with `extra` arguments as the management account; returns the
 /// inventory it wrote.
 fn collect_org(emulator: &Emulator, seeded: &Seeded, extra: &[&str], tag: &str) -> Inventory {
-    let path = out_path(tag);
+    let path = out_path(&format!("org-{tag}"));
     let mut args = vec![
         "collect".to_owned(),
         "--org".into(),
@@ -90,16 +77,6 @@ fn own_trail<'a>(acct: &'a Account, name: &str) -> &'a Trail {
         acct.account_id
     );
     own[0]
-}
-
-fn bucket<'a>(acct: &'a Account, name: &str) -> &'a Bucket {
-    acct.bucket(name)
-        .unwrap_or_else(|| panic!("bucket {name} missing from account {}", acct.account_id))
-}
-
-fn ok<'a, T: std::fmt::Debug>(c: &'a Collected<T>, what: &str) -> &'a T {
-    c.ok()
-        .unwrap_or_else(|| panic!("{what} should have been read, got {c:?}"))
 }
 
 #[test]

@@ -4,13 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::support::fixtures::load_inventory;
+use crate::support::repo_root;
 use trailguard::inventory::{
     Account, Collected, ErrorKind, EventSelectors, Inventory, SelectorKind, Trail,
 };
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -20,11 +18,6 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-fn load(relative: &str) -> Inventory {
-    let path = root().join(relative);
-    Inventory::load(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn only_account(inv: &Inventory) -> &Account {
@@ -46,8 +39,8 @@ fn selectors(trail: &Trail) -> &EventSelectors {
 
 #[test]
 fn every_fixture_and_example_loads_and_is_self_consistent() {
-    let mut files = json_files(&root().join("tests/fixtures/inventories"));
-    files.extend(json_files(&root().join("examples")));
+    let mut files = json_files(&repo_root().join("tests/fixtures/inventories"));
+    files.extend(json_files(&repo_root().join("examples")));
     assert!(
         files.len() >= 7,
         "expected the six fixtures and the demo inventory, found {files:?}"
@@ -99,7 +92,7 @@ fn every_fixture_and_example_loads_and_is_self_consistent() {
 
 #[test]
 fn compliant_account_is_configured_right() {
-    let inv = load("tests/fixtures/inventories/compliant.json");
+    let inv = load_inventory("tests/fixtures/inventories/compliant.json");
     let acct = only_account(&inv);
     assert_eq!(acct.enabled_regions.ok().map(Vec::len), Some(3));
     let trail = only_trail(acct);
@@ -141,7 +134,7 @@ fn compliant_account_is_configured_right() {
 
 #[test]
 fn legacy_account_has_every_classic_mistake() {
-    let inv = load("tests/fixtures/inventories/legacy.json");
+    let inv = load_inventory("tests/fixtures/inventories/legacy.json");
     let acct = only_account(&inv);
     let trail = only_trail(acct);
     assert!(!trail.is_multi_region);
@@ -178,7 +171,7 @@ fn legacy_account_has_every_classic_mistake() {
 
 #[test]
 fn org_member_sees_the_management_accounts_trail() {
-    let inv = load("tests/fixtures/inventories/org-member.json");
+    let inv = load_inventory("tests/fixtures/inventories/org-member.json");
     let acct = only_account(&inv);
     let org = acct
         .organization
@@ -208,7 +201,7 @@ fn org_member_sees_the_management_accounts_trail() {
 
 #[test]
 fn empty_account_has_no_trails() {
-    let inv = load("tests/fixtures/inventories/empty.json");
+    let inv = load_inventory("tests/fixtures/inventories/empty.json");
     let acct = only_account(&inv);
     assert!(acct.trails.is_empty() && acct.buckets.is_empty() && acct.kms_keys.is_empty());
     assert_eq!(acct.regions.len(), 3);
@@ -221,7 +214,7 @@ fn empty_account_has_no_trails() {
 
 #[test]
 fn denied_account_could_not_list_trails_anywhere() {
-    let inv = load("tests/fixtures/inventories/denied.json");
+    let inv = load_inventory("tests/fixtures/inventories/denied.json");
     let acct = only_account(&inv);
     assert!(acct.trails.is_empty());
     assert_eq!(
@@ -241,7 +234,7 @@ fn denied_account_could_not_list_trails_anywhere() {
 
 #[test]
 fn demo_inventory_has_one_good_and_one_bad_account() {
-    let inv = load("examples/demo-inventory.json");
+    let inv = load_inventory("examples/demo-inventory.json");
     assert_eq!(inv.accounts.len(), 2);
     let (good, bad) = (&inv.accounts[0], &inv.accounts[1]);
     assert_eq!(good.account_id.as_str(), "123456789012");
@@ -263,7 +256,7 @@ fn demo_inventory_has_one_good_and_one_bad_account() {
 
 #[test]
 fn cross_account_bucket_and_key_cannot_be_read_from_the_trail_account() {
-    let inv = load("tests/fixtures/inventories/cross-account-bucket.json");
+    let inv = load_inventory("tests/fixtures/inventories/cross-account-bucket.json");
     let acct = only_account(&inv);
     let trail = only_trail(acct);
     assert!(trail.owned_by_audited_account && trail.is_multi_region);

@@ -2,35 +2,14 @@
 //! findings of a run (here: the findings recorded in the hand-written `new.json`).
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
-use trailguard::baseline::{Baseline, ReportFile};
-use trailguard::finding::Finding;
+use trailguard::baseline::Baseline;
 use trailguard::gate::{GatePolicy, decide};
 use trailguard::rules::Severity;
 use trailguard::waivers::Waivers;
 
-fn path(p: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn run_findings() -> Vec<Finding> {
-    let report = ReportFile::load(&path("tests/fixtures/reports/new.json")).expect("loads");
-    report
-        .findings
-        .into_iter()
-        .map(|f| Finding {
-            rule_id: f.rule_id,
-            title: f.title,
-            severity: f.severity,
-            status: f.status,
-            resource: f.resource,
-            message: f.message,
-            evidence: Vec::new(),
-            fingerprint: f.fingerprint,
-        })
-        .collect()
-}
+use crate::support::fixtures::report_findings;
+use crate::support::repo_root;
 
 const WAIVERS: &str = "waivers:
   - id: legacy-bucket-public
@@ -53,12 +32,13 @@ fn policy(fail_on: Option<Severity>, new_only: bool) -> GatePolicy {
 
 #[test]
 fn waivers_baseline_and_threshold_together() {
-    let findings = run_findings();
+    let findings = report_findings("tests/fixtures/reports/new.json");
     let waivers = Waivers::parse("waivers.yaml", WAIVERS).expect("valid");
     let outcome = waivers.apply(&findings, time::macros::date!(2026 - 11 - 21));
     let waived = outcome.waived();
     assert_eq!(waived.len(), 2, "CT-D02 and CT-D06 on the legacy bucket");
-    let baseline = Baseline::load(&path("tests/fixtures/reports/old.json")).expect("loads");
+    let baseline =
+        Baseline::load(&repo_root().join("tests/fixtures/reports/old.json")).expect("loads");
     let new = baseline.compare(&findings).new_fingerprints();
 
     let cases: [(GatePolicy, Option<&BTreeSet<String>>, u8, &str); 4] = [
@@ -95,7 +75,7 @@ fn waivers_baseline_and_threshold_together() {
 
 #[test]
 fn exit_zero_reports_what_would_have_failed() {
-    let findings = run_findings();
+    let findings = report_findings("tests/fixtures/reports/new.json");
     let policy = GatePolicy {
         exit_zero: true,
         ..GatePolicy::default()

@@ -1,17 +1,10 @@
 //! `report::collection_errors`: every failed read of an inventory, wherever it sits, named by
 //! a readable path.
 
-use crate::support::report_fixture as fixture;
+use crate::support::fixtures::inventory;
 
 use trailguard::inventory::{Collected, ErrorKind, Inventory};
 use trailguard::report::collection_errors;
-
-fn load(name: &str) -> Inventory {
-    let path = fixture::root()
-        .join("tests/fixtures/inventories")
-        .join(name);
-    Inventory::load(&path).unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn listed(inv: &Inventory) -> Vec<String> {
     collection_errors(inv)
@@ -22,12 +15,12 @@ fn listed(inv: &Inventory) -> Vec<String> {
 
 #[test]
 fn a_compliant_inventory_has_none() {
-    assert_eq!(listed(&load("compliant.json")), Vec::<String>::new());
+    assert_eq!(listed(&inventory("compliant.json")), Vec::<String>::new());
 }
 
 #[test]
 fn denied_reads_are_listed_by_path() {
-    let errors = listed(&load("denied.json"));
+    let errors = listed(&inventory("denied.json"));
     assert!(
         errors.contains(
             &"012345678901 organization organizations:DescribeOrganization AccessDenied".to_owned()
@@ -47,7 +40,7 @@ fn denied_reads_are_listed_by_path() {
 
 #[test]
 fn a_failed_read_anywhere_is_found() {
-    let mut inv = load("legacy.json");
+    let mut inv = inventory("legacy.json");
     let trail = inv.accounts[0].trails[0].arn.clone();
     let before = collection_errors(&inv).len();
     inv.accounts[0].trails[0].tags = Collected::failed(trailguard::inventory::CollectError {

@@ -1,7 +1,9 @@
 //! The JSON report: its committed JSON Schema is the generated one, real reports validate
 //! against it, it reads back into the same value, and a snapshot of the shared fixture.
 
+use crate::support::repo_root;
 use crate::support::report_fixture as fixture;
+use crate::support::schema::{REPORT_SCHEMA, assert_valid, parse, validator};
 
 use trailguard::evaluate::evaluate;
 use trailguard::inventory::Inventory;
@@ -10,7 +12,7 @@ use trailguard::report::{
 };
 use trailguard::rules::load_builtin;
 
-const SCHEMA_FILE: &str = "src/report/report-v1.schema.json";
+const SCHEMA_FILE: &str = REPORT_SCHEMA;
 
 fn generated_schema() -> String {
     let mut text =
@@ -21,7 +23,7 @@ fn generated_schema() -> String {
 
 #[test]
 fn committed_schema_is_the_generated_one() {
-    let path = fixture::root().join(SCHEMA_FILE);
+    let path = repo_root().join(SCHEMA_FILE);
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     if std::env::var_os("TRAILGUARD_WRITE_SCHEMA").is_some() {
         std::fs::write(&path, generated_schema()).expect("writes the schema");
@@ -35,40 +37,25 @@ fn committed_schema_is_the_generated_one() {
     );
 }
 
-fn validator() -> jsonschema::Validator {
-    let text = std::fs::read_to_string(fixture::root().join(SCHEMA_FILE)).expect("schema file");
-    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
-    jsonschema::validator_for(&schema).expect("schema compiles")
-}
-
-fn assert_valid(validator: &jsonschema::Validator, json: &str, what: &str) {
-    let instance: serde_json::Value = serde_json::from_str(json).expect("output is JSON");
-    let errors: Vec<String> = validator
-        .iter_errors(&instance)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{what}: invalid report:\n{}",
-        errors.join("\n")
-    );
-}
-
 fn json(report: &Report) -> String {
     fixture::render(report, Format::Json, &RenderOptions::default())
 }
 
 #[test]
 fn the_fixture_report_validates() {
-    assert_valid(&validator(), &json(&fixture::report()), "fixture");
+    assert_valid(
+        &validator(SCHEMA_FILE),
+        &parse(&json(&fixture::report())),
+        "fixture",
+    );
 }
 
 /// The whole built-in pack over every fixture inventory, with no annotations.
 #[test]
 fn every_fixture_inventory_validates() {
-    let validator = validator();
+    let validator = validator(SCHEMA_FILE);
     let rules = load_builtin().unwrap_or_else(|p| panic!("{}", p.render(false)));
-    let dir = fixture::root().join("tests/fixtures/inventories");
+    let dir = repo_root().join("tests/fixtures/inventories");
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .expect("fixture folder")
         .flatten()
@@ -106,7 +93,7 @@ fn every_fixture_inventory_validates() {
             },
         });
         let text = json(&report);
-        assert_valid(&validator, &text, &path.display().to_string());
+        assert_valid(&validator, &parse(&text), &path.display().to_string());
         let back: Report = serde_json::from_str(&text).expect("reads back");
         assert_eq!(
             back,
@@ -139,7 +126,7 @@ fn json_snapshot() {
 /// The schema is not vacuous: a wrong status or a missing field is caught.
 #[test]
 fn the_schema_rejects_a_broken_report() {
-    let validator = validator();
+    let validator = validator(SCHEMA_FILE);
     let mut value: serde_json::Value =
         serde_json::from_str(&json(&fixture::report())).expect("JSON");
     value["findings"][0]["status"] = serde_json::json!("BOGUS");

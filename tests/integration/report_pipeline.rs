@@ -2,6 +2,7 @@
 //! conversions): a JSON report is readable as a baseline, and waivers, baseline states,
 //! resolved findings and the gate verdict land where the renderers look for them.
 
+use crate::support::repo_root;
 use crate::support::report_fixture as fixture;
 
 use trailguard::baseline::{Baseline, ReportFile};
@@ -61,7 +62,7 @@ fn waivers_baseline_and_gate_flow_into_every_format() {
     let now = fixture::ts("2026-11-20T09:14:41Z");
 
     // Last month: only the legacy account was audited.
-    let legacy = Inventory::load(&fixture::root().join(fixture::INVENTORIES[0]))
+    let legacy = Inventory::load(&repo_root().join(fixture::INVENTORIES[0]))
         .unwrap_or_else(|e| panic!("{e}"));
     let before = Report::build(ReportInput {
         rules: &rules,

@@ -1,7 +1,9 @@
 //! SARIF: valid against the OASIS 2.1.0 schema (a copy in `tests/fixtures/schemas/`), and
 //! meeting GitHub's ingestion rules from OUTPUTS.md, which the schema does not check.
 
+use crate::support::repo_root;
 use crate::support::report_fixture as fixture;
+use crate::support::schema::{SARIF_SCHEMA, assert_valid, validator};
 
 use serde_json::Value;
 use trailguard::finding::Status;
@@ -11,21 +13,6 @@ fn sarif(report: &Report, options: RenderOptions) -> Value {
     let text = fixture::render(report, Format::Sarif, &options);
     assert!(text.ends_with("}\n"));
     serde_json::from_str(&text).expect("SARIF is JSON")
-}
-
-fn validator() -> jsonschema::Validator {
-    let path = fixture::root().join("tests/fixtures/schemas/sarif-schema-2.1.0.json");
-    let text = std::fs::read_to_string(path).expect("schema file");
-    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
-    jsonschema::validator_for(&schema).expect("schema compiles")
-}
-
-fn assert_valid(log: &Value) {
-    let errors: Vec<String> = validator()
-        .iter_errors(log)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "invalid SARIF:\n{}", errors.join("\n"));
 }
 
 fn runs(log: &Value) -> &Vec<Value> {
@@ -42,14 +29,22 @@ fn results(log: &Value) -> Vec<&Value> {
 #[test]
 fn validates_against_the_oasis_schema() {
     let report = fixture::report();
-    assert_valid(&sarif(&report, RenderOptions::default()));
-    assert_valid(&sarif(
-        &report,
-        RenderOptions {
-            sarif_include_waived: true,
-            ..RenderOptions::default()
-        },
-    ));
+    assert_valid(
+        &validator(SARIF_SCHEMA),
+        &sarif(&report, RenderOptions::default()),
+        "SARIF",
+    );
+    assert_valid(
+        &validator(SARIF_SCHEMA),
+        &sarif(
+            &report,
+            RenderOptions {
+                sarif_include_waived: true,
+                ..RenderOptions::default()
+            },
+        ),
+        "SARIF",
+    );
 }
 
 #[test]
@@ -57,7 +52,7 @@ fn the_schema_check_is_not_vacuous() {
     let mut log = sarif(&fixture::report(), RenderOptions::default());
     log["runs"][0]["results"][0]["level"] = Value::from("high");
     assert!(
-        !validator().is_valid(&log),
+        !validator(SARIF_SCHEMA).is_valid(&log),
         "level `high` must not validate"
     );
 }
@@ -139,13 +134,13 @@ fn every_result_meets_githubs_rules() {
                 "{uri}: not a repository-relative path"
             );
             assert!(
-                fixture::root().join(uri).is_file(),
+                repo_root().join(uri).is_file(),
                 "{uri}: not a file of the repository"
             );
             let line = loc["physicalLocation"]["region"]["startLine"]
                 .as_u64()
                 .expect("startLine");
-            let text = std::fs::read_to_string(fixture::root().join(uri)).expect("rule file");
+            let text = std::fs::read_to_string(repo_root().join(uri)).expect("rule file");
             let at = text.lines().nth(line as usize - 1).expect("line in file");
             assert!(at.starts_with("id: "), "{uri}:{line} is not the `id:` line");
             assert!(
@@ -283,14 +278,14 @@ fn user_rules_are_anchored_at_their_own_file() {
         },
     });
     let log = sarif(&report, RenderOptions::default());
-    assert_valid(&log);
+    assert_valid(&validator(SARIF_SCHEMA), &log, "SARIF");
     let all = results(&log);
     assert!(!all.is_empty(), "the user rules fail on the legacy account");
     for r in all {
         let loc = &r["locations"][0]["physicalLocation"];
         let uri = loc["artifactLocation"]["uri"].as_str().expect("uri");
         assert!(uri.starts_with("tests/fixtures/rules/"), "{uri}");
-        let text = std::fs::read_to_string(fixture::root().join(uri)).expect("the rule file");
+        let text = std::fs::read_to_string(repo_root().join(uri)).expect("the rule file");
         let line = loc["region"]["startLine"].as_u64().expect("line") as usize;
         assert!(
             text.lines()
@@ -312,7 +307,7 @@ fn many_accounts_share_one_run() {
     let mut report = fixture::report();
     report.run.accounts = (0..25).map(|i| format!("{:012}", i)).collect();
     let log = sarif(&report, RenderOptions::default());
-    assert_valid(&log);
+    assert_valid(&validator(SARIF_SCHEMA), &log, "SARIF");
     assert_eq!(runs(&log).len(), 1);
     assert_eq!(
         runs(&log)[0]["automationDetails"]["id"],

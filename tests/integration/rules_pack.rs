@@ -4,7 +4,7 @@
 //! The clock is the inventory's `collection.finished_at`, as `trailguard check` uses it.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use trailguard::config::Config;
 use trailguard::evaluate::evaluate;
@@ -14,11 +14,9 @@ use trailguard::inventory::{
 };
 use trailguard::rules::{RuleSet, load_builtin};
 
+use crate::support::fixtures::inventory as fixture;
+use crate::support::repo_root;
 use Status::{Error as E, Fail as F, NotApplicable as NA, Pass as P};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn pack() -> RuleSet {
     load_builtin().unwrap_or_else(|p| panic!("built-in pack does not load:\n{}", p.render(false)))
@@ -26,17 +24,12 @@ fn pack() -> RuleSet {
 
 fn pack_with(config: &str) -> RuleSet {
     let mut rules = pack();
-    let config = Config::parse("trailguard.yaml", config, &root())
+    let config = Config::parse("trailguard.yaml", config, &repo_root())
         .unwrap_or_else(|p| panic!("{}", p.render(false)));
     config
         .apply(&mut rules)
         .unwrap_or_else(|p| panic!("{}", p.render(false)));
     rules
-}
-
-fn fixture(name: &str) -> Inventory {
-    let path = root().join("tests/fixtures/inventories").join(name);
-    Inventory::load(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn run(rules: &RuleSet, inv: &Inventory) -> Vec<Finding> {
@@ -178,7 +171,7 @@ fn pack_loads_and_has_every_rule_of_checks_md() {
 
 #[test]
 fn every_rule_file_is_named_after_its_id() {
-    for entry in std::fs::read_dir(root().join("rules")).expect("rules/") {
+    for entry in std::fs::read_dir(repo_root().join("rules")).expect("rules/") {
         let path = entry.expect("entry").path();
         let stem = path
             .file_stem()
@@ -237,7 +230,7 @@ fn selector_coverage_in_test_subjects_is_what_the_model_computes() {
         }
     }
     let mut found = Vec::new();
-    for entry in std::fs::read_dir(root().join("rules")).expect("rules/") {
+    for entry in std::fs::read_dir(repo_root().join("rules")).expect("rules/") {
         let path = entry.expect("entry").path();
         let text = std::fs::read_to_string(&path).expect("read");
         let doc: serde_json::Value =
@@ -595,7 +588,7 @@ fn denied_account_is_error_never_pass() {
 
 #[test]
 fn demo_inventory_has_a_clean_and_a_dirty_account() {
-    let inv = Inventory::load(&root().join("examples/demo-inventory.json"))
+    let inv = Inventory::load(&repo_root().join("examples/demo-inventory.json"))
         .unwrap_or_else(|e| panic!("{e}"));
     let findings = run(&pack(), &inv);
     let good: Vec<&Finding> = findings
@@ -863,7 +856,7 @@ fn advanced_selectors_are_judged_by_fields_and_strict_cis_by_one_selector() {
 
 #[test]
 fn every_fixture_is_covered_by_a_test_here() {
-    let dir: &Path = &root().join("tests/fixtures/inventories");
+    let dir: &Path = &repo_root().join("tests/fixtures/inventories");
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("fixtures")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -890,7 +883,7 @@ const BASELINE: &str = "arn:aws:cloudtrail:us-east-1:210987654321:trail/security
 
 /// The compliant fixture, edited as JSON (the inventory's own format) and loaded back.
 fn compliant_json(edit: impl FnOnce(&mut serde_json::Value)) -> Inventory {
-    let path = root().join("tests/fixtures/inventories/compliant.json");
+    let path = repo_root().join("tests/fixtures/inventories/compliant.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
     let mut value: serde_json::Value = serde_json::from_str(&text).expect("fixture is JSON");
     edit(&mut value);

@@ -1,17 +1,11 @@
 //! The subjects each scope evaluates, built from real fixture inventories: joins are done,
 //! partly read lists are marked, and every subject fits the schema-derived path table.
 
-use std::path::Path;
-
 use serde_json::Value;
 use trailguard::evaluate::subjects;
-use trailguard::inventory::Inventory;
 use trailguard::rules::{Scope, fields};
 
-fn inventory(name: &str) -> Inventory {
-    let path = Path::new("tests/fixtures/inventories").join(name);
-    Inventory::load(&path).unwrap_or_else(|e| panic!("{e}"))
-}
+use crate::support::fixtures::inventory;
 
 /// Every key of a subject is a field of the scope's type (the table and the data agree).
 fn keys_fit(value: &Value, t: &fields::FieldType, at: &str) {

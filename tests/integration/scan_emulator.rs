@@ -1,9 +1,10 @@
 //! `trailguard scan` end to end: the real binary against the moto emulator — exit codes, every
 //! output format in one run, waivers, baselines and `diff`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 
+use crate::support::schema::{REPORT_SCHEMA, SARIF_SCHEMA, assert_valid, validator};
 use crate::support::{
     Emulator, Seeded, repo_root, run_python, seed, trailguard, unique_account_id,
 };
@@ -67,22 +68,6 @@ fn finding<'a>(report: &'a Value, rule: &str, resource_suffix: &str) -> &'a Valu
                 .is_some_and(|id| id.ends_with(resource_suffix))
         })
         .unwrap_or_else(|| panic!("no {rule} finding for …{resource_suffix}"))
-}
-
-fn validate(schema_file: &Path, doc: &Value) {
-    let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(schema_file).expect("schema")).expect("json");
-    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(doc)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{} violations:\n{}",
-        schema_file.display(),
-        errors.join("\n")
-    );
 }
 
 #[test]
@@ -177,10 +162,7 @@ fn every_format_in_one_run_and_the_evidence_rechecks_offline() {
     assert_eq!(report["schema"], "trailguard.report/v1");
     assert_eq!(report["run"]["mode"], "live");
     assert_eq!(report["gate"]["exit_code"], 1);
-    validate(
-        &repo_root().join("src/report/report-v1.schema.json"),
-        &report,
-    );
+    assert_valid(&validator(REPORT_SCHEMA), &report, "JSON report");
     assert_eq!(finding(&report, "CT-D02", "-plain")["status"], "FAIL");
     assert_eq!(finding(&report, "CT-D02", "-locked")["status"], "PASS");
     assert_eq!(finding(&report, "CT-D01", "-deleted")["status"], "FAIL");
@@ -199,10 +181,7 @@ fn every_format_in_one_run_and_the_evidence_rechecks_offline() {
     );
 
     let log = json_file(&sarif);
-    validate(
-        &repo_root().join("tests/fixtures/schemas/sarif-schema-2.1.0.json"),
-        &log,
-    );
+    assert_valid(&validator(SARIF_SCHEMA), &log, "SARIF");
     let results = log["runs"][0]["results"].as_array().expect("results");
     assert!(!results.is_empty());
     for r in results {

@@ -3,15 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::support::repo_root;
+
 /// One seed: the file name the parser is told (rule files must match their id) and its text.
 #[derive(Debug, Clone)]
 pub struct Seed {
     pub name: String,
     pub text: String,
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Every file under `dir` (recursively) whose name ends with one of `exts`, sorted.
@@ -50,7 +48,7 @@ fn read(path: &Path) -> Seed {
 fn seeds_under(dirs: &[&str], exts: &[&str]) -> Vec<Seed> {
     let mut paths = Vec::new();
     for dir in dirs {
-        files(&root().join(dir), exts, &mut paths);
+        files(&repo_root().join(dir), exts, &mut paths);
     }
     paths.iter().map(|p| read(p)).collect()
 }
@@ -63,7 +61,7 @@ fn doc_blocks(keep: fn(&str) -> bool, name: &str) -> Vec<Seed> {
         "docs/gate-and-waivers.md",
         "docs/rule-language.md",
     ] {
-        let text = read(&root().join(doc)).text;
+        let text = read(&repo_root().join(doc)).text;
         for block in text.split("```yaml\n").skip(1) {
             let body = block.split("```").next().unwrap_or_default();
             if keep(body) {
@@ -121,7 +119,7 @@ pub fn waivers() -> Vec<Seed> {
 /// Inventories: the fixtures and the demo organization.
 pub fn inventories() -> Vec<Seed> {
     let mut seeds = seeds_under(&["tests/fixtures/inventories"], &["json"]);
-    seeds.push(read(&root().join("examples/demo-inventory.json")));
+    seeds.push(read(&repo_root().join("examples/demo-inventory.json")));
     non_empty("inventory", seeds)
 }
 

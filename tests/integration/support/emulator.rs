@@ -32,16 +32,13 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::repo_root;
+
 /// The account moto uses for unknown keys such as `testing` (the `denied` scenario's account).
 pub const DEFAULT_ACCOUNT: &str = "123456789012";
 
 /// How long a fresh moto server may take to import and bind (a loaded 2-core CI box is slow).
 const START_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// The repository root (where Cargo.toml is).
-pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// `tests/emulator`: requirements.txt, moto_server.py, seed.py.
 pub fn emulator_dir() -> PathBuf {

@@ -3,7 +3,6 @@
 //! waiver, baseline and gate annotations.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use trailguard::evaluate::evaluate;
 use trailguard::finding::{Resource, Status};
@@ -25,10 +24,6 @@ pub const INVENTORIES: &[&str] = &[
     "tests/fixtures/inventories/cross-account-bucket.json",
 ];
 
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// The pack, limited to [`RULES`].
 pub fn rules() -> RuleSet {
     let mut rules = load_builtin()
@@ -41,7 +36,7 @@ pub fn rules() -> RuleSet {
 pub fn inventory() -> Inventory {
     let mut merged: Option<Inventory> = None;
     for name in INVENTORIES {
-        let inv = Inventory::load(&root().join(name)).unwrap_or_else(|e| panic!("{e}"));
+        let inv = super::fixtures::load_inventory(name);
         match &mut merged {
             None => merged = Some(inv),
             Some(m) => m.accounts.extend(inv.accounts),
