@@ -4,9 +4,15 @@ use std::process::{Command, Output};
 
 /// `trailguard ARGS…`, run to completion.
 pub fn run(args: &[&str]) -> Output {
+    run_with_env(args, &[])
+}
+
+/// `trailguard ARGS…` with `envs` added to the environment, run to completion.
+pub fn run_with_env(args: &[&str], envs: &[(&str, &str)]) -> Output {
     let out = Command::new(env!("CARGO_BIN_EXE_trailguard"))
         .args(args)
         .env("NO_COLOR", "1")
+        .envs(envs.iter().copied())
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output();
     match out {
@@ -15,10 +21,12 @@ pub fn run(args: &[&str]) -> Output {
     }
 }
 
+/// Standard output, as text.
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// Standard error, as text.
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
