@@ -1,6 +1,6 @@
 //! `trailguard diff` through the binary, on two hand-written reports.
 
-use crate::support::cli::{code, run, stderr, stdout};
+use crate::support::cli::{code, run, stderr, stdout, transcript};
 
 const OLD: &str = "tests/fixtures/reports/old.json";
 const NEW: &str = "tests/fixtures/reports/new.json";
@@ -58,6 +58,7 @@ fn colour_follows_the_color_flag() {
     let o = run(&["--color", "always", "diff", OLD, NEW]);
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).contains("\u{1b}["), "{}", stdout(&o));
+    insta::assert_snapshot!("diff_text_color", transcript(&o, &[]));
     let o = run(&["--color", "never", "diff", OLD, NEW]);
     assert!(!stdout(&o).contains('\u{1b}'));
 }
@@ -85,33 +86,39 @@ fn no_drift_against_itself() {
         "{}",
         stdout(&o)
     );
+    insta::assert_snapshot!("diff_no_drift", transcript(&o, &[]));
 }
 
 #[test]
 fn unreadable_input_exits_2_naming_the_file() {
     let cases = [
         (
+            "missing",
             "tests/fixtures/reports/missing.json",
             "cannot read report `tests/fixtures/reports/missing.json`",
         ),
         (
+            "v2",
             "tests/fixtures/reports/v2.json",
             "tests/fixtures/reports/v2.json:2:13: schema `trailguard.report/v2`",
         ),
         (
+            "truncated",
             "tests/fixtures/reports/truncated.json",
             "tests/fixtures/reports/truncated.json:4:26: not a readable trailguard report",
         ),
         (
+            "inventory_like",
             "tests/fixtures/reports/inventory-like.json",
             "it has no `schema` field",
         ),
     ];
-    for (file, want) in cases {
+    for (name, file, want) in cases {
         let o = run(&["diff", OLD, file]);
         assert_eq!(code(&o), 2, "{file}");
         assert!(stderr(&o).contains(want), "{file}: {}", stderr(&o));
         assert!(stdout(&o).is_empty(), "{file}: nothing on stdout");
+        insta::assert_snapshot!(format!("diff_unreadable_{name}"), transcript(&o, &[]));
     }
 }
 
@@ -124,6 +131,7 @@ fn bad_output_flags_exit_2() {
         "{}",
         stderr(&o)
     );
+    insta::assert_snapshot!("diff_two_outputs_on_stdout", transcript(&o, &[]));
     let o = run(&["diff", OLD, NEW, "--output", "sarif"]);
     assert_eq!(code(&o), 2);
     assert!(
@@ -131,6 +139,8 @@ fn bad_output_flags_exit_2() {
         "{}",
         stderr(&o)
     );
+    insta::assert_snapshot!("diff_unknown_format", transcript(&o, &[]));
     let o = run(&["diff", OLD]);
     assert_eq!(code(&o), 2);
+    insta::assert_snapshot!("diff_missing_argument", transcript(&o, &[]));
 }

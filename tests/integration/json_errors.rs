@@ -3,7 +3,7 @@
 //! is where the mistake is (the start of the key or value at fault), not the end of an
 //! enclosing value or line 0.
 
-use crate::support::cli::{code, run, stderr};
+use crate::support::cli::{code, run, stderr, transcript};
 use trailguard::baseline::ReportFile;
 use trailguard::inventory::Inventory;
 
@@ -434,6 +434,8 @@ fn the_cli_names_the_bad_file_among_several() {
         dir.join("bad-report.json"),
     );
     let path = |p: &std::path::Path| p.display().to_string();
+    let dir_text = path(&dir);
+    let masks = [(dir_text.as_str(), "[DIR]")];
     let (line, col) = line_col(&bad_text(&bad), bad_text(&bad).find(ODD).expect("odd"));
 
     let o = run(&[
@@ -446,6 +448,7 @@ fn the_cli_names_the_bad_file_among_several() {
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     let want = format!("{}:{line}:{col}: invalid inventory", path(&bad));
     assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    insta::assert_snapshot!("cli_bad_inventory", transcript(&o, &masks));
 
     let o = run(&[
         "check",
@@ -459,6 +462,7 @@ fn the_cli_names_the_bad_file_among_several() {
     let (line, col) = line_col(&bad_report, at);
     let want = format!("--baseline: {}:{line}:{col}: ", path(&report));
     assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    insta::assert_snapshot!("cli_bad_baseline", transcript(&o, &masks));
 
     let o = run(&["diff", "tests/fixtures/reports/old.json", &path(&report)]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
@@ -467,6 +471,7 @@ fn the_cli_names_the_bad_file_among_several() {
         "{}",
         stderr(&o)
     );
+    insta::assert_snapshot!("cli_bad_diff_input", transcript(&o, &masks));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -2,7 +2,7 @@
 
 use std::process::{Command, Output};
 
-use crate::support::cli::{code, run, stderr, stdout};
+use crate::support::cli::{code, run, stderr, stdout, transcript};
 
 /// An empty directory of this test process's own.
 fn scratch(name: &str) -> std::path::PathBuf {
@@ -26,6 +26,7 @@ fn check_compliant_inventory_exits_0() {
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("0 FAIL, 0 ERROR"), "{}", stdout(&o));
     assert!(stdout(&o).contains("exit 0"), "{}", stdout(&o));
+    insta::assert_snapshot!("check_compliant", transcript(&o, &[]));
 }
 
 #[test]
@@ -39,8 +40,11 @@ fn check_legacy_inventory_fails_with_evidence() {
     assert!(text.contains("expected"), "{text}");
     // FAIL and ERROR come before the summary, PASS lines only with -v.
     assert!(!text.contains("PASS  "), "{text}");
-    let verbose = stdout(&run(&["-v", "check", "--inventory", LEGACY]));
+    insta::assert_snapshot!("check_legacy", transcript(&o, &[]));
+    let v = run(&["-v", "check", "--inventory", LEGACY]);
+    let verbose = stdout(&v);
     assert!(verbose.contains("PASS  "), "{verbose}");
+    insta::assert_snapshot!("check_legacy_verbose", transcript(&v, &[]));
 }
 
 #[test]
@@ -101,6 +105,7 @@ fn check_selection_flags() {
         "{}",
         stderr(&o)
     );
+    insta::assert_snapshot!("check_unknown_only", transcript(&o, &[]));
     let o = run(&["check", "--inventory", LEGACY, "--skip", "CT-B088"]);
     assert_eq!(code(&o), 2);
     assert!(
@@ -108,6 +113,7 @@ fn check_selection_flags() {
         "{}",
         stderr(&o)
     );
+    insta::assert_snapshot!("check_unknown_skip", transcript(&o, &[]));
     let o = run(&[
         "check",
         "--inventory",
@@ -147,6 +153,7 @@ fn check_selection_flags() {
 fn check_bad_inputs_exit_2() {
     let o = run(&["check", "--inventory", "does-not-exist.json"]);
     assert_eq!(code(&o), 2);
+    insta::assert_snapshot!("check_missing_inventory", transcript(&o, &[]));
     let o = run(&[
         "check",
         "--inventory",
@@ -160,6 +167,7 @@ fn check_bad_inputs_exit_2() {
         "{}",
         stderr(&o)
     );
+    insta::assert_snapshot!("check_bad_rule", transcript(&o, &[]));
     let o = run(&[
         "check",
         "--inventory",
@@ -170,6 +178,7 @@ fn check_bad_inputs_exit_2() {
     ]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("trailguard.yaml:5:5"), "{}", stderr(&o));
+    insta::assert_snapshot!("check_bad_config", transcript(&o, &[]));
 }
 
 #[test]
@@ -189,6 +198,10 @@ fn config_rule_ids_are_blamed_on_the_config_file() {
     );
     assert!(err.contains("did you mean `CT-B08`?"), "{err}");
     assert!(!err.contains("--skip"), "a config id is not a flag: {err}");
+    insta::assert_snapshot!(
+        "check_config_unknown_id",
+        transcript(&o, &[(&config, "[CONFIG]")])
+    );
     // A flag's own id is still the flag's problem, with the config file valid.
     std::fs::write(&config, "rules:\n  skip: [CT-B08]\n").expect("config");
     let o = run(&[
@@ -226,6 +239,10 @@ fn parameter_values_outside_their_range_are_refused() {
         )),
         "{}",
         stderr(&o)
+    );
+    insta::assert_snapshot!(
+        "check_config_parameter_range",
+        transcript(&o, &[(&config, "[CONFIG]")])
     );
     let o = run(&["rules", "explain", "CT-D06"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -278,6 +295,7 @@ fn rules_list_table_and_json() {
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).starts_with("ID"), "{}", stdout(&o));
     assert!(stdout(&o).contains("CT-A02"));
+    insta::assert_snapshot!("rules_list", transcript(&o, &[]));
     let o = run(&[
         "rules",
         "list",
@@ -295,6 +313,7 @@ fn rules_list_table_and_json() {
     assert!(rules.iter().all(
         |r| r["severity"] == "high" && r["frameworks"]["cis-aws-foundations-v5.0.0"].is_array()
     ));
+    insta::assert_snapshot!("rules_list_json_cis_high", transcript(&o, &[]));
     let o = run(&["rules", "list", "--framework", "cis-aws-foundation-v5.0.0"]);
     assert_eq!(code(&o), 2);
     assert!(
@@ -302,6 +321,7 @@ fn rules_list_table_and_json() {
         "{}",
         stderr(&o)
     );
+    insta::assert_snapshot!("rules_list_unknown_framework", transcript(&o, &[]));
 }
 
 #[test]
@@ -319,9 +339,11 @@ fn rules_explain() {
     let o = run(&["rules", "explain", "CT-A02"]);
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).contains("Passes when"));
+    insta::assert_snapshot!("rules_explain_ct_a02", transcript(&o, &[]));
     let o = run(&["rules", "explain", "CT-A2"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("unknown rule id"), "{}", stderr(&o));
+    insta::assert_snapshot!("rules_explain_unknown_id", transcript(&o, &[]));
 }
 
 #[test]
@@ -329,6 +351,7 @@ fn rules_validate() {
     let o = run(&["rules", "validate", GOOD]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).contains("3 rules"), "{}", stdout(&o));
+    insta::assert_snapshot!("rules_validate_good", transcript(&o, &[]));
     let o = run(&["rules", "validate", "rules"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let o = run(&[
@@ -342,6 +365,7 @@ fn rules_validate() {
     assert!(err.contains("error[unknown-path]"), "{err}");
     assert!(err.contains("error[unknown-key]"), "{err}");
     assert!(err.contains("problems found"), "{err}");
+    insta::assert_snapshot!("rules_validate_problems", transcript(&o, &[]));
 }
 
 #[test]
@@ -349,9 +373,11 @@ fn rules_test() {
     let o = run(&["rules", "test"]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     assert!(stdout(&o).contains("ok      CT-A01"), "{}", stdout(&o));
+    insta::assert_snapshot!("rules_test_builtin", transcript(&o, &[]));
     let o = run(&["rules", "test", GOOD]);
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).contains("8 passed, 0 failed"), "{}", stdout(&o));
+    insta::assert_snapshot!("rules_test_good", transcript(&o, &[]));
     let o = run(&["rules", "test", "tests/fixtures/rules/failing"]);
     assert_eq!(code(&o), 1);
     assert!(stdout(&o).contains("FAILED  TG-900"), "{}", stdout(&o));
@@ -360,8 +386,10 @@ fn rules_test() {
         "{}",
         stdout(&o)
     );
+    insta::assert_snapshot!("rules_test_failing", transcript(&o, &[]));
     let o = run(&["rules", "test", "tests/diagnostics/unknown-key"]);
     assert_eq!(code(&o), 2);
+    insta::assert_snapshot!("rules_test_invalid", transcript(&o, &[]));
 }
 
 #[test]
@@ -374,6 +402,7 @@ fn rules_fields() {
         text.contains("bucket.object_lock.default_retention.period_days"),
         "{text}"
     );
+    insta::assert_snapshot!("rules_fields_trail", transcript(&o, &[]));
     let o = run(&["rules", "fields", "account", "--output", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert!(json.as_array().expect("rows").iter().any(|r| r["path"] == "trails[].event_selectors.management.read" && r["type"] == "bool"));
@@ -381,8 +410,10 @@ fn rules_fields() {
     let o = run(&["rules", "fields", "organization"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).contains("accounts[].error"), "{}", stdout(&o));
+    insta::assert_snapshot!("rules_fields_organization", transcript(&o, &[]));
     let o = run(&["rules", "fields", "galaxy"]);
     assert_eq!(code(&o), 2);
+    insta::assert_snapshot!("rules_fields_unknown_scope", transcript(&o, &[]));
 }
 
 #[test]
@@ -462,6 +493,10 @@ fn config_file_sets_gate_and_waivers_defaults_and_flags_win() {
         "{}",
         stderr(&o)
     );
+    insta::assert_snapshot!(
+        "check_config_bad_gate",
+        transcript(&o, &[(&bad, "[CONFIG]")])
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -513,6 +548,7 @@ fn framework_view_limits_rules_and_reports_per_control_status() {
         stderr(&o).contains("--framework cis-9")
             && stderr(&o).contains("cis-aws-foundations-v5.0.0")
     );
+    insta::assert_snapshot!("check_unknown_framework", transcript(&o, &[]));
 }
 
 #[test]
@@ -536,6 +572,7 @@ fn collect_reads_the_working_directorys_config_and_rejects_a_bad_one_before_any_
         stderr(&o)
     );
     assert!(stderr(&o).contains("`regions` is a list"), "{}", stderr(&o));
+    insta::assert_snapshot!("collect_bad_config", transcript(&o, &[]));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

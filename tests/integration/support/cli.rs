@@ -35,3 +35,19 @@ pub fn stderr(o: &Output) -> String {
 pub fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
+
+/// The whole visible result of a run — exit code, stdout, stderr — as one text for a snapshot,
+/// with every `(from, to)` of `masks` replaced first (temporary paths). The closing `--- end`
+/// keeps the last stream's final newline inside what insta compares.
+pub fn transcript(o: &Output, masks: &[(&str, &str)]) -> String {
+    let mut text = format!(
+        "exit {}\n--- stdout\n{}--- stderr\n{}--- end\n",
+        code(o),
+        stdout(o),
+        stderr(o)
+    );
+    for (from, to) in masks {
+        text = text.replace(from, to);
+    }
+    text
+}
