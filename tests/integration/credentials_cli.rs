@@ -12,6 +12,8 @@ use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::support::cli::stderr;
+
 const ENV_KEY: &str = "AKIAENVIRONMENT0001";
 const PROFILE_KEY: &str = "AKIAPROFILEAUDIT001";
 
@@ -68,10 +70,6 @@ impl Drop for Setup {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// A loopback port nothing listens on.

@@ -9,6 +9,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use crate::support::cli::{stderr, stdout};
+
 const MANAGEMENT: &str = "111111111111";
 const MEMBERS: [&str; 5] = ["log-archive", "compliant", "legacy", "no-trail", "broken"];
 
@@ -51,10 +53,6 @@ fn run_demo(scratch: &Scratch, bin: &Path, out_dir: &Path) -> Output {
         .env("AWS_ACCESS_KEY_ID", "AKIAMUSTNOTBEUSED000")
         .env("AWS_SECRET_ACCESS_KEY", "must-not-be-used");
     cmd.output().expect("run scripts/demo")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// `  member <id>  <name>` lines the demo prints after seeding.
@@ -103,7 +101,7 @@ fn demo_scans_the_seeded_organization_and_cleans_up() {
         Path::new(env!("CARGO_BIN_EXE_trailguard")),
         &out_dir,
     );
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    let (stdout, stderr) = (stdout(&out), stderr(&out));
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -244,7 +242,7 @@ fn demo_passes_on_the_scans_exit_2() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let out = run_demo(&scratch, &fake, &scratch.0.join("reports"));
-    let stderr = text(&out.stderr);
+    let stderr = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("trailguard exited 2: the scan could not run"),

@@ -10,6 +10,8 @@ use crate::support::{
 };
 use serde_json::Value;
 
+use crate::support::cli;
+
 struct Dir(PathBuf);
 
 impl Dir {
@@ -39,10 +41,6 @@ fn scan(emulator: &Emulator, seeded: &Seeded, args: &[&str]) -> Output {
     let mut all = vec!["scan", "--region", "us-east-1", "--color", "never"];
     all.extend_from_slice(args);
     trailguard(emulator, seeded, &all)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn json_file(path: &str) -> Value {
@@ -76,8 +74,8 @@ fn exit_codes_follow_the_gate() {
     let seeded = seed(emulator, "collector", &unique_account_id());
 
     let failing = scan(emulator, &seeded, &[]);
-    assert_eq!(failing.status.code(), Some(1), "{}", text(&failing.stderr));
-    let out = text(&failing.stdout);
+    assert_eq!(failing.status.code(), Some(1), "{}", cli::stderr(&failing));
+    let out = cli::stdout(&failing);
     assert!(out.contains("CT-D02") && out.contains("FAIL"), "{out}");
     assert!(
         out.trim_end()
@@ -88,7 +86,7 @@ fn exit_codes_follow_the_gate() {
     );
 
     let passing = scan(emulator, &seeded, &["--only", "CT-A01,CT-A02"]);
-    assert_eq!(passing.status.code(), Some(0), "{}", text(&passing.stdout));
+    assert_eq!(passing.status.code(), Some(0), "{}", cli::stdout(&passing));
 
     // Only a critical FAIL gates: the public bucket (CT-D02) is the one.
     let critical = scan(emulator, &seeded, &["--fail-on", "critical"]);
@@ -98,12 +96,12 @@ fn exit_codes_follow_the_gate() {
         &seeded,
         &["--fail-on", "critical", "--skip", "CT-D02"],
     );
-    assert_eq!(below.status.code(), Some(0), "{}", text(&below.stdout));
+    assert_eq!(below.status.code(), Some(0), "{}", cli::stdout(&below));
 
     let audit = scan(emulator, &seeded, &["--exit-zero"]);
     assert_eq!(audit.status.code(), Some(0));
     assert!(
-        text(&audit.stdout).contains("FAIL"),
+        cli::stdout(&audit).contains("FAIL"),
         "--exit-zero still reports"
     );
 
@@ -111,7 +109,7 @@ fn exit_codes_follow_the_gate() {
     assert_eq!(bad_flag.status.code(), Some(2));
     let bad_rule = scan(emulator, &seeded, &["--only", "CT-A99"]);
     assert_eq!(bad_rule.status.code(), Some(2));
-    assert!(text(&bad_rule.stderr).contains("CT-A99"));
+    assert!(cli::stderr(&bad_rule).contains("CT-A99"));
     // --exit-zero never hides "could not run".
     let still_2 = scan(emulator, &seeded, &["--exit-zero", "--only", "CT-A99"]);
     assert_eq!(still_2.status.code(), Some(2));
@@ -148,9 +146,9 @@ fn every_format_in_one_run_and_the_evidence_rechecks_offline() {
             &inv,
         ],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{}", cli::stderr(&out));
     assert!(out.stdout.is_empty(), "every format went to a file");
-    let stderr = text(&out.stderr);
+    let stderr = cli::stderr(&out);
     assert!(stderr.contains("exit 1"), "the gate's reason is on stderr");
     assert_eq!(
         stderr.lines().count(),
@@ -233,7 +231,7 @@ fn every_format_in_one_run_and_the_evidence_rechecks_offline() {
             &format!("json={}", dir.path("offline.json")),
         ],
     );
-    assert_eq!(offline.status.code(), Some(1), "{}", text(&offline.stderr));
+    assert_eq!(offline.status.code(), Some(1), "{}", cli::stderr(&offline));
     let again = json_file(&dir.path("offline.json"));
     let verdicts = |r: &Value| -> Vec<(String, String)> {
         r["findings"]
@@ -301,8 +299,8 @@ fn waivers_valid_expired_unused_and_malformed() {
         ],
     );
     // The only critical FAIL is waived: the gate passes.
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{}", cli::stderr(&out));
+    let stderr = cli::stderr(&out);
     assert!(
         stderr.contains("long-gone") && stderr.contains("expired"),
         "{stderr}"
@@ -330,7 +328,7 @@ fn waivers_valid_expired_unused_and_malformed() {
     .expect("write");
     let out = scan(emulator, &seeded, &["--waivers", &broken]);
     assert_eq!(out.status.code(), Some(2));
-    let stderr = text(&out.stderr);
+    let stderr = cli::stderr(&out);
     assert!(
         stderr.contains(&format!("{broken}:4:5")),
         "file:line:col of the typo: {stderr}"
@@ -345,7 +343,7 @@ fn baseline_marks_new_and_resolved_and_diff_shows_the_drift() {
     let dir = Dir::new("baseline");
     let (before, after) = (dir.path("before.json"), dir.path("after.json"));
     let out = scan(emulator, &seeded, &["--output", &format!("json={before}")]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{}", cli::stderr(&out));
 
     // Drift: the stopped trail starts logging again; the good trail loses log validation.
     let env: Vec<(&str, String)> = seeded.aws_env();
@@ -361,7 +359,7 @@ fn baseline_marks_new_and_resolved_and_diff_shows_the_drift() {
         &[],
         &env,
     );
-    assert!(py.status.success(), "{}", text(&py.stderr));
+    assert!(py.status.success(), "{}", cli::stderr(&py));
 
     let out = scan(
         emulator,
@@ -378,7 +376,7 @@ fn baseline_marks_new_and_resolved_and_diff_shows_the_drift() {
         out.status.code(),
         Some(1),
         "a new FAIL gates: {}",
-        text(&out.stderr)
+        cli::stderr(&out)
     );
     let report = json_file(&after);
     assert_eq!(finding(&report, "CT-B01", "trail/multi")["baseline"], "new");
@@ -400,7 +398,7 @@ fn baseline_marks_new_and_resolved_and_diff_shows_the_drift() {
         &seeded,
         ["diff", &before, &after, "--output", "json"],
     );
-    assert_eq!(diff.status.code(), Some(0), "{}", text(&diff.stderr));
+    assert_eq!(diff.status.code(), Some(0), "{}", cli::stderr(&diff));
     let drift: Value = serde_json::from_slice(&diff.stdout).expect("diff json");
     let flat = drift.to_string();
     assert!(flat.contains("CT-B01") && flat.contains("CT-A07"), "{flat}");
@@ -410,5 +408,5 @@ fn baseline_marks_new_and_resolved_and_diff_shows_the_drift() {
         ["diff", &before, &after, "--color", "never"],
     );
     assert_eq!(diff_text.status.code(), Some(0));
-    assert!(text(&diff_text.stdout).contains("CT-B01"));
+    assert!(cli::stdout(&diff_text).contains("CT-B01"));
 }
