@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::repo_root;
+use super::paths::repo_root;
 
 /// The account moto uses for unknown keys such as `testing` (the `denied` scenario's account).
 pub const DEFAULT_ACCOUNT: &str = "123456789012";

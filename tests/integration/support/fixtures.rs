@@ -6,7 +6,7 @@ use trailguard::baseline::ReportFile;
 use trailguard::finding::Finding;
 use trailguard::inventory::Inventory;
 
-use super::repo_root;
+use super::paths::repo_root;
 
 /// `tests/fixtures/inventories/NAME`, loaded (panics with the load error).
 pub fn inventory(name: &str) -> Inventory {

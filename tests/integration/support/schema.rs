@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::repo_root;
+use super::paths::repo_root;
 
 /// The JSON report's committed schema.
 pub const REPORT_SCHEMA: &str = "src/report/report-v1.schema.json";
