@@ -8,7 +8,7 @@ use proptest::sample::{Index, select};
 use proptest::test_runner::RngSeed;
 use serde_json::{Value, json};
 
-use super::super::{FilterPattern, Verdict, normalize_whitespace};
+use super::super::{FilterPattern, ParseError, ParseErrorKind, Verdict, normalize_whitespace};
 use super::cis::CIS_TEXTS;
 
 fn config(cases: u32) -> ProptestConfig {
@@ -280,6 +280,115 @@ proptest! {
         if let Ok(pattern) = pattern {
             let expected = groups.iter().any(|g| *g);
             prop_assert_eq!(pattern.matches(&Value::Object(event)), expected, "{}", text);
+        }
+    }
+}
+
+/// Whitespace of any kind and amount, or none where none is needed.
+fn gap() -> impl Strategy<Value = &'static str> {
+    select(vec!["", " ", "  ", "\n", "\r\n  ", "\t"])
+}
+
+/// One valid test, spaced at random.
+fn valid_test() -> impl Strategy<Value = String> {
+    let selector = select(vec![
+        "$.a",
+        "$.b.c",
+        "$.a[0]",
+        "$.a[*]",
+        "$.*",
+        "$.['b c']",
+        "$.b['c']",
+        "$.a[1].x",
+    ]);
+    let comparison = (
+        select(vec!["=", "!="]),
+        select(vec![
+            "x",
+            "\"x y\"",
+            "*x",
+            "x*",
+            "\"*\"",
+            "*",
+            "1",
+            "-2.5",
+            "1e3",
+            "\"a\\\"b\"",
+            "%^x.?$%",
+        ]),
+    )
+        .prop_map(|(op, value)| (op, value));
+    let numeric = (
+        select(vec!["<", "<=", ">", ">="]),
+        select(vec!["0", "+1", "-1e-3"]),
+    );
+    let keyword = select(vec![
+        "IS NULL",
+        "is true",
+        "IS FALSE",
+        "NOT EXISTS",
+        "NOT\n EXISTS",
+    ]);
+    (
+        selector,
+        prop_oneof![comparison, numeric],
+        keyword,
+        any::<bool>(),
+        gap(),
+        gap(),
+    )
+        .prop_map(|(selector, (op, value), keyword, compare, g1, g2)| {
+            if compare {
+                format!("{selector}{g1}{op}{g2}{value}")
+            } else {
+                format!("{selector} {keyword}")
+            }
+        })
+}
+
+/// A valid expression of up to a few levels, with `&&`, `||` and parentheses.
+fn valid_expr() -> impl Strategy<Value = String> {
+    valid_test().prop_recursive(4, 24, 4, |inner| {
+        prop_oneof![
+            (
+                inner.clone(),
+                select(vec!["&&", "||"]),
+                inner.clone(),
+                gap(),
+                gap()
+            )
+                .prop_map(|(a, op, b, g1, g2)| format!("{a}{g1} {op} {g2}{b}")),
+            (inner, gap(), gap()).prop_map(|(e, g1, g2)| format!("({g1}{e}{g2})")),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(config(1_000))]
+
+    /// Valid patterns of every construct parse, print back to themselves, survive
+    /// normalisation, and mean the same as their canonical text on random events.
+    #[test]
+    fn generated_valid_patterns_round_trip(
+        expr in valid_expr(),
+        g in gap(),
+        event in json_value(),
+    ) {
+        let text = format!("{g}{{{g}{expr}{g}}}{g}");
+        let parsed = FilterPattern::parse(&text);
+        // Over AWS's quotas the refusal is right; anything else must parse.
+        let over_quota = |e: &ParseError| {
+            matches!(e.kind, ParseErrorKind::TooManyRegexes | ParseErrorKind::TooManyWildcardSelectors)
+        };
+        prop_assume!(!parsed.as_ref().is_err_and(over_quota));
+        prop_assert!(parsed.is_ok(), "{}: {:?}", text, parsed);
+        if let Ok(pattern) = parsed {
+            check(&text);
+            let canonical = FilterPattern::parse(&pattern.to_string());
+            prop_assert_eq!(
+                canonical.map(|c| c.matches(&event)).ok(),
+                Some(pattern.matches(&event))
+            );
         }
     }
 }
