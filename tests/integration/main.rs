@@ -34,6 +34,7 @@ mod report_sarif;
 mod report_text;
 mod rules_cli;
 mod rules_diagnostics;
+mod rules_events;
 mod rules_language;
 mod rules_pack;
 mod rules_views;
