@@ -22,6 +22,7 @@
 //! [`vocabulary`] (severity, status, scope, resource types, fingerprints), [`document`] (YAML
 //! with positions and the diagnostics that point into it), [`files`] (bounded reads, safe
 //! writes) and [`json_error`] (`line:col` of a bad JSON file).
+//! [`filter_pattern`] parses CloudWatch Logs filter patterns and evaluates them on events.
 
 // The stages, in order (one per line so that rustfmt keeps the order).
 pub mod cli;
@@ -61,6 +62,7 @@ pub mod app;
 // Beneath the stages.
 pub mod document;
 pub mod files;
+pub mod filter_pattern;
 pub mod json_error;
 mod parallel;
 pub mod vocabulary;

@@ -1,7 +1,7 @@
 //! The properties the fuzz targets check: the very file the property tests use, so the two
 //! cannot drift apart.
 
-#[path = "../../tests/parsers_fuzz/checks.rs"]
+#[path = "../../tests/integration/parsers_fuzz/checks.rs"]
 mod checks;
 
 pub use checks::*;

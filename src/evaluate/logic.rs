@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::filters::judge_pattern;
 use crate::finding::Evidence;
 use crate::inventory::Timestamp;
 use crate::rules::{
@@ -346,6 +347,13 @@ fn eval_leaf(
             leaf.op.words(),
             now_minus(d, env).map_or_else(|| "?".to_owned(), |t| t.to_string())
         ),
+        Operand::Events(events) => match actual {
+            Value::String(pattern) => match judge_pattern(pattern, events) {
+                Ok(()) => leaf.expected(),
+                Err(why) => format!("{}; it {why}", leaf.expected()),
+            },
+            _ => leaf.expected(),
+        },
         _ => leaf.expected(),
     };
     evidence.push(Evidence::Leaf {
@@ -412,7 +420,7 @@ fn resolve_operand(operand: &Operand, env: &Env<'_>) -> Option<Rhs> {
             ParamValue::Duration(_) => None,
         },
         Operand::NowMinus(d) => now_minus(d, env).map(|t| Rhs::Lit(Literal::Timestamp(t))),
-        Operand::Flag(_) | Operand::Regex(..) => None,
+        Operand::Flag(_) | Operand::Regex(..) | Operand::Events(_) => None,
     }
 }
 
@@ -423,49 +431,18 @@ fn apply(op: Op, operand: &Operand, actual: &Value, env: &Env<'_>) -> Truth {
             Operand::Flag(want) => Truth::from_bool(actual.is_null() != *want),
             _ => Truth::Unknown,
         },
-        Op::Empty => {
-            let empty = match actual {
-                Value::Null => true,
-                Value::String(s) => s.is_empty(),
-                Value::Array(a) => a.is_empty(),
-                Value::Object(o) => match (o.get("items"), read_error(actual)) {
-                    (Some(Value::Array(items)), Some(_)) if !items.is_empty() => false,
-                    (Some(_), Some(_)) => return Truth::Unknown,
-                    _ => o.is_empty(),
-                },
-                _ => false,
-            };
-            match operand {
-                Operand::Flag(want) => Truth::from_bool(empty == *want),
-                _ => Truth::Unknown,
-            }
-        }
+        Op::Empty => is_empty(operand, actual),
         Op::Matches => match (operand, actual) {
             (Operand::Regex(re, _), Value::String(s)) => Truth::from_bool(re.is_match(s)),
             _ => Truth::False,
         },
-        Op::Contains => {
-            let Some(Rhs::Lit(want)) = resolve_operand(operand, env) else {
-                return Truth::Unknown;
-            };
-            match actual {
-                Value::Array(items) => Truth::from_bool(items.iter().any(|i| equal(i, &want))),
-                Value::String(s) => {
-                    Truth::from_bool(matches!(&want, Literal::String(w) if s.contains(w.as_str())))
-                }
-                Value::Object(o) => match (o.get("items"), read_error(actual)) {
-                    (Some(Value::Array(items)), Some(_)) => {
-                        if items.iter().any(|i| equal(i, &want)) {
-                            Truth::True
-                        } else {
-                            Truth::Unknown
-                        }
-                    }
-                    _ => Truth::from_bool(matches!(&want, Literal::String(w) if o.contains_key(w))),
-                },
-                _ => Truth::False,
+        Op::MatchesEvents => match (operand, actual) {
+            (Operand::Events(events), Value::String(pattern)) => {
+                Truth::from_bool(judge_pattern(pattern, events).is_ok())
             }
-        }
+            _ => Truth::False,
+        },
+        Op::Contains => contains(operand, actual, env),
         Op::Equals | Op::NotEquals | Op::OneOf => {
             let found = match resolve_operand(operand, env) {
                 Some(Rhs::Lit(l)) => equal(actual, &l),
@@ -492,6 +469,49 @@ fn apply(op: Op, operand: &Operand, actual: &Value, env: &Env<'_>) -> Truth {
                 }),
             }
         }
+    }
+}
+
+/// `empty`: null, `""`, `[]` or `{}` — Unknown for a partly read list with nothing read.
+fn is_empty(operand: &Operand, actual: &Value) -> Truth {
+    let empty = match actual {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => match (o.get("items"), read_error(actual)) {
+            (Some(Value::Array(items)), Some(_)) if !items.is_empty() => false,
+            (Some(_), Some(_)) => return Truth::Unknown,
+            _ => o.is_empty(),
+        },
+        _ => false,
+    };
+    match operand {
+        Operand::Flag(want) => Truth::from_bool(empty == *want),
+        _ => Truth::Unknown,
+    }
+}
+
+/// `contains`: a list element, a substring or a map key.
+fn contains(operand: &Operand, actual: &Value, env: &Env<'_>) -> Truth {
+    let Some(Rhs::Lit(want)) = resolve_operand(operand, env) else {
+        return Truth::Unknown;
+    };
+    match actual {
+        Value::Array(items) => Truth::from_bool(items.iter().any(|i| equal(i, &want))),
+        Value::String(s) => {
+            Truth::from_bool(matches!(&want, Literal::String(w) if s.contains(w.as_str())))
+        }
+        Value::Object(o) => match (o.get("items"), read_error(actual)) {
+            (Some(Value::Array(items)), Some(_)) => {
+                if items.iter().any(|i| equal(i, &want)) {
+                    Truth::True
+                } else {
+                    Truth::Unknown
+                }
+            }
+            _ => Truth::from_bool(matches!(&want, Literal::String(w) if o.contains_key(w))),
+        },
+        _ => Truth::False,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Evaluation: rules × inventory → findings. Pure and synchronous: no I/O, no clock (the
 //! clock is an argument), no AWS.
 
+mod filters;
 mod gaps;
 mod judge;
 mod logic;

@@ -1,9 +1,11 @@
 //! The condition tree: a closed set of nodes, each one enum variant and one match arm.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::inventory::Timestamp;
 
+use super::events::EventRecord;
 use super::params::Duration;
 
 /// A condition of a rule's `when` or `check`.
@@ -123,6 +125,9 @@ pub enum Op {
     Lt,
     /// Less than or equal.
     Lte,
+    /// A CloudWatch Logs filter pattern that matches every record of one event set (and
+    /// none of another).
+    MatchesEvents,
 }
 
 impl Op {
@@ -139,6 +144,7 @@ impl Op {
         Op::Gte,
         Op::Lt,
         Op::Lte,
+        Op::MatchesEvents,
     ];
 
     /// The YAML key.
@@ -155,6 +161,7 @@ impl Op {
             Op::Gte => "gte",
             Op::Lt => "lt",
             Op::Lte => "lte",
+            Op::MatchesEvents => "matches_events",
         }
     }
 
@@ -177,6 +184,7 @@ impl Op {
             Op::Gte => ">=",
             Op::Lt => "<",
             Op::Lte => "<=",
+            Op::MatchesEvents => "is a filter pattern matching",
         }
     }
 }
@@ -232,6 +240,17 @@ pub enum Operand {
     NowMinus(DurationRef),
     /// A compiled, anchored regex, with its text.
     Regex(regex_lite::Regex, String),
+    /// The event sets of `matches_events`.
+    Events(EventsOperand),
+}
+
+/// `matches_events`: the rule's event sets a filter pattern is judged against.
+#[derive(Debug, Clone)]
+pub struct EventsOperand {
+    /// The set every record of which the pattern must match, by name.
+    pub all_of: (String, Arc<[EventRecord]>),
+    /// The set no record of which it may match, by name.
+    pub none_of: Option<(String, Arc<[EventRecord]>)>,
 }
 
 impl fmt::Display for Operand {
@@ -247,6 +266,13 @@ impl fmt::Display for Operand {
             Operand::NowMinus(DurationRef::Fixed(d)) => write!(f, "now - {}", d.text),
             Operand::NowMinus(DurationRef::Param(p)) => write!(f, "now - {{param: {p}}}"),
             Operand::Regex(_, text) => write!(f, "/{text}/"),
+            Operand::Events(e) => {
+                write!(f, "every event of `{}`", e.all_of.0)?;
+                match &e.none_of {
+                    Some((name, _)) => write!(f, " and no event of `{name}`"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }

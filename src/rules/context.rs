@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use super::events::EventSets;
 use super::fields::PathError;
 use super::params::ParamType;
 use crate::document::{Diagnostic, Node, Pos, ProblemKind, SourceFile};
@@ -14,6 +15,8 @@ pub struct Ctx<'a> {
     pub file: &'a Arc<SourceFile>,
     /// The declared parameters and their types.
     pub params: &'a BTreeMap<String, ParamType>,
+    /// The rule's event sets (`events:`), for `matches_events`.
+    pub events: &'a EventSets,
     /// Parameters referenced so far.
     pub used: BTreeSet<String>,
     /// Problems found so far.

@@ -33,6 +33,11 @@ const KNOWN_KEYS: &[&str] = &[
     "subject",
     "params",
     "now",
+    "events",
+    "why",
+    "record",
+    "all_of",
+    "none_of",
 ];
 
 /// The entries of one mapping being validated, and where problems go.

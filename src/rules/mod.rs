@@ -10,6 +10,7 @@ mod builtin;
 mod condition;
 mod context;
 mod declare;
+mod events;
 pub mod explain;
 pub mod fields;
 mod load;
@@ -32,9 +33,10 @@ pub use crate::document::{diagnostic, yaml};
 /// A rule's severity and scope, re-exported for callers that name them through the rules.
 pub use crate::vocabulary::{Scope, Severity};
 pub use condition::{
-    Condition, DurationRef, IfEmpty, Leaf, LeafSubject, Literal, Op, Operand, Quantified,
-    Quantifier,
+    Condition, DurationRef, EventsOperand, IfEmpty, Leaf, LeafSubject, Literal, Op, Operand,
+    Quantified, Quantifier,
 };
+pub use events::{EventRecord, EventSets};
 pub use load::{Loaded, load, load_builtin, load_for_evaluation, parse_str};
 pub use model::{FRAMEWORKS, Remediation, Rule, RuleSet, TestCase};
 pub use overrides::apply_overrides;

@@ -3,11 +3,14 @@
 
 use crate::inventory::Timestamp;
 
-use super::condition::{DurationRef, Literal, Op, Operand};
+use std::sync::Arc;
+
+use super::condition::{DurationRef, EventsOperand, Literal, Op, Operand};
 use super::context::Ctx;
+use super::events::EventRecord;
 use super::fields::{FieldType, Kind};
 use super::params::{Duration, ParamType};
-use crate::document::{Node, ProblemKind, Value, did_you_mean};
+use crate::document::{Node, ProblemKind, Value, check_keys, did_you_mean};
 
 /// The operand of `op` on a field of type `field`, or `None` with the problem reported.
 pub(super) fn parse_operand(
@@ -23,7 +26,58 @@ pub(super) fn parse_operand(
         Op::Contains => value_operand(node, &contained(field), ctx, false),
         Op::Equals | Op::NotEquals => value_operand(node, field, ctx, false),
         Op::Gt | Op::Gte | Op::Lt | Op::Lte => value_operand(node, field, ctx, true),
+        Op::MatchesEvents => events_operand(node, ctx),
     }
+}
+
+/// `matches_events`: `{all_of: SET, none_of?: SET}`, naming sets of the rule's `events:`.
+fn events_operand(node: &Node, ctx: &mut Ctx<'_>) -> Option<Operand> {
+    const KEYS: &[&str] = &["all_of", "none_of"];
+    let Some(entries) = node.as_map() else {
+        ctx.report(
+            ProblemKind::InvalidValue,
+            node.pos,
+            "`matches_events` takes `{all_of: SET, none_of: SET}` (sets of the rule's `events:`)",
+        );
+        return None;
+    };
+    check_keys(ctx.file, entries, KEYS, "`matches_events`", ctx.problems);
+    let mut set = |name: &str, required: bool| -> Option<Option<(String, Arc<[EventRecord]>)>> {
+        let Some((key, value)) = entries.iter().find(|(k, _)| k.name == name) else {
+            if required {
+                ctx.report(
+                    ProblemKind::MissingKey,
+                    node.pos,
+                    format!("`matches_events` needs `{name}`"),
+                );
+                return None;
+            }
+            return Some(None);
+        };
+        let wanted = value.as_str().unwrap_or_default();
+        match ctx.events.get(wanted) {
+            Some(records) => Some(Some((wanted.to_owned(), Arc::clone(records)))),
+            None => {
+                let known = ctx.events.keys().map(String::as_str);
+                ctx.report(
+                    ProblemKind::InvalidValue,
+                    value.pos,
+                    format!(
+                        "`{}`: the rule declares no event set `{wanted}` under `events:`",
+                        key.name
+                    ),
+                )
+                .help = did_you_mean(wanted, known);
+                None
+            }
+        }
+    };
+    let all_of = set("all_of", true)?;
+    let none_of = set("none_of", false)?;
+    Some(Operand::Events(EventsOperand {
+        all_of: all_of?,
+        none_of,
+    }))
 }
 
 /// `exists` / `empty`: `true` or `false`.

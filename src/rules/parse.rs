@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use super::condition::Condition;
 use super::context::Ctx;
+use super::events::EventSets;
 use super::mapping::Mapping;
 use super::model::{FRAMEWORKS, Remediation, Rule, TestCase};
 use super::params::{ParamType, Parameter};
-use super::{declare, fields, parse_condition, testcase};
+use super::{declare, events, fields, parse_condition, testcase};
 use crate::document::yaml;
 use crate::document::{Diagnostic, Pos, ProblemKind, SourceFile, did_you_mean, syntax_diagnostic};
 use crate::vocabulary::{Scope, Severity};
@@ -25,6 +26,7 @@ const RULE_KEYS: &[&str] = &[
     "references",
     "parameters",
     "when",
+    "events",
     "check",
     "message",
     "tests",
@@ -153,7 +155,8 @@ fn read_rule(p: &mut Mapping<'_, '_>, cases: TestCases) -> RuleParts {
     let remediation = remediation(p);
     let references = p.string_list("references");
     let (parameters, param_types) = declare::parameters(p);
-    let (when, check) = conditions(p, scope, &param_types);
+    let events = events::event_sets(p);
+    let (when, check) = conditions(p, scope, &param_types, &events);
     let tests = match (scope, cases) {
         (Some(scope), TestCases::Parse) => testcase::tests(p, fields::subject(scope), &parameters),
         _ => Vec::new(),
@@ -200,6 +203,7 @@ fn conditions(
     p: &mut Mapping<'_, '_>,
     scope: Option<Scope>,
     param_types: &BTreeMap<String, ParamType>,
+    events: &EventSets,
 ) -> (Option<Condition>, Option<Condition>) {
     let when_node = p.get("when").map(|(_, v)| v);
     let check_node = p.get("check").map(|(_, v)| v);
@@ -213,6 +217,7 @@ fn conditions(
     let mut ctx = Ctx {
         file: p.file,
         params: param_types,
+        events,
         used: BTreeSet::new(),
         problems: p.problems,
     };

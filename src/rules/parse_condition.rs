@@ -543,6 +543,7 @@ fn op_fits(op: Op, t: &FieldType) -> bool {
         },
         Op::Matches => matches!(t.kind, String | Enum(_) | Any),
         Op::Gt | Op::Gte | Op::Lt | Op::Lte => matches!(t.kind, Integer | Number | Timestamp | Any),
+        Op::MatchesEvents => matches!(t.kind, String | Any),
     }
 }
 

@@ -62,8 +62,9 @@ mod tests {
 
     #[test]
     fn fingerprints_are_the_published_ones() {
-        // Values from `tests/snapshots/report_json__report_json.snap`: a change here changes
-        // the fingerprint of every finding in every saved report and baseline.
+        // Values from `tests/integration/snapshots/integration__report_json__report_json.snap`:
+        // a change here changes the fingerprint of every finding in every saved report and
+        // baseline.
         assert_eq!(
             fingerprint("CT-A04", "345678901234", Some("us-east-1"), TRAIL),
             "9dc6d47fd6f5c160"

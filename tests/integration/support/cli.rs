@@ -1,0 +1,53 @@
+//! Running the built binary offline, from the repository root, without colour.
+
+use std::process::{Command, Output};
+
+/// `trailguard ARGS…`, run to completion.
+pub fn run(args: &[&str]) -> Output {
+    run_with_env(args, &[])
+}
+
+/// `trailguard ARGS…` with `envs` added to the environment, run to completion.
+pub fn run_with_env(args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_trailguard"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .envs(envs.iter().copied())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    match out {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run trailguard: {e}"),
+    }
+}
+
+/// Standard output, as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Standard error, as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The exit code, or -1 when killed by a signal.
+pub fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+/// The whole visible result of a run — exit code, stdout, stderr — as one text for a snapshot,
+/// with every `(from, to)` of `masks` replaced first (temporary paths). The closing `--- end`
+/// keeps the last stream's final newline inside what insta compares.
+pub fn transcript(o: &Output, masks: &[(&str, &str)]) -> String {
+    let mut text = format!(
+        "exit {}\n--- stdout\n{}--- stderr\n{}--- end\n",
+        code(o),
+        stdout(o),
+        stderr(o)
+    );
+    for (from, to) in masks {
+        text = text.replace(from, to);
+    }
+    text
+}

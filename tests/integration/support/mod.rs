@@ -1,0 +1,13 @@
+//! Helpers shared by the integration tests (`crate::support::…`).
+
+pub mod cli;
+pub mod collected;
+pub mod emulator;
+pub mod faults;
+pub mod fixtures;
+pub mod paths;
+pub mod report_fixture;
+pub mod schema;
+
+pub use emulator::*;
+pub use paths::repo_root;
