@@ -12,6 +12,7 @@ mod support;
 mod baseline_compare;
 mod cli_help;
 mod collect_emulator;
+mod collect_monitoring;
 mod collect_org;
 mod credentials_cli;
 mod demo_script;

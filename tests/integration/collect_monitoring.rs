@@ -3,28 +3,19 @@
 //! metric filters, the alarms on their metrics and the SNS topics those alarms notify — each
 //! read once, and a denied read recorded as an error state, never as an empty list.
 
-mod support;
-
-use std::path::PathBuf;
-
-use serde_json::Value;
-use support::faults::{Fault, FaultProxy};
-use support::{
+use crate::support::collected::out_path;
+use crate::support::faults::{Fault, FaultProxy};
+use crate::support::{
     Emulator, Seeded, emulator_dir, is_read_only, run_python, seed, trailguard, trailguard_with_env,
 };
+use serde_json::Value;
 use trailguard::inventory::{
     Account, Alarm, ErrorKind, Inventory, LogGroup, MetricTransformation, Topic,
 };
 
-fn out_path(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("trailguard-monitoring-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(format!("{tag}.json"))
-}
-
 /// Runs `collect -o` (with `extra_env`) and loads the one account it wrote.
 fn collect(emulator: &Emulator, seeded: &Seeded, tag: &str, extra_env: &[(&str, &str)]) -> Account {
-    let path = out_path(tag);
+    let path = out_path(&format!("monitoring-{tag}"));
     let args = [
         "collect".to_owned(),
         "--region".to_owned(),
@@ -269,7 +260,7 @@ fn a_denied_describe_metric_filters_is_an_error_state_not_an_empty_list() {
 
     // The error survives a round trip through the file a later `check` reads.
     let reloaded = Inventory::from_json(
-        &std::fs::read_to_string(out_path("denied")).expect("inventory"),
+        &std::fs::read_to_string(out_path("monitoring-denied")).expect("inventory"),
         "denied.json",
     )
     .expect("loads");
