@@ -77,7 +77,7 @@ fn topic<'a>(acct: &'a Account, arn: &str) -> &'a Topic {
 #[test]
 fn the_monitoring_chain_is_collected_with_each_resource_read_once() {
     let emulator = Emulator::shared();
-    let seeded = seed(emulator, "monitoring", &support::unique_account_id());
+    let seeded = seed(emulator, "monitoring", &crate::support::unique_account_id());
     let facts = &seeded.facts;
     let mark = emulator.recording_mark();
     let acct = collect(emulator, &seeded, "chain", &[]);
@@ -231,7 +231,7 @@ fn the_monitoring_chain_is_collected_with_each_resource_read_once() {
 #[test]
 fn a_denied_describe_metric_filters_is_an_error_state_not_an_empty_list() {
     let emulator = Emulator::shared();
-    let seeded = seed(emulator, "monitoring", &support::unique_account_id());
+    let seeded = seed(emulator, "monitoring", &crate::support::unique_account_id());
     let proxy = FaultProxy::for_account(
         emulator,
         &seeded,
@@ -273,7 +273,7 @@ fn a_denied_describe_metric_filters_is_an_error_state_not_an_empty_list() {
 #[test]
 fn a_throttled_describe_alarms_is_each_metrics_error_and_the_filters_stay_read() {
     let emulator = Emulator::shared();
-    let seeded = seed(emulator, "monitoring", &support::unique_account_id());
+    let seeded = seed(emulator, "monitoring", &crate::support::unique_account_id());
     // CloudWatch speaks CBOR; the proxy answers with a CBOR ThrottlingException every time.
     let proxy = FaultProxy::for_account(
         emulator,
@@ -311,7 +311,7 @@ fn a_throttled_describe_alarms_is_each_metrics_error_and_the_filters_stay_read()
 #[test]
 fn moto_monitoring_patches_behave_like_aws() {
     let emulator = Emulator::shared();
-    let seeded = seed(emulator, "empty", &support::unique_account_id());
+    let seeded = seed(emulator, "empty", &crate::support::unique_account_id());
     let code = r#"
 import json, sys, urllib.request, urllib.error, boto3
 sys.path.insert(0, sys.argv[2])
