@@ -4,6 +4,7 @@
 mod filters;
 mod gaps;
 mod judge;
+mod log_groups;
 mod logic;
 mod subjects;
 #[cfg(test)]

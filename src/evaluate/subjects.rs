@@ -3,6 +3,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::log_groups::log_group_view;
 use crate::finding::{Evidence, Resource};
 use crate::inventory::{
     Account, Arn, CollectError, Collected, Inventory, Organization, OrganizationScan, Region,
@@ -43,6 +44,7 @@ fn trail_view(account: &Account, trail: &Trail) -> TrailView {
             .as_deref()
             .and_then(|k| account.kms_key(k))
             .cloned(),
+        log_group: log_group_view(account, trail),
     }
 }
 

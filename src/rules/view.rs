@@ -8,9 +8,11 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
 use crate::inventory::{
-    AccountId, Bucket, Collected, KmsKey, Organization, OrganizationAccount, Partition,
-    RegionState, Trail,
+    AccountId, Alarm, Arn, Bucket, Collected, KmsKey, Organization, OrganizationAccount, Partition,
+    Region, RegionState, Topic, Trail,
 };
 
 /// A trail with its bucket and KMS key joined in.
@@ -23,6 +25,63 @@ pub struct TrailView {
     pub bucket: Option<Bucket>,
     /// The KMS key named by `kms_key_id`, when the inventory has it.
     pub kms_key: Option<KmsKey>,
+    /// The CloudWatch Logs group named by `cloudwatch_logs_log_group_arn`, with the CIS
+    /// monitoring chain joined in, when the inventory has it.
+    pub log_group: Option<LogGroupView>,
+}
+
+/// A trail's log group: its metric filters, the alarms on their metrics and the SNS topics
+/// those alarms notify, joined so that a rule follows the chain with quantifiers alone.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct LogGroupView {
+    /// The log group ARN (without `:*`).
+    pub arn: Arn,
+    /// The account that owns it.
+    pub account_id: AccountId,
+    /// Its region.
+    pub region: Region,
+    /// Its name.
+    pub name: String,
+    /// `DescribeMetricFilters`: the group's metric filters.
+    pub metric_filters: Collected<Vec<MetricFilterView>>,
+}
+
+/// A metric filter with its metrics' alarms.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct MetricFilterView {
+    /// The filter name.
+    pub name: String,
+    /// The filter pattern, verbatim.
+    pub pattern: String,
+    /// The metrics it publishes.
+    pub transformations: Vec<TransformationView>,
+}
+
+/// A metric a filter publishes, with every alarm on a metric of that name.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct TransformationView {
+    /// The metric name.
+    pub metric_name: String,
+    /// The metric namespace.
+    pub metric_namespace: String,
+    /// The metric's dimensions (name → event field).
+    pub dimensions: BTreeMap<String, String>,
+    /// The alarms on metrics of this name, in any namespace (`on_filter_metric` says which
+    /// watch this very metric), each with the topics it notifies.
+    pub alarms: Collected<Vec<AlarmView>>,
+}
+
+/// An alarm with the SNS topics among its actions joined in.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AlarmView {
+    /// Every field of the inventory alarm.
+    #[serde(flatten)]
+    pub alarm: Alarm,
+    /// Whether the alarm watches this very metric: the filter metric's namespace and
+    /// dimension names, not only its name (peers match the name alone).
+    pub on_filter_metric: bool,
+    /// The SNS topics among `alarm_actions`, as the inventory read them.
+    pub topics: Vec<Topic>,
 }
 
 /// The audited account, as seen from a narrower subject.

@@ -37,6 +37,7 @@ mod rules_cli;
 mod rules_diagnostics;
 mod rules_events;
 mod rules_language;
+mod rules_monitoring;
 mod rules_pack;
 mod rules_views;
 mod scan_emulator;
