@@ -333,7 +333,7 @@ fn eval_leaf(
             Resolved::Value(v) => (join(prefix, p), v),
         },
     };
-    let result = apply(leaf.op, &leaf.operand, actual, env);
+    let (result, reason) = leaf_truth(leaf, actual, env);
     let expected = match &leaf.operand {
         Operand::Param(name) => format!(
             "{} {}",
@@ -347,14 +347,10 @@ fn eval_leaf(
             leaf.op.words(),
             now_minus(d, env).map_or_else(|| "?".to_owned(), |t| t.to_string())
         ),
-        Operand::Events(events) => match actual {
-            Value::String(pattern) => match judge_pattern(pattern, events) {
-                Ok(()) => leaf.expected(),
-                Err(why) => format!("{}; it {why}", leaf.expected()),
-            },
-            _ => leaf.expected(),
+        _ => match reason {
+            Some(why) => format!("{}; it {why}", leaf.expected()),
+            None => leaf.expected(),
         },
-        _ => leaf.expected(),
     };
     evidence.push(Evidence::Leaf {
         path,
@@ -424,6 +420,18 @@ fn resolve_operand(operand: &Operand, env: &Env<'_>) -> Option<Rhs> {
     }
 }
 
+/// A leaf's truth, and for a filter pattern judged against event sets the reason it fails
+/// (judged once: the verdict and the evidence come from the same evaluation).
+fn leaf_truth(leaf: &Leaf, actual: &Value, env: &Env<'_>) -> (Truth, Option<String>) {
+    match (&leaf.operand, actual) {
+        (Operand::Events(events), Value::String(pattern)) => match judge_pattern(pattern, events) {
+            Ok(()) => (Truth::True, None),
+            Err(why) => (Truth::False, Some(why)),
+        },
+        _ => (apply(leaf.op, &leaf.operand, actual, env), None),
+    }
+}
+
 /// Applies an operator to a value that was read (possibly `null`).
 fn apply(op: Op, operand: &Operand, actual: &Value, env: &Env<'_>) -> Truth {
     match op {
@@ -436,12 +444,9 @@ fn apply(op: Op, operand: &Operand, actual: &Value, env: &Env<'_>) -> Truth {
             (Operand::Regex(re, _), Value::String(s)) => Truth::from_bool(re.is_match(s)),
             _ => Truth::False,
         },
-        Op::MatchesEvents => match (operand, actual) {
-            (Operand::Events(events), Value::String(pattern)) => {
-                Truth::from_bool(judge_pattern(pattern, events).is_ok())
-            }
-            _ => Truth::False,
-        },
+        // A pattern that is not a string (absent) matches nothing; a string is judged in
+        // leaf_truth, which also keeps the reason.
+        Op::MatchesEvents => Truth::False,
         Op::Contains => contains(operand, actual, env),
         Op::Equals | Op::NotEquals | Op::OneOf => {
             let found = match resolve_operand(operand, env) {

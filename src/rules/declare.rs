@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::mapping::Mapping;
+use super::mapping::{Mapping, PARAMETER_KEYS};
 use super::params::{ParamType, ParamValue, Parameter, param_value};
 use crate::document::{Pos, ProblemKind};
 
@@ -104,10 +104,7 @@ fn declaration(
     at: Pos,
     types: &mut BTreeMap<String, ParamType>,
 ) -> Option<Parameter> {
-    p.check_keys(
-        &["type", "default", "description", "minimum", "maximum"],
-        "parameter",
-    );
+    p.check_keys(PARAMETER_KEYS, "parameter");
     let kind = p.enumerated("type", ParamType::ALL.iter().map(|t| t.as_str()), |s| {
         ParamType::ALL.iter().copied().find(|t| t.as_str() == s)
     });

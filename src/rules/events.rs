@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::mapping::Mapping;
+use super::mapping::{EVENT_KEYS, Mapping};
 use crate::document::{Node, ProblemKind, check_keys};
 
 /// One CloudTrail event record, with why a filter must (or must not) match it.
@@ -20,8 +20,6 @@ pub struct EventRecord {
 
 /// A rule's event sets, by name.
 pub type EventSets = BTreeMap<String, Arc<[EventRecord]>>;
-
-const RECORD_KEYS: &[&str] = &["why", "record"];
 
 /// The rule's `events:` mapping (absent: no sets), every problem reported.
 pub(super) fn event_sets(p: &mut Mapping<'_, '_>) -> EventSets {
@@ -76,7 +74,7 @@ fn record(p: &mut Mapping<'_, '_>, item: &Node) -> Option<EventRecord> {
         );
         return None;
     };
-    check_keys(p.file, entries, RECORD_KEYS, "event", p.problems);
+    check_keys(p.file, entries, EVENT_KEYS, "event", p.problems);
     let field = |name: &str| entries.iter().find(|(k, _)| k.name == name).map(|(_, v)| v);
     let why = field("why")
         .and_then(Node::as_str)

@@ -7,8 +7,8 @@ use crate::document::{
     Diagnostic, Key, Node, Pos, ProblemKind, SourceFile, Value, check_keys, closest, did_you_mean,
 };
 
-/// Every key of every mapping of the rule format (a key in this list is never a misspelling).
-const KNOWN_KEYS: &[&str] = &[
+/// The keys of a rule file's top mapping.
+pub(super) const RULE_KEYS: &[&str] = &[
     "id",
     "title",
     "severity",
@@ -19,26 +19,37 @@ const KNOWN_KEYS: &[&str] = &[
     "references",
     "parameters",
     "when",
+    "events",
     "check",
     "message",
     "tests",
-    "text",
-    "cli",
-    "url",
-    "type",
-    "default",
-    "description",
-    "name",
-    "expect",
-    "subject",
-    "params",
-    "now",
-    "events",
-    "why",
-    "record",
-    "all_of",
-    "none_of",
 ];
+/// The keys of `remediation:`.
+pub(super) const REMEDIATION_KEYS: &[&str] = &["text", "cli", "url"];
+/// The keys of one parameter declaration.
+pub(super) const PARAMETER_KEYS: &[&str] =
+    &["type", "default", "description", "minimum", "maximum"];
+/// The keys of one test case.
+pub(super) const CASE_KEYS: &[&str] = &["name", "expect", "subject", "params", "now"];
+/// The keys of one record of an event set.
+pub(super) const EVENT_KEYS: &[&str] = &["why", "record"];
+/// The keys of a `matches_events` operand.
+pub(super) const MATCHES_EVENTS_KEYS: &[&str] = &["all_of", "none_of"];
+
+/// Every key of every mapping of the rule format (a key in one of these is never a
+/// misspelling), derived from the lists above so it cannot drift from them.
+const KNOWN_KEYS: &[&[&str]] = &[
+    RULE_KEYS,
+    REMEDIATION_KEYS,
+    PARAMETER_KEYS,
+    CASE_KEYS,
+    EVENT_KEYS,
+    MATCHES_EVENTS_KEYS,
+];
+
+fn is_known_key(name: &str) -> bool {
+    KNOWN_KEYS.iter().any(|keys| keys.contains(&name))
+}
 
 /// The entries of one mapping being validated, and where problems go.
 pub(super) struct Mapping<'a, 'p> {
@@ -83,7 +94,7 @@ impl<'a> Mapping<'a, '_> {
         let misspelt = self
             .entries
             .iter()
-            .filter(|(k, _)| !KNOWN_KEYS.contains(&k.name.as_str()))
+            .filter(|(k, _)| !is_known_key(&k.name))
             .any(|(k, _)| closest(&k.name, [name]).is_some());
         if !misspelt {
             let pos = self.whole;

@@ -9,6 +9,7 @@ use super::condition::{DurationRef, EventsOperand, Literal, Op, Operand};
 use super::context::Ctx;
 use super::events::EventRecord;
 use super::fields::{FieldType, Kind};
+use super::mapping::MATCHES_EVENTS_KEYS;
 use super::params::{Duration, ParamType};
 use crate::document::{Node, ProblemKind, Value, check_keys, did_you_mean};
 
@@ -32,7 +33,6 @@ pub(super) fn parse_operand(
 
 /// `matches_events`: `{all_of: SET, none_of?: SET}`, naming sets of the rule's `events:`.
 fn events_operand(node: &Node, ctx: &mut Ctx<'_>) -> Option<Operand> {
-    const KEYS: &[&str] = &["all_of", "none_of"];
     let Some(entries) = node.as_map() else {
         ctx.report(
             ProblemKind::InvalidValue,
@@ -41,7 +41,13 @@ fn events_operand(node: &Node, ctx: &mut Ctx<'_>) -> Option<Operand> {
         );
         return None;
     };
-    check_keys(ctx.file, entries, KEYS, "`matches_events`", ctx.problems);
+    check_keys(
+        ctx.file,
+        entries,
+        MATCHES_EVENTS_KEYS,
+        "`matches_events`",
+        ctx.problems,
+    );
     let mut set = |name: &str, required: bool| -> Option<Option<(String, Arc<[EventRecord]>)>> {
         let Some((key, value)) = entries.iter().find(|(k, _)| k.name == name) else {
             if required {

@@ -7,30 +7,13 @@ use std::sync::Arc;
 use super::condition::Condition;
 use super::context::Ctx;
 use super::events::EventSets;
-use super::mapping::Mapping;
+use super::mapping::{Mapping, REMEDIATION_KEYS, RULE_KEYS};
 use super::model::{FRAMEWORKS, Remediation, Rule, TestCase};
 use super::params::{ParamType, Parameter};
 use super::{declare, events, fields, parse_condition, testcase};
 use crate::document::yaml;
 use crate::document::{Diagnostic, Pos, ProblemKind, SourceFile, did_you_mean, syntax_diagnostic};
 use crate::vocabulary::{Scope, Severity};
-
-const RULE_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "severity",
-    "scope",
-    "frameworks",
-    "rationale",
-    "remediation",
-    "references",
-    "parameters",
-    "when",
-    "events",
-    "check",
-    "message",
-    "tests",
-];
 
 /// Parses and validates one rule file. Problems go to `problems`; a rule is returned only when
 /// its file has none.
@@ -355,7 +338,7 @@ fn remediation(p: &mut Mapping<'_, '_>) -> Option<Remediation> {
         problems: p.problems,
         whole: v.pos,
     };
-    sub.check_keys(&["text", "cli", "url"], "remediation");
+    sub.check_keys(REMEDIATION_KEYS, "remediation");
     let text = sub.string("text", true);
     let cli = sub.string("cli", false);
     let url = sub.string("url", false);

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::fields::{self, FieldType, Kind};
-use super::mapping::Mapping;
+use super::mapping::{CASE_KEYS, Mapping};
 use super::model::TestCase;
 use super::params::{ParamValue, Parameter, declared_value};
 use crate::document::{Diagnostic, Key, Node, ProblemKind, SourceFile, Value, did_you_mean};
@@ -13,8 +13,6 @@ use crate::vocabulary::Status;
 
 /// The clock of a test case without `now:`.
 pub const DEFAULT_TEST_NOW: &str = "2026-01-01T00:00:00Z";
-
-const CASE_KEYS: &[&str] = &["name", "expect", "subject", "params", "now"];
 
 /// A rule's `tests:`: at least one case, each named once, with the status it expects and a
 /// subject of the scope's type. Cases with problems are reported and left out.

@@ -59,11 +59,12 @@ fn filters_are_judged_by_what_they_match() {
         case("matches an excluded event", "fail", "{ $.eventSource = cloudtrail.amazonaws.com }"),
         case("a term pattern", "fail", "StopLogging DeleteTrail"),
         case("does not parse", "fail", "{ $.eventName = }"),
+        "  - { name: no pattern, expect: fail, subject: {} }\n".to_owned(),
     ]
     .concat();
     let rule = rules::parse_str("T-1.yaml", &rule(CHECK, &cases)).expect("the rule loads");
     let results = run_tests(&rule);
-    assert_eq!(results.len(), 10);
+    assert_eq!(results.len(), 11);
     for r in &results {
         assert!(
             r.passed(),
