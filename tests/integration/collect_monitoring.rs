@@ -305,6 +305,43 @@ fn a_throttled_describe_alarms_is_each_metrics_error_and_the_filters_stay_read()
     assert_eq!(proxy.fired(0).len(), 2, "{:?}", proxy.fired(0));
 }
 
+#[test]
+fn a_denied_list_subscriptions_is_the_topics_error_and_the_chain_stays_read() {
+    let emulator = Emulator::shared();
+    let seeded = seed(emulator, "monitoring", &crate::support::unique_account_id());
+    let proxy = FaultProxy::for_account(
+        emulator,
+        &seeded,
+        vec![Fault::deny("sns:ListSubscriptionsByTopic")],
+    );
+    let endpoint = proxy.endpoint();
+    let acct = collect(
+        emulator,
+        &seeded,
+        "sns-denied",
+        &[("AWS_ENDPOINT_URL", &endpoint), ("AWS_MAX_ATTEMPTS", "2")],
+    );
+    proxy.assert_every_fault_fired();
+    // The filters and alarms were read; every topic an alarm notifies is kept, its
+    // subscriptions an access-denied error rather than "no subscribers".
+    let group = the_log_group(&acct);
+    assert_eq!(group.metric_filters.ok().map(Vec::len), Some(6));
+    let alerts = topic(&acct, fact(&seeded.facts, "topics.alerts"));
+    let pending = topic(&acct, fact(&seeded.facts, "topics.pending"));
+    let silent = topic(&acct, fact(&seeded.facts, "topics.silent"));
+    for t in [alerts, silent, pending] {
+        let error = t
+            .subscriptions
+            .error()
+            .unwrap_or_else(|| panic!("denied subscriptions must be an error, got {t:#?}"));
+        assert_eq!(error.operation, "sns:ListSubscriptionsByTopic");
+        assert_eq!(error.kind, ErrorKind::AccessDenied, "{error:?}");
+    }
+    // One denied call per topic: each topic is asked once, never retried as a throttle.
+    let asked: Vec<_> = proxy.fired(0).iter().map(|c| c.path.clone()).collect();
+    assert_eq!(asked.len(), 3, "{asked:?}");
+}
+
 /// What moto_server.py's monitoring patches must make the emulator do, checked with boto3 and
 /// on the wire: SNS keeps e-mail/HTTPS subscriptions pending (h), DescribeAlarmsForMetric
 /// filters on dimensions (i), CloudWatch answers Smithy RPC v2 CBOR (j).
