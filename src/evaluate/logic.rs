@@ -59,29 +59,73 @@ pub fn eval(
     prefix: &str,
     evidence: &mut Vec<Evidence>,
 ) -> Truth {
+    scored(cond, subject, env, prefix, evidence).0
+}
+
+/// How far an evaluation got: the conditions that held before the first one that did not
+/// (in an `all`, in order), or the furthest alternative (in an `any`). It picks, among the
+/// elements of a failed `any` quantifier, the ones that came closest to holding, so a FAIL's
+/// evidence shows the first missing link of the nearest candidate rather than every
+/// candidate's every mismatch.
+type Progress = u32;
+
+fn scored(
+    cond: &Condition,
+    subject: &Value,
+    env: &Env<'_>,
+    prefix: &str,
+    evidence: &mut Vec<Evidence>,
+) -> (Truth, Progress) {
     match cond {
         Condition::All(items) => {
-            let results: Vec<Truth> = items
+            let results: Vec<(Truth, Progress)> = items
                 .iter()
-                .map(|c| eval(c, subject, env, prefix, evidence))
+                .map(|c| scored(c, subject, env, prefix, evidence))
                 .collect();
-            fold_all(&results)
+            let truths: Vec<Truth> = results.iter().map(|r| r.0).collect();
+            (fold_all(&truths), progress_of_all(&results))
         }
         Condition::Any(items) => {
-            let results: Vec<Truth> = items
+            let results: Vec<(Truth, Progress)> = items
                 .iter()
-                .map(|c| eval(c, subject, env, prefix, evidence))
+                .map(|c| scored(c, subject, env, prefix, evidence))
                 .collect();
-            fold_any(&results)
+            let truths: Vec<Truth> = results.iter().map(|r| r.0).collect();
+            let truth = fold_any(&truths);
+            let best = results
+                .iter()
+                .filter(|(t, _)| truth != Truth::True || *t == Truth::True)
+                .map(|r| r.1)
+                .max()
+                .unwrap_or(0);
+            (truth, best)
         }
-        Condition::Not(inner) => match eval(inner, subject, env, prefix, evidence) {
-            Truth::True => Truth::False,
-            Truth::False => Truth::True,
-            other => other,
-        },
+        Condition::Not(inner) => {
+            let truth = match eval(inner, subject, env, prefix, evidence) {
+                Truth::True => Truth::False,
+                Truth::False => Truth::True,
+                other => other,
+            };
+            (truth, Progress::from(truth == Truth::True))
+        }
         Condition::Quantified(q) => eval_quantifier(q, subject, env, prefix, evidence),
-        Condition::Leaf(leaf) => eval_leaf(leaf, subject, env, prefix, evidence),
+        Condition::Leaf(leaf) => {
+            let truth = eval_leaf(leaf, subject, env, prefix, evidence);
+            (truth, Progress::from(truth == Truth::True))
+        }
     }
+}
+
+/// The progress of an `all`: every item up to and including the first that did not hold.
+fn progress_of_all(results: &[(Truth, Progress)]) -> Progress {
+    let mut progress = 0;
+    for (truth, p) in results {
+        progress += p;
+        if matches!(truth, Truth::False | Truth::Unknown) {
+            break;
+        }
+    }
+    progress
 }
 
 /// `all: [...]`: False wins, then Unknown, then True; only NotApplicable items → NotApplicable.
@@ -186,20 +230,21 @@ fn eval_quantifier(
     env: &Env<'_>,
     prefix: &str,
     evidence: &mut Vec<Evidence>,
-) -> Truth {
+) -> (Truth, Progress) {
     let full = join(prefix, &q.path);
     let Walked { items, partial } = match quantified_items(subject, &q.path) {
         Ok(walked) => walked,
         Err((at, err)) => {
             evidence.push(error_evidence(join(prefix, &at), err));
-            return Truth::Unknown;
+            return (Truth::Unknown, 0);
         }
     };
     if let Some(err) = partial {
         evidence.push(error_evidence(full.clone(), err));
     }
-    let tally = Tally::of(q, items, env, &full, evidence);
+    let mut tally = Tally::of(q, items, env, &full);
     let (result, empty_note) = verdict(q, &tally, partial.is_some());
+    let progress = tally.keep_evidence(q.quantifier, result, evidence);
     evidence.push(Evidence::Quantifier {
         path: full,
         quantifier: q.quantifier.as_str().to_owned(),
@@ -208,7 +253,7 @@ fn eval_quantifier(
         unknown: tally.unknown,
         if_empty: empty_note,
     });
-    result
+    (result, progress)
 }
 
 /// The list a quantifier walks.
@@ -238,33 +283,61 @@ struct Tally {
     matched: Vec<String>,
     not_matched: Vec<String>,
     unknown: Vec<String>,
+    /// Each element's outcome and evidence, in order.
+    elements: Vec<(Truth, Progress, Vec<Evidence>)>,
 }
 
 impl Tally {
     /// Evaluates `where` on each element in order, its evidence prefixed `full[identity]`.
-    fn of(
-        q: &Quantified,
-        items: &[Value],
-        env: &Env<'_>,
-        full: &str,
-        evidence: &mut Vec<Evidence>,
-    ) -> Tally {
+    fn of(q: &Quantified, items: &[Value], env: &Env<'_>, full: &str) -> Tally {
         let mut tally = Tally {
             matched: Vec::new(),
             not_matched: Vec::new(),
             unknown: Vec::new(),
+            elements: Vec::with_capacity(items.len()),
         };
         for (i, element) in items.iter().enumerate() {
             let id = identity(element, i);
             let element_prefix = format!("{full}[{id}]");
-            match eval(&q.condition, element, env, &element_prefix, evidence) {
+            let mut own = Vec::new();
+            let (truth, progress) = scored(&q.condition, element, env, &element_prefix, &mut own);
+            match truth {
                 Truth::True => tally.matched.push(id),
                 Truth::False => tally.not_matched.push(id),
                 Truth::Unknown => tally.unknown.push(id),
                 Truth::NotApplicable => {}
             }
+            tally.elements.push((truth, progress, own));
         }
         tally
+    }
+
+    /// Moves the evidence worth showing into `evidence` and returns the quantifier's progress.
+    /// An `any` that holds shows the elements it holds for; one that fails shows the elements
+    /// that came closest (the first missing link of the nearest candidate). An undecided `any`
+    /// and the other quantifiers show every element: each may be the one that decides.
+    fn keep_evidence(
+        &mut self,
+        quantifier: Quantifier,
+        result: Truth,
+        evidence: &mut Vec<Evidence>,
+    ) -> Progress {
+        let elements = std::mem::take(&mut self.elements);
+        let best = elements.iter().map(|e| e.1).max().unwrap_or(0);
+        let held = Progress::from(result == Truth::True);
+        let keep = |truth: Truth, progress: Progress| match (quantifier, result) {
+            (Quantifier::Any, Truth::True) => truth == Truth::True,
+            (Quantifier::Any, Truth::False) => progress == best,
+            _ => true,
+        };
+        let mut progress = 0;
+        for (truth, p, own) in elements {
+            if keep(truth, p) {
+                progress = progress.max(p);
+                evidence.extend(own);
+            }
+        }
+        held + progress
     }
 }
 

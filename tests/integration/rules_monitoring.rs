@@ -59,10 +59,34 @@ fn each_link_of_the_chain_decides() {
     let denied = "{ error: { operation: 'logs:DescribeMetricFilters', kind: access_denied } }";
     let cases = [
         case("the whole chain", "pass", &chain(PATTERN, ALARM, TOPIC)),
-        case("a filter missing the event", "fail", &chain("{ $.eventName = DeleteTrail }", ALARM, TOPIC)),
-        case("alarm on another namespace", "fail", &chain(PATTERN, &ALARM.replace("on_filter_metric: true", "on_filter_metric: false"), TOPIC)),
-        case("actions disabled", "fail", &chain(PATTERN, &ALARM.replace("actions_enabled: true", "actions_enabled: false"), TOPIC)),
-        case("only a pending subscription", "fail", &chain(PATTERN, ALARM, &pending)),
+        case(
+            "a filter missing the event",
+            "fail",
+            &chain("{ $.eventName = DeleteTrail }", ALARM, TOPIC),
+        ),
+        case(
+            "alarm on another namespace",
+            "fail",
+            &chain(
+                PATTERN,
+                &ALARM.replace("on_filter_metric: true", "on_filter_metric: false"),
+                TOPIC,
+            ),
+        ),
+        case(
+            "actions disabled",
+            "fail",
+            &chain(
+                PATTERN,
+                &ALARM.replace("actions_enabled: true", "actions_enabled: false"),
+                TOPIC,
+            ),
+        ),
+        case(
+            "only a pending subscription",
+            "fail",
+            &chain(PATTERN, ALARM, &pending),
+        ),
         case("no filters", "fail", "[]"),
         case("filters could not be read", "error", denied),
     ]
@@ -71,6 +95,74 @@ fn each_link_of_the_chain_decides() {
     let results = run_tests(&rule);
     assert_eq!(results.len(), 7);
     for r in &results {
-        assert!(r.passed(), "{}: expected {:?}, got {:?}", r.name, r.expected, r.verdict);
+        assert!(
+            r.passed(),
+            "{}: expected {:?}, got {:?}",
+            r.name,
+            r.expected,
+            r.verdict
+        );
     }
+}
+
+/// A failed `any` shows the candidate that came closest, at its first missing link: the filter
+/// that matches the event but whose alarm watches another namespace — not the other filter's
+/// pattern mismatch. A passing `any` shows the element it holds for.
+#[test]
+fn the_evidence_shows_the_nearest_candidates_first_missing_link() {
+    let other_ns = ALARM.replace("on_filter_metric: true", "on_filter_metric: false");
+    let two = |near_alarm: &str| {
+        let near = chain(PATTERN, near_alarm, TOPIC).replacen("name: f", "name: near", 1);
+        let far = chain("{ $.eventName = DeleteTrail }", ALARM, TOPIC).replacen(
+            "name: f",
+            "name: far",
+            1,
+        );
+        format!("[{}, {}]", &far[1..far.len() - 1], &near[1..near.len() - 1])
+    };
+    let cases = [
+        case("nearest link fails", "fail", &two(&other_ns)),
+        case("one filter holds", "pass", &two(ALARM)),
+    ]
+    .concat();
+    let rule = rules::parse_str("T-1.yaml", &format!("{RULE}{cases}")).expect("the rule loads");
+    let results = run_tests(&rule);
+    let leaves = |i: usize| -> Vec<String> {
+        results[i]
+            .verdict
+            .evidence
+            .iter()
+            .filter_map(
+                |e| match serde_json::to_value(e).ok()?.get("path")?.as_str() {
+                    Some(p) if !matches!(e, trailguard::finding::Evidence::Quantifier { .. }) => {
+                        Some(p.to_owned())
+                    }
+                    _ => None,
+                },
+            )
+            .collect()
+    };
+    for (i, r) in results.iter().enumerate() {
+        assert!(r.passed(), "{}: {:?}", r.name, r.verdict);
+        let paths = leaves(i);
+        assert!(
+            paths.iter().all(|p| !p.contains("metric_filters[far]")),
+            "{}: the far filter's leaves are noise: {paths:#?}",
+            r.name
+        );
+        assert!(
+            paths
+                .iter()
+                .any(|p| p.ends_with("metric_filters[near].pattern")),
+            "{}: {paths:#?}",
+            r.name
+        );
+    }
+    let failing = leaves(0);
+    assert!(
+        failing
+            .iter()
+            .any(|p| p.contains("alarms[a].on_filter_metric")),
+        "{failing:#?}"
+    );
 }
