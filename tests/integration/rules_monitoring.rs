@@ -162,7 +162,7 @@ fn the_evidence_shows_the_nearest_candidates_first_missing_link() {
     assert!(
         failing
             .iter()
-            .any(|p| p.contains("alarms[a].on_filter_metric")),
+            .any(|p| p.contains(".alarms[") && p.ends_with("].on_filter_metric")),
         "{failing:#?}"
     );
 }
