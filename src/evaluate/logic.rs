@@ -81,6 +81,7 @@ pub fn eval(
         },
         Condition::Quantified(q) => eval_quantifier(q, subject, env, prefix, evidence),
         Condition::Leaf(leaf) => eval_leaf(leaf, subject, env, prefix, evidence),
+        Condition::Use(used) => eval(&used.condition, subject, env, prefix, evidence),
     }
 }
 

@@ -21,6 +21,22 @@ pub enum Condition {
     Quantified(Box<Quantified>),
     /// A test of one value.
     Leaf(Leaf),
+    /// A shared condition (`{ use: NAME }`), expanded where it is used.
+    Use(Box<Used>),
+}
+
+/// A shared condition where a rule uses it: its name and meaning (for `rules explain`) and
+/// its condition, parsed at the place of use.
+#[derive(Debug, Clone)]
+pub struct Used {
+    /// The condition's name.
+    pub name: String,
+    /// What it means.
+    pub description: String,
+    /// The file it comes from.
+    pub source: String,
+    /// The condition.
+    pub condition: Condition,
 }
 
 /// `any` / `all` / `none` over the elements of a list.

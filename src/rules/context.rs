@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::events::EventSets;
 use super::fields::PathError;
+use super::library::Library;
 use super::params::ParamType;
 use crate::document::{Diagnostic, Node, Pos, ProblemKind, SourceFile};
 
@@ -21,6 +22,10 @@ pub struct Ctx<'a> {
     pub used: BTreeSet<String>,
     /// Problems found so far.
     pub problems: &'a mut Vec<Diagnostic>,
+    /// The shared conditions `{ use: NAME }` may name.
+    pub library: &'a Library,
+    /// The shared conditions being expanded, outermost first (a name here again is a cycle).
+    pub expanding: Vec<String>,
 }
 
 impl Ctx<'_> {

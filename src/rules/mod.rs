@@ -13,6 +13,7 @@ mod declare;
 mod events;
 pub mod explain;
 pub mod fields;
+mod library;
 mod load;
 mod mapping;
 mod model;
@@ -21,6 +22,7 @@ mod overrides;
 mod params;
 mod parse;
 mod parse_condition;
+mod shared;
 mod testcase;
 pub mod view;
 mod walk;
@@ -34,7 +36,7 @@ pub use crate::document::{diagnostic, yaml};
 pub use crate::vocabulary::{Scope, Severity};
 pub use condition::{
     Condition, DurationRef, EventsOperand, IfEmpty, Leaf, LeafSubject, Literal, Op, Operand,
-    Quantified, Quantifier,
+    Quantified, Quantifier, Used,
 };
 pub use events::{EventRecord, EventSets};
 pub use load::{Loaded, load, load_builtin, load_for_evaluation, parse_str};

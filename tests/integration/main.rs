@@ -39,6 +39,7 @@ mod rules_events;
 mod rules_language;
 mod rules_monitoring;
 mod rules_pack;
+mod rules_shared;
 mod rules_views;
 mod scan_emulator;
 mod scan_org;
