@@ -30,8 +30,14 @@ pub(super) const CONDITION_KEYS: &[&str] =
 /// The keys of `remediation:`.
 pub(super) const REMEDIATION_KEYS: &[&str] = &["text", "cli", "url"];
 /// The keys of one parameter declaration.
-pub(super) const PARAMETER_KEYS: &[&str] =
-    &["type", "default", "description", "minimum", "maximum"];
+pub(super) const PARAMETER_KEYS: &[&str] = &[
+    "type",
+    "default",
+    "description",
+    "minimum",
+    "maximum",
+    "allowed",
+];
 /// The keys of one test case.
 pub(super) const CASE_KEYS: &[&str] = &["name", "expect", "subject", "params", "now"];
 /// The keys of one record of an event set.

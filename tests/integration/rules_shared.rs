@@ -346,3 +346,37 @@ fn a_parameter_of_the_same_name_and_type_keeps_the_rules_declaration() {
     assert_eq!(rule.parameters["lenient"].description, "mine");
     assert!(run_tests(rule).iter().all(|c| c.passed()));
 }
+
+#[test]
+fn rules_explain_lists_allowed_values() {
+    let decl = "parameters:\n  mode: { type: string, default: semantic, allowed: [semantic, exact], description: how }\n";
+    let check = "{ any: [ { param: mode, equals: semantic }, { param: mode, equals: exact } ] }";
+    let dir = folder(
+        "allowed",
+        &[(
+            "A-1.yaml",
+            &rule(
+                "A-1",
+                decl,
+                check,
+                "  - { name: n, expect: pass, subject: {} }\n",
+            ),
+        )],
+    );
+    let o = run(&[
+        "rules",
+        "explain",
+        "A-1",
+        "--no-builtin",
+        "--rules",
+        dir.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(
+            "mode (string, default semantic, allowed: semantic | exact, in force semantic): how"
+        ),
+        "{}",
+        stdout(&o)
+    );
+}
