@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::events::EventSets;
 use super::fields::PathError;
+use super::filter_texts::FilterTexts;
 use super::library::Library;
 use super::params::ParamType;
 use crate::document::{Diagnostic, Node, Pos, ProblemKind, SourceFile};
@@ -18,6 +19,8 @@ pub struct Ctx<'a> {
     pub params: &'a BTreeMap<String, ParamType>,
     /// The rule's event sets (`events:`), for `matches_events`.
     pub events: &'a EventSets,
+    /// The rule's filter texts (`filter_texts:`), for `equals_filter_text`.
+    pub filter_texts: &'a FilterTexts,
     /// Parameters referenced so far.
     pub used: BTreeSet<String>,
     /// Problems found so far.

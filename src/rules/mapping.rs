@@ -20,6 +20,7 @@ pub(super) const RULE_KEYS: &[&str] = &[
     "parameters",
     "when",
     "events",
+    "filter_texts",
     "check",
     "message",
     "tests",

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use super::condition::Condition;
 use super::context::Ctx;
 use super::events::EventSets;
+use super::filter_texts::FilterTexts;
 use super::library::{Library, inherited, merge};
 use super::mapping::{Mapping, REMEDIATION_KEYS, RULE_KEYS};
 use super::model::{FRAMEWORKS, Remediation, Rule, TestCase};
 use super::params::{ParamType, Parameter};
-use super::{declare, events, fields, parse_condition, shared, testcase};
+use super::{declare, events, fields, filter_texts, parse_condition, shared, testcase};
 use crate::document::yaml;
 use crate::document::{Diagnostic, Pos, ProblemKind, SourceFile, did_you_mean, syntax_diagnostic};
 use crate::vocabulary::{Scope, Severity};
@@ -143,7 +144,9 @@ fn read_rule(p: &mut Mapping<'_, '_>, cases: TestCases, library: &Library) -> Ru
     let declared = declare::parameters(p);
     let (parameters, param_types) = with_inherited(p, declared, library);
     let events = events::event_sets(p);
-    let (when, check) = conditions(p, scope, &param_types, &events, library);
+    let texts = filter_texts::filter_texts(p);
+    let sets = (&events, &texts);
+    let (when, check) = conditions(p, scope, &param_types, sets, library);
     let tests = match (scope, cases) {
         (Some(scope), TestCases::Parse) => testcase::tests(p, fields::subject(scope), &parameters),
         _ => Vec::new(),
@@ -214,7 +217,7 @@ fn conditions(
     p: &mut Mapping<'_, '_>,
     scope: Option<Scope>,
     param_types: &BTreeMap<String, ParamType>,
-    events: &EventSets,
+    (events, filter_texts): (&EventSets, &FilterTexts),
     library: &Library,
 ) -> (Option<Condition>, Option<Condition>) {
     let when_node = p.get("when").map(|(_, v)| v);
@@ -230,6 +233,7 @@ fn conditions(
         file: p.file,
         params: param_types,
         events,
+        filter_texts,
         used: BTreeSet::new(),
         problems: p.problems,
         library,

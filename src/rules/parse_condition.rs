@@ -5,6 +5,7 @@ use super::condition::{Condition, IfEmpty, Leaf, LeafSubject, Op, Quantified, Qu
 use super::context::Ctx;
 use super::events::EventSets;
 use super::fields::{self, FieldType, Kind};
+use super::filter_texts::FilterTexts;
 use super::library::{ConditionDef, with_article};
 use super::operand;
 use super::params::ParamType;
@@ -156,11 +157,12 @@ fn parse_use(value: &Node, here: &FieldType, ctx: &mut Ctx<'_>) -> Option<Condit
         wrong_element(value, def, here, &missing, ctx);
         return None;
     }
-    let events = EventSets::new();
+    let (events, filter_texts) = (EventSets::new(), FilterTexts::new());
     let mut inner = Ctx {
         file: &def.file,
         params: &def.param_types,
         events: &events,
+        filter_texts: &filter_texts,
         used: Default::default(),
         problems: &mut *ctx.problems,
         library,
@@ -645,7 +647,7 @@ fn op_fits(op: Op, t: &FieldType) -> bool {
         },
         Op::Matches => matches!(t.kind, String | Enum(_) | Any),
         Op::Gt | Op::Gte | Op::Lt | Op::Lte => matches!(t.kind, Integer | Number | Timestamp | Any),
-        Op::MatchesEvents => matches!(t.kind, String | Any),
+        Op::MatchesEvents | Op::EqualsFilterText => matches!(t.kind, String | Any),
     }
 }
 

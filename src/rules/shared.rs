@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::context::Ctx;
 use super::events::EventSets;
 use super::fields::{self, ELEMENTS};
+use super::filter_texts::FilterTexts;
 use super::library::{ConditionDef, Library, inherited, merge};
 use super::mapping::{CONDITION_KEYS, Mapping};
 use super::{declare, parse_condition};
@@ -186,11 +187,12 @@ fn duplicate(lib: &Library, again: &ConditionDef, problems: &mut Vec<Diagnostic>
 
 /// Parses a condition against its own element type, and reports own parameters it never uses.
 fn check(def: &ConditionDef, lib: &Library, problems: &mut Vec<Diagnostic>) {
-    let events = EventSets::new();
+    let (events, filter_texts) = (EventSets::new(), FilterTexts::new());
     let mut ctx = Ctx {
         file: &def.file,
         params: &def.param_types,
         events: &events,
+        filter_texts: &filter_texts,
         used: BTreeSet::new(),
         problems,
         library: lib,

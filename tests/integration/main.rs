@@ -36,6 +36,7 @@ mod report_text;
 mod rules_cli;
 mod rules_diagnostics;
 mod rules_events;
+mod rules_filter_texts;
 mod rules_language;
 mod rules_monitoring;
 mod rules_pack;
