@@ -92,16 +92,25 @@ fn each_link_of_the_chain_decides() {
     ]
     .concat();
     let rule = rules::parse_str("T-1.yaml", &format!("{RULE}{cases}")).expect("the rule loads");
-    let results = run_tests(&rule);
-    assert_eq!(results.len(), 7);
-    for r in &results {
-        assert!(
-            r.passed(),
-            "{}: expected {:?}, got {:?}",
-            r.name,
-            r.expected,
-            r.verdict
-        );
+    // The same chain through the built-in shared condition `alarmed_metric`.
+    let inline_alarm = &RULE[RULE
+        .find("              any:\n                in: alarms")
+        .expect("the alarm link")
+        ..RULE.find("message:").expect("message")];
+    let shared = RULE.replace(inline_alarm, "              use: alarmed_metric\n");
+    let shared = rules::parse_str("T-1.yaml", &format!("{shared}{cases}")).expect("the rule loads");
+    for rule in [rule, shared] {
+        let results = run_tests(&rule);
+        assert_eq!(results.len(), 7);
+        for r in &results {
+            assert!(
+                r.passed(),
+                "{}: expected {:?}, got {:?}",
+                r.name,
+                r.expected,
+                r.verdict
+            );
+        }
     }
 }
 
