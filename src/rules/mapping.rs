@@ -25,7 +25,7 @@ pub(super) const RULE_KEYS: &[&str] = &[
     "tests",
 ];
 /// The keys of `remediation:`.
-pub(super) const REMEDIATION_KEYS: &[&str] = &["text", "cli", "url"];
+pub(super) const REMEDIATION_KEYS: &[&str] = &["text", "cli", "url", "filter_pattern"];
 /// The keys of one parameter declaration.
 pub(super) const PARAMETER_KEYS: &[&str] =
     &["type", "default", "description", "minimum", "maximum"];
