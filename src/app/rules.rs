@@ -186,8 +186,13 @@ pub fn render_explain(rule: &Rule) -> String {
         out.push_str("\nParameters:\n");
         for (name, p) in &rule.parameters {
             let range = p.range_text().map(|r| format!(", {r}")).unwrap_or_default();
+            let allowed = p
+                .allowed
+                .as_ref()
+                .map(|values| format!(", allowed: {}", values.join(" | ")))
+                .unwrap_or_default();
             out.push_str(&format!(
-                "  {name} ({}, default {}{range}, in force {}): {}\n",
+                "  {name} ({}, default {}{range}{allowed}, in force {}): {}\n",
                 p.kind.as_str(),
                 p.default,
                 p.value,

@@ -105,6 +105,12 @@ pub enum ProblemKind {
     InvalidTest,
     /// A rule id (in the config's `rules.only` / `rules.skip`) that no loaded rule has.
     UnknownRuleId,
+    /// A `use` of a shared condition that no `conditions/` file defines.
+    UnknownCondition,
+    /// A shared condition that uses itself, directly or through others.
+    ConditionCycle,
+    /// A shared condition used on a type it was not written against.
+    ElementType,
 }
 
 impl ProblemKind {
@@ -129,6 +135,9 @@ impl ProblemKind {
             ProblemKind::FileName => "file-name",
             ProblemKind::InvalidTest => "invalid-test",
             ProblemKind::UnknownRuleId => "unknown-rule-id",
+            ProblemKind::UnknownCondition => "unknown-condition",
+            ProblemKind::ConditionCycle => "condition-cycle",
+            ProblemKind::ElementType => "element-type",
         }
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::filters::judge_pattern;
+use super::filters::{judge_pattern, judge_text, text_key};
 use crate::finding::Evidence;
 use crate::inventory::Timestamp;
 use crate::rules::{
@@ -81,6 +81,7 @@ pub fn eval(
         },
         Condition::Quantified(q) => eval_quantifier(q, subject, env, prefix, evidence),
         Condition::Leaf(leaf) => eval_leaf(leaf, subject, env, prefix, evidence),
+        Condition::Use(used) => eval(&used.condition, subject, env, prefix, evidence),
     }
 }
 
@@ -334,7 +335,19 @@ fn eval_leaf(
         },
     };
     let (result, reason) = leaf_truth(leaf, actual, env);
-    let expected = match &leaf.operand {
+    evidence.push(Evidence::Leaf {
+        path,
+        expected: expectation(leaf, env, reason),
+        actual: shorten(actual),
+        holds: result.as_holds(),
+    });
+    result
+}
+
+/// What a leaf expects, in evidence: parameters and the clock resolved, and the reason a
+/// filter pattern falls short when there is one.
+fn expectation(leaf: &Leaf, env: &Env<'_>, reason: Option<String>) -> String {
+    match &leaf.operand {
         Operand::Param(name) => format!(
             "{} {}",
             leaf.op.words(),
@@ -347,18 +360,19 @@ fn eval_leaf(
             leaf.op.words(),
             now_minus(d, env).map_or_else(|| "?".to_owned(), |t| t.to_string())
         ),
+        Operand::FilterText(texts) => {
+            let key = text_key(texts, env.params).unwrap_or_else(|| "?".to_owned());
+            let base = format!("is the `{key}` filter text, whitespace aside");
+            match reason {
+                Some(why) => format!("{base}; {why}"),
+                None => base,
+            }
+        }
         _ => match reason {
             Some(why) => format!("{}; it {why}", leaf.expected()),
             None => leaf.expected(),
         },
-    };
-    evidence.push(Evidence::Leaf {
-        path,
-        expected,
-        actual: shorten(actual),
-        holds: result.as_holds(),
-    });
-    result
+    }
 }
 
 /// Evidence values stay readable: big objects are summarised.
@@ -416,7 +430,7 @@ fn resolve_operand(operand: &Operand, env: &Env<'_>) -> Option<Rhs> {
             ParamValue::Duration(_) => None,
         },
         Operand::NowMinus(d) => now_minus(d, env).map(|t| Rhs::Lit(Literal::Timestamp(t))),
-        Operand::Flag(_) | Operand::Regex(..) | Operand::Events(_) => None,
+        Operand::Flag(_) | Operand::Regex(..) | Operand::Events(_) | Operand::FilterText(_) => None,
     }
 }
 
@@ -427,6 +441,16 @@ fn leaf_truth(leaf: &Leaf, actual: &Value, env: &Env<'_>) -> (Truth, Option<Stri
         (Operand::Events(events), Value::String(pattern)) => match judge_pattern(pattern, events) {
             Ok(()) => (Truth::True, None),
             Err(why) => (Truth::False, Some(why)),
+        },
+        (Operand::FilterText(texts), Value::String(pattern)) => match text_key(texts, env.params) {
+            Some(key) => match judge_text(pattern, &key, texts) {
+                Ok(()) => (Truth::True, None),
+                Err(why) => (Truth::False, Some(why)),
+            },
+            None => (
+                Truth::Unknown,
+                Some("its key parameter has no value".to_owned()),
+            ),
         },
         _ => (apply(leaf.op, &leaf.operand, actual, env), None),
     }
@@ -446,7 +470,7 @@ fn apply(op: Op, operand: &Operand, actual: &Value, env: &Env<'_>) -> Truth {
         },
         // A pattern that is not a string (absent) matches nothing; a string is judged in
         // leaf_truth, which also keeps the reason.
-        Op::MatchesEvents => Truth::False,
+        Op::MatchesEvents | Op::EqualsFilterText => Truth::False,
         Op::Contains => contains(operand, actual, env),
         Op::Equals | Op::NotEquals | Op::OneOf => {
             let found = match resolve_operand(operand, env) {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::inventory::Timestamp;
 
 use super::events::EventRecord;
+use super::filter_texts::FilterTexts;
 use super::params::Duration;
 
 /// A condition of a rule's `when` or `check`.
@@ -21,6 +22,22 @@ pub enum Condition {
     Quantified(Box<Quantified>),
     /// A test of one value.
     Leaf(Leaf),
+    /// A shared condition (`{ use: NAME }`), expanded where it is used.
+    Use(Box<Used>),
+}
+
+/// A shared condition where a rule uses it: its name and meaning (for `rules explain`) and
+/// its condition, parsed at the place of use.
+#[derive(Debug, Clone)]
+pub struct Used {
+    /// The condition's name.
+    pub name: String,
+    /// What it means.
+    pub description: String,
+    /// The file it comes from.
+    pub source: String,
+    /// The condition.
+    pub condition: Condition,
 }
 
 /// `any` / `all` / `none` over the elements of a list.
@@ -128,6 +145,8 @@ pub enum Op {
     /// A CloudWatch Logs filter pattern that matches every record of one event set (and
     /// none of another).
     MatchesEvents,
+    /// A filter pattern that is, whitespace aside, one of the rule's `filter_texts` of a key.
+    EqualsFilterText,
 }
 
 impl Op {
@@ -145,6 +164,7 @@ impl Op {
         Op::Lt,
         Op::Lte,
         Op::MatchesEvents,
+        Op::EqualsFilterText,
     ];
 
     /// The YAML key.
@@ -162,6 +182,7 @@ impl Op {
             Op::Lt => "lt",
             Op::Lte => "lte",
             Op::MatchesEvents => "matches_events",
+            Op::EqualsFilterText => "equals_filter_text",
         }
     }
 
@@ -185,6 +206,7 @@ impl Op {
             Op::Lt => "<",
             Op::Lte => "<=",
             Op::MatchesEvents => "is a filter pattern matching",
+            Op::EqualsFilterText => "is, whitespace aside, the filter text of",
         }
     }
 }
@@ -242,6 +264,26 @@ pub enum Operand {
     Regex(regex_lite::Regex, String),
     /// The event sets of `matches_events`.
     Events(EventsOperand),
+    /// The texts of `equals_filter_text`.
+    FilterText(FilterTextOperand),
+}
+
+/// `equals_filter_text`: which of the rule's filter texts a pattern must be.
+#[derive(Debug, Clone)]
+pub struct FilterTextOperand {
+    /// The key (e.g. `5.0.0`), or the `string` parameter that holds it.
+    pub key: TextKey,
+    /// Every filter text of the rule, by key, whitespace-normalised.
+    pub texts: Arc<FilterTexts>,
+}
+
+/// The key of `equals_filter_text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextKey {
+    /// Written in the rule.
+    Literal(String),
+    /// A `string` parameter (`{param: cis_version}`).
+    Param(String),
 }
 
 /// `matches_events`: the rule's event sets a filter pattern is judged against.
@@ -266,6 +308,10 @@ impl fmt::Display for Operand {
             Operand::NowMinus(DurationRef::Fixed(d)) => write!(f, "now - {}", d.text),
             Operand::NowMinus(DurationRef::Param(p)) => write!(f, "now - {{param: {p}}}"),
             Operand::Regex(_, text) => write!(f, "/{text}/"),
+            Operand::FilterText(t) => match &t.key {
+                TextKey::Literal(key) => write!(f, "`{key}`"),
+                TextKey::Param(p) => write!(f, "{{param: {p}}}"),
+            },
             Operand::Events(e) => {
                 write!(f, "every event of `{}`", e.all_of.0)?;
                 match &e.none_of {

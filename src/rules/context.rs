@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use super::events::EventSets;
 use super::fields::PathError;
+use super::filter_texts::FilterTexts;
+use super::library::Library;
 use super::params::ParamType;
 use crate::document::{Diagnostic, Node, Pos, ProblemKind, SourceFile};
 
@@ -17,10 +19,16 @@ pub struct Ctx<'a> {
     pub params: &'a BTreeMap<String, ParamType>,
     /// The rule's event sets (`events:`), for `matches_events`.
     pub events: &'a EventSets,
+    /// The rule's filter texts (`filter_texts:`), for `equals_filter_text`.
+    pub filter_texts: &'a FilterTexts,
     /// Parameters referenced so far.
     pub used: BTreeSet<String>,
     /// Problems found so far.
     pub problems: &'a mut Vec<Diagnostic>,
+    /// The shared conditions `{ use: NAME }` may name.
+    pub library: &'a Library,
+    /// The shared conditions being expanded, outermost first (a name here again is a cycle).
+    pub expanding: Vec<String>,
 }
 
 impl Ctx<'_> {

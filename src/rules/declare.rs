@@ -96,8 +96,8 @@ pub(super) fn parameters(
     (out, types)
 }
 
-/// One parameter declaration `{type, default, description, minimum?, maximum?}` (these
-/// fields), its type recorded in `types` as soon as it is known.
+/// One parameter declaration `{type, default, description, minimum?, maximum?, allowed?}`
+/// (these fields), its type recorded in `types` as soon as it is known.
 fn declaration(
     p: &mut Mapping<'_, '_>,
     name: &str,
@@ -114,7 +114,31 @@ fn declaration(
     let description = p.string("description", true);
     let minimum = bound(p, "minimum", kind);
     let maximum = bound(p, "maximum", kind);
-    let default = match (p.get("default"), kind) {
+    let allowed = allowed(p, kind);
+    let default = default_value(p, name, at, kind);
+    let (minimum, maximum, allowed) = (minimum?, maximum?, allowed?);
+    let max_at = maximum.as_ref().map(|(_, at)| *at);
+    let (default, default_at) = default?;
+    let param = Parameter {
+        kind: kind?,
+        value: default.clone(),
+        default,
+        description: description?,
+        minimum: minimum.map(|(v, _)| v),
+        maximum: maximum.map(|(v, _)| v),
+        allowed,
+    };
+    range_holds(p, name, &param, default_at, max_at).then_some(param)
+}
+
+/// `default:` of a declaration, of its type, and where it is written.
+fn default_value(
+    p: &mut Mapping<'_, '_>,
+    name: &str,
+    at: Pos,
+    kind: Option<ParamType>,
+) -> Option<(ParamValue, Pos)> {
+    match (p.get("default"), kind) {
         (None, _) => {
             p.report(
                 ProblemKind::MissingKey,
@@ -135,22 +159,49 @@ fn declaration(
             }
         },
         (Some(_), None) => None,
-    };
-    let (minimum, maximum) = (minimum?, maximum?);
-    let max_at = maximum.as_ref().map(|(_, at)| *at);
-    let (default, default_at) = default?;
-    let param = Parameter {
-        kind: kind?,
-        value: default.clone(),
-        default,
-        description: description?,
-        minimum: minimum.map(|(v, _)| v),
-        maximum: maximum.map(|(v, _)| v),
-    };
-    range_holds(p, name, &param, default_at, max_at).then_some(param)
+    }
 }
 
-/// Whether the declared range is ordered and holds the default; reports why not.
+/// `allowed:` of a string or string-list declaration: `Some(None)` when absent,
+/// `Some(Some(values))` when a non-empty list of distinct strings, `None` (reported) otherwise.
+fn allowed(p: &mut Mapping<'_, '_>, kind: Option<ParamType>) -> Option<Option<Vec<String>>> {
+    let Some((k, node)) = p.get("allowed") else {
+        return Some(None);
+    };
+    let kind = kind?;
+    if !Parameter::enumerable(kind) {
+        let message = format!(
+            "`allowed` applies to string and string_list parameters, not {}",
+            kind.as_str()
+        );
+        p.report(ProblemKind::BadParameter, k.pos, message);
+        return None;
+    }
+    let values: Option<Vec<String>> =
+        node.as_seq()
+            .filter(|items| !items.is_empty())
+            .and_then(|items| {
+                items
+                    .iter()
+                    .map(|i| i.as_str().map(str::to_owned))
+                    .collect()
+            });
+    let Some(values) = values else {
+        let message = "`allowed` is a non-empty list of strings";
+        p.report(ProblemKind::BadParameter, node.pos, message);
+        return None;
+    };
+    let distinct: std::collections::BTreeSet<&String> = values.iter().collect();
+    if distinct.len() != values.len() {
+        let message = "`allowed` lists a value twice";
+        p.report(ProblemKind::BadParameter, node.pos, message);
+        return None;
+    }
+    Some(Some(values))
+}
+
+/// Whether the declared range is ordered and the range and allowed values hold the default;
+/// reports why not.
 fn range_holds(
     p: &mut Mapping<'_, '_>,
     name: &str,
@@ -168,7 +219,7 @@ fn range_holds(
         );
         return false;
     }
-    if let Err(e) = param.check_range(&param.default) {
+    if let Err(e) = param.check_value(&param.default) {
         p.report(
             ProblemKind::BadParameter,
             default_at,

@@ -43,6 +43,20 @@ fn write(cond: &Condition, indent: usize, out: &mut String) {
             out.push_str(&format!("{}not:\n", pad(indent)));
             write(inner, indent + 1, out);
         }
+        Condition::Use(u) => {
+            let meaning = u
+                .description
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            out.push_str(&format!(
+                "{}shared condition `{}` ({}): {meaning}\n",
+                pad(indent),
+                u.name,
+                u.source
+            ));
+            write(&u.condition, indent + 1, out);
+        }
         Condition::Quantified(q) => {
             let head = match q.quantifier {
                 Quantifier::Any if q.at_least > 1 => format!(

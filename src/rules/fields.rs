@@ -133,6 +133,110 @@ pub fn subject(scope: Scope) -> &'static FieldType {
         .unwrap_or_else(|| EMPTY.get_or_init(|| FieldType::plain(Kind::Object(BTreeMap::new()))))
 }
 
+/// The element types a shared condition may be written against (`element:` of a file in
+/// `conditions/`): the subject of a scope, or an element of a list a quantifier walks. `trail` is
+/// a trail as `in: trails` yields it (a `trail`-scope subject has all its fields and more).
+pub const ELEMENTS: &[&str] = &[
+    "account",
+    "region",
+    "trail",
+    "bucket",
+    "key",
+    "organization",
+    "log_group",
+    "metric_filter",
+    "metric_transformation",
+    "alarm",
+    "topic",
+];
+
+/// The type of an element of [`ELEMENTS`], found by following the views' own fields so it
+/// cannot drift from them.
+pub fn element(name: &str) -> Option<&'static FieldType> {
+    static TABLE: OnceLock<BTreeMap<&'static str, FieldType>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            let mut map = BTreeMap::new();
+            for scope in [
+                Scope::Account,
+                Scope::Region,
+                Scope::Bucket,
+                Scope::Key,
+                Scope::Organization,
+            ] {
+                map.insert(scope.as_str(), subject(scope).clone());
+            }
+            let chain = [
+                ("trail", "trails"),
+                ("log_group", "log_group"),
+                ("metric_filter", "metric_filters"),
+                ("metric_transformation", "transformations"),
+                ("alarm", "alarms"),
+                ("topic", "topics"),
+            ];
+            let mut here = subject(Scope::Account).clone();
+            for (name, field) in chain {
+                let Some(next) = step_into(&here, field) else {
+                    break;
+                };
+                map.insert(name, next.clone());
+                here = next;
+            }
+            map
+        })
+        .get(name)
+}
+
+/// The object a field holds: the field's object, or the elements of its list of objects.
+fn step_into(here: &FieldType, field: &str) -> Option<FieldType> {
+    let t = here.fields()?.get(field)?;
+    let mut inner = match &t.kind {
+        Kind::List(item) => item.as_ref().clone(),
+        _ => t.clone(),
+    };
+    inner.nullable = false;
+    inner.collected = false;
+    matches!(inner.kind, Kind::Object(_)).then_some(inner)
+}
+
+/// Whether a condition written against `element` reads the same fields, of the same types, in
+/// `here`: every field of `element` must be in `here` with the same kind (`here` may have
+/// more). `Err` is the path of the first field that is not.
+pub fn fits(here: &FieldType, element: &FieldType) -> Result<(), String> {
+    fits_at(here, element, "")
+}
+
+fn fits_at(here: &FieldType, element: &FieldType, at: &str) -> Result<(), String> {
+    match (&here.kind, &element.kind) {
+        (Kind::Object(have), Kind::Object(want)) => {
+            for (name, t) in want {
+                let path = if at.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{at}.{name}")
+                };
+                match have.get(name) {
+                    Some(h) => fits_at(h, t, &path)?,
+                    None => return Err(path),
+                }
+            }
+            Ok(())
+        }
+        (Kind::List(h), Kind::List(w)) | (Kind::Map(h), Kind::Map(w)) => fits_at(h, w, at),
+        (h, w) if h == w => Ok(()),
+        _ if at.is_empty() => Err("(the subject itself)".to_owned()),
+        _ => Err(at.to_owned()),
+    }
+}
+
+/// The name in [`ELEMENTS`] of a type, when it is exactly one of them.
+pub fn element_name(t: &FieldType) -> Option<&'static str> {
+    ELEMENTS
+        .iter()
+        .copied()
+        .find(|name| element(name).is_some_and(|e| fits(t, e).is_ok() && fits(e, t).is_ok()))
+}
+
 /// The type of the `{"error": …}` of a failed read, for checking test subjects.
 pub fn collect_error() -> &'static FieldType {
     static T: OnceLock<FieldType> = OnceLock::new();

@@ -1,12 +1,13 @@
 //! Finding rule files, parsing them all, and checking ids across files.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::library::{ConditionDef, Library};
 use super::model::{Rule, RuleSet};
 use super::parse::{TestCases, parse_rule, parse_rule_with};
-use super::{builtin, walk};
+use super::{builtin, shared, walk};
 use crate::document::{Diagnostic, ProblemKind, Problems, SourceFile};
 use crate::files::read::InputKind;
 
@@ -33,10 +34,34 @@ pub fn parse_str(name: &str, text: &str) -> Result<Rule, Problems> {
         text: text.to_owned(),
     });
     let mut problems = Vec::new();
-    match parse_rule(&file, false, &mut problems) {
+    let library = builtin_library();
+    match parse_rule(&file, false, &library, &mut problems) {
         Some(rule) if problems.is_empty() => Ok(rule),
         _ => Err(Problems { problems }),
     }
+}
+
+/// The shared conditions of the embedded pack, for rules parsed on their own ([`parse_str`]);
+/// their problems are reported when the pack loads.
+fn builtin_library() -> Library {
+    let mut problems = Vec::new();
+    let defs = builtin_files(true)
+        .filter_map(|file| shared::definition(&file, &mut problems))
+        .collect();
+    shared::library(defs, Vec::new(), &mut Vec::new(), &mut problems)
+}
+
+/// The embedded pack's condition files (`conditions`) or rule files (not).
+fn builtin_files(conditions: bool) -> impl Iterator<Item = Arc<SourceFile>> {
+    builtin::FILES
+        .iter()
+        .filter(move |(name, _)| shared::is_condition_file(name) == conditions)
+        .map(|(name, text)| {
+            Arc::new(SourceFile {
+                name: format!("rules/{name}"),
+                text: (*text).to_owned(),
+            })
+        })
 }
 
 /// Loads the embedded pack (when `builtin`) and every rule file under `dirs`, reporting every
@@ -59,58 +84,101 @@ fn load_with(
     dirs: &[PathBuf],
 ) -> Result<Loaded, Problems> {
     let mut problems = Vec::new();
+    // The built-in shared conditions are a library, not rules: they are there for user rules
+    // even without the built-in pack (`--no-builtin`, `rules test DIR`).
+    let builtin_defs: Vec<ConditionDef> = builtin_files(true)
+        .filter_map(|file| shared::definition(&file, &mut problems))
+        .collect();
+    let (mut warnings, mut notes) = (Vec::new(), Vec::new());
+    let mut user_files = Vec::new();
+    let mut user_defs = Vec::new();
+    for dir in dirs {
+        user_files.extend(folder(dir, &mut user_defs, &mut warnings, &mut problems));
+    }
+    let library = shared::library(builtin_defs, user_defs, &mut notes, &mut problems);
     let mut builtin_rules = Vec::new();
     if builtin {
-        for (name, text) in builtin::FILES {
-            let file = Arc::new(SourceFile {
-                name: format!("rules/{name}"),
-                text: (*text).to_owned(),
-            });
-            if let Some(rule) = parse_rule_with(&file, true, builtin_cases, &mut problems) {
+        for file in builtin_files(false) {
+            if let Some(rule) = parse_rule_with(&file, true, builtin_cases, &library, &mut problems)
+            {
                 builtin_rules.push(rule);
             }
         }
     }
-    let mut user_rules = Vec::new();
-    let mut warnings = Vec::new();
-    for dir in dirs {
-        let found = match walk::rule_files(dir) {
-            Ok(found) => found,
-            Err(e) => {
-                let file = Arc::new(SourceFile {
-                    name: dir.display().to_string(),
-                    text: String::new(),
-                });
-                problems.push(Diagnostic::whole_file(
-                    ProblemKind::Io,
-                    &file,
-                    format!("cannot read rule folder: {e}"),
-                ));
-                continue;
-            }
-        };
-        warnings.extend(found.warnings);
-        for path in found.files {
-            match SourceFile::read(&path, InputKind::RuleFile) {
-                Ok(file) => {
-                    if let Some(rule) = parse_rule(&file, false, &mut problems) {
-                        user_rules.push(rule);
-                    }
-                }
-                Err(unreadable) => problems.extend(unreadable.problems),
-            }
-        }
-    }
+    let user_rules: Vec<Rule> = user_files
+        .iter()
+        .filter_map(|file| parse_rule(file, false, &library, &mut problems))
+        .collect();
     check_duplicates(&builtin_rules, &mut problems);
     check_duplicates(&user_rules, &mut problems);
     if !problems.is_empty() {
-        problems.sort_by(|a, b| {
-            let key = |d: &Diagnostic| (d.file.name.clone(), d.pos.map(|p| (p.line, p.column)));
-            key(a).cmp(&key(b))
+        return Err(Problems {
+            problems: sorted(problems),
         });
-        return Err(Problems { problems });
     }
-    let mut notes = Vec::new();
+    Ok(combine(builtin_rules, user_rules, notes, warnings))
+}
+
+/// The rule files of one `--rules` folder, read; its shared conditions go to `defs`.
+fn folder(
+    dir: &Path,
+    defs: &mut Vec<ConditionDef>,
+    warnings: &mut Vec<String>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Arc<SourceFile>> {
+    let found = match walk::rule_files(dir) {
+        Ok(found) => found,
+        Err(e) => {
+            let file = Arc::new(SourceFile {
+                name: dir.display().to_string(),
+                text: String::new(),
+            });
+            problems.push(Diagnostic::whole_file(
+                ProblemKind::Io,
+                &file,
+                format!("cannot read rule folder: {e}"),
+            ));
+            return Vec::new();
+        }
+    };
+    warnings.extend(found.warnings);
+    let mut rules = Vec::new();
+    for path in found.files {
+        let relative = path
+            .strip_prefix(dir)
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        match SourceFile::read(&path, InputKind::RuleFile) {
+            Ok(file) if shared::is_condition_file(&relative) => {
+                defs.extend(shared::definition(&file, problems));
+            }
+            Ok(file) => rules.push(file),
+            Err(unreadable) => problems.extend(unreadable.problems),
+        }
+    }
+    rules
+}
+
+/// Problems in file and position order, each once: a shared condition is expanded at every
+/// use, so a problem inside one would otherwise be reported once per use.
+fn sorted(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let key = |d: &Diagnostic| (d.file.name.clone(), d.pos.map(|p| (p.line, p.column)));
+    let mut seen = std::collections::BTreeSet::new();
+    let mut problems: Vec<Diagnostic> = problems
+        .into_iter()
+        .filter(|d| seen.insert((key(d), d.message.clone())))
+        .collect();
+    problems.sort_by_key(key);
+    problems
+}
+
+/// The built-in rules with the user's on top (a user rule replaces a built-in one of its id).
+fn combine(
+    builtin_rules: Vec<Rule>,
+    user_rules: Vec<Rule>,
+    mut notes: Vec<String>,
+    warnings: Vec<String>,
+) -> Loaded {
     let mut by_id: BTreeMap<String, Rule> = BTreeMap::new();
     for rule in builtin_rules {
         by_id.insert(rule.id.clone(), rule);
@@ -124,11 +192,11 @@ fn load_with(
         }
         by_id.insert(rule.id.clone(), rule);
     }
-    Ok(Loaded {
+    Loaded {
         rules: RuleSet::new(by_id.into_values().collect()),
         notes,
         warnings,
-    })
+    }
 }
 
 fn check_duplicates(rules: &[Rule], problems: &mut Vec<Diagnostic>) {

@@ -20,15 +20,25 @@ pub(super) const RULE_KEYS: &[&str] = &[
     "parameters",
     "when",
     "events",
+    "filter_texts",
     "check",
     "message",
     "tests",
 ];
+/// The keys of a shared condition's file (`conditions/NAME.yaml`).
+pub(super) const CONDITION_KEYS: &[&str] =
+    &["condition", "description", "element", "parameters", "check"];
 /// The keys of `remediation:`.
 pub(super) const REMEDIATION_KEYS: &[&str] = &["text", "cli", "url", "filter_pattern"];
 /// The keys of one parameter declaration.
-pub(super) const PARAMETER_KEYS: &[&str] =
-    &["type", "default", "description", "minimum", "maximum"];
+pub(super) const PARAMETER_KEYS: &[&str] = &[
+    "type",
+    "default",
+    "description",
+    "minimum",
+    "maximum",
+    "allowed",
+];
 /// The keys of one test case.
 pub(super) const CASE_KEYS: &[&str] = &["name", "expect", "subject", "params", "now"];
 /// The keys of one record of an event set.
@@ -40,6 +50,7 @@ pub(super) const MATCHES_EVENTS_KEYS: &[&str] = &["all_of", "none_of"];
 /// misspelling), derived from the lists above so it cannot drift from them.
 const KNOWN_KEYS: &[&[&str]] = &[
     RULE_KEYS,
+    CONDITION_KEYS,
     REMEDIATION_KEYS,
     PARAMETER_KEYS,
     CASE_KEYS,

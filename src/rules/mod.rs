@@ -13,6 +13,8 @@ mod declare;
 mod events;
 pub mod explain;
 pub mod fields;
+mod filter_texts;
+mod library;
 mod load;
 mod mapping;
 mod model;
@@ -21,6 +23,7 @@ mod overrides;
 mod params;
 mod parse;
 mod parse_condition;
+mod shared;
 mod testcase;
 pub mod view;
 mod walk;
@@ -33,10 +36,11 @@ pub use crate::document::{diagnostic, yaml};
 /// A rule's severity and scope, re-exported for callers that name them through the rules.
 pub use crate::vocabulary::{Scope, Severity};
 pub use condition::{
-    Condition, DurationRef, EventsOperand, IfEmpty, Leaf, LeafSubject, Literal, Op, Operand,
-    Quantified, Quantifier,
+    Condition, DurationRef, EventsOperand, FilterTextOperand, IfEmpty, Leaf, LeafSubject, Literal,
+    Op, Operand, Quantified, Quantifier, TextKey, Used,
 };
 pub use events::{EventRecord, EventSets};
+pub use filter_texts::FilterTexts;
 pub use load::{Loaded, load, load_builtin, load_for_evaluation, parse_str};
 pub use model::{FRAMEWORKS, Remediation, Rule, RuleSet, TestCase};
 pub use overrides::apply_overrides;

@@ -5,7 +5,9 @@ use crate::inventory::Timestamp;
 
 use std::sync::Arc;
 
-use super::condition::{DurationRef, EventsOperand, Literal, Op, Operand};
+use super::condition::{
+    DurationRef, EventsOperand, FilterTextOperand, Literal, Op, Operand, TextKey,
+};
 use super::context::Ctx;
 use super::events::EventRecord;
 use super::fields::{FieldType, Kind};
@@ -28,7 +30,46 @@ pub(super) fn parse_operand(
         Op::Equals | Op::NotEquals => value_operand(node, field, ctx, false),
         Op::Gt | Op::Gte | Op::Lt | Op::Lte => value_operand(node, field, ctx, true),
         Op::MatchesEvents => events_operand(node, ctx),
+        Op::EqualsFilterText => filter_text_operand(node, ctx),
     }
+}
+
+/// `equals_filter_text`: a key of the rule's `filter_texts:`, or `{param: NAME}` naming a
+/// `string` parameter whose value is the key (checked when the rule runs: a key without texts
+/// is then False, never a PASS).
+fn filter_text_operand(node: &Node, ctx: &mut Ctx<'_>) -> Option<Operand> {
+    let texts = Arc::new(ctx.filter_texts.clone());
+    if let Some(name_node) = param_ref(node, ctx) {
+        return match check_param(name_node, ParamType::String, node, ctx, true)? {
+            Operand::Param(name) => Some(Operand::FilterText(FilterTextOperand {
+                key: TextKey::Param(name),
+                texts,
+            })),
+            _ => None,
+        };
+    }
+    let Some(key) = node.as_str() else {
+        ctx.report(
+            ProblemKind::InvalidValue,
+            node.pos,
+            "`equals_filter_text` takes a key of the rule's `filter_texts:` or `{param: NAME}`",
+        );
+        return None;
+    };
+    if !texts.contains_key(key) {
+        let help = did_you_mean(key, texts.keys().map(String::as_str));
+        ctx.report(
+            ProblemKind::InvalidValue,
+            node.pos,
+            format!("the rule declares no filter text `{key}` under `filter_texts:`"),
+        )
+        .help = help;
+        return None;
+    }
+    Some(Operand::FilterText(FilterTextOperand {
+        key: TextKey::Literal(key.to_owned()),
+        texts,
+    }))
 }
 
 /// `matches_events`: `{all_of: SET, none_of?: SET}`, naming sets of the rule's `events:`.

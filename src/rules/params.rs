@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::document::{Node, Value};
+use crate::document::{Node, Value, did_you_mean};
 
 /// The type of a rule parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -127,6 +127,10 @@ pub struct Parameter {
     /// The largest value allowed (`maximum:`; integer and duration parameters).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<ParamValue>,
+    /// The only values allowed (`allowed:`; string parameters, and each element of a
+    /// string-list parameter).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<String>>,
 }
 
 impl Parameter {
@@ -145,8 +149,44 @@ impl Parameter {
         }
     }
 
+    /// Whether a parameter of this type may declare `allowed:` values.
+    pub fn enumerable(kind: ParamType) -> bool {
+        matches!(kind, ParamType::String | ParamType::StringList)
+    }
+
+    /// Checks a value against the declared range and allowed values.
+    pub fn check_value(&self, value: &ParamValue) -> Result<(), String> {
+        self.check_range(value)?;
+        self.check_allowed(value)
+    }
+
+    /// Checks a string (or each string of a list) against `allowed:`, naming the allowed
+    /// values and the closest one.
+    fn check_allowed(&self, value: &ParamValue) -> Result<(), String> {
+        let Some(allowed) = &self.allowed else {
+            return Ok(());
+        };
+        let strings: &[String] = match value {
+            ParamValue::String(s) => std::slice::from_ref(s),
+            ParamValue::StringList(list) => list,
+            _ => return Ok(()),
+        };
+        match strings.iter().find(|s| !allowed.contains(s)) {
+            None => Ok(()),
+            Some(bad) => {
+                let hint = did_you_mean(bad, allowed.iter().map(String::as_str))
+                    .map(|h| format!("; {h}"))
+                    .unwrap_or_default();
+                Err(format!(
+                    "`{bad}` is not an allowed value (allowed: {}){hint}",
+                    allowed.join(", ")
+                ))
+            }
+        }
+    }
+
     /// Checks a value against the declared range.
-    pub fn check_range(&self, value: &ParamValue) -> Result<(), String> {
+    fn check_range(&self, value: &ParamValue) -> Result<(), String> {
         let Some(v) = value.magnitude() else {
             return Ok(());
         };
@@ -208,9 +248,10 @@ pub fn param_value(node: &Node, kind: ParamType) -> Result<ParamValue, String> {
     }
 }
 
-/// Parses a value for a declared parameter: its type, then its declared range.
+/// Parses a value for a declared parameter: its type, then its declared range and allowed
+/// values.
 pub fn declared_value(node: &Node, param: &Parameter) -> Result<ParamValue, String> {
     let value = param_value(node, param.kind)?;
-    param.check_range(&value)?;
+    param.check_value(&value)?;
     Ok(value)
 }

@@ -7,10 +7,12 @@ use std::sync::Arc;
 use super::condition::Condition;
 use super::context::Ctx;
 use super::events::EventSets;
+use super::filter_texts::FilterTexts;
+use super::library::{Library, inherited, merge};
 use super::mapping::{Mapping, REMEDIATION_KEYS, RULE_KEYS};
 use super::model::{FRAMEWORKS, Remediation, Rule, TestCase};
 use super::params::{ParamType, Parameter};
-use super::{declare, events, fields, parse_condition, testcase};
+use super::{declare, events, fields, filter_texts, parse_condition, shared, testcase};
 use crate::document::yaml;
 use crate::document::{Diagnostic, Pos, ProblemKind, SourceFile, did_you_mean, syntax_diagnostic};
 use crate::filter_pattern::FilterPattern;
@@ -21,9 +23,10 @@ use crate::vocabulary::{Scope, Severity};
 pub fn parse_rule(
     file: &Arc<SourceFile>,
     builtin: bool,
+    library: &Library,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Rule> {
-    parse_rule_with(file, builtin, TestCases::Parse, problems)
+    parse_rule_with(file, builtin, TestCases::Parse, library, problems)
 }
 
 /// Whether a rule's `tests` are read.
@@ -51,6 +54,7 @@ pub fn parse_rule_with(
     file: &Arc<SourceFile>,
     builtin: bool,
     cases: TestCases,
+    library: &Library,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Rule> {
     let start = problems.len();
@@ -81,7 +85,7 @@ pub fn parse_rule_with(
         whole: doc.pos,
     };
     p.check_keys(RULE_KEYS, "rule");
-    let rule = read_rule(&mut p, cases);
+    let rule = read_rule(&mut p, cases, library);
     if p.problems.len() > start {
         return None;
     }
@@ -124,7 +128,7 @@ struct RuleParts {
 }
 
 /// Reads every key of a rule file's top mapping, reporting each problem and carrying on.
-fn read_rule(p: &mut Mapping<'_, '_>, cases: TestCases) -> RuleParts {
+fn read_rule(p: &mut Mapping<'_, '_>, cases: TestCases, library: &Library) -> RuleParts {
     let id = rule_id(p);
     let title = p.string("title", true);
     let rationale = p.string("rationale", true);
@@ -138,9 +142,12 @@ fn read_rule(p: &mut Mapping<'_, '_>, cases: TestCases) -> RuleParts {
     let frameworks = frameworks(p);
     let remediation = remediation(p);
     let references = p.string_list("references");
-    let (parameters, param_types) = declare::parameters(p);
+    let declared = declare::parameters(p);
+    let (parameters, param_types) = with_inherited(p, declared, library);
     let events = events::event_sets(p);
-    let (when, check) = conditions(p, scope, &param_types, &events);
+    let texts = filter_texts::filter_texts(p);
+    let sets = (&events, &texts);
+    let (when, check) = conditions(p, scope, &param_types, sets, library);
     let tests = match (scope, cases) {
         (Some(scope), TestCases::Parse) => testcase::tests(p, fields::subject(scope), &parameters),
         _ => Vec::new(),
@@ -181,13 +188,38 @@ fn rule_id(p: &mut Mapping<'_, '_>) -> (Option<String>, Option<Pos>) {
     (id, entry.map(|(k, _)| k.pos))
 }
 
+/// The rule's own parameter declarations and those of the shared conditions its `when` and
+/// `check` use (its own win; see [`merge`]).
+fn with_inherited(
+    p: &mut Mapping<'_, '_>,
+    (mut parameters, mut types): (BTreeMap<String, Parameter>, BTreeMap<String, ParamType>),
+    library: &Library,
+) -> (BTreeMap<String, Parameter>, BTreeMap<String, ParamType>) {
+    let roots: Vec<&yaml::Node> = ["when", "check"]
+        .iter()
+        .filter_map(|k| p.get(k).map(|(_, v)| v))
+        .collect();
+    let own_at = shared::declared_at(p);
+    let brought = inherited(library, &roots);
+    merge(
+        p.file,
+        &own_at,
+        brought,
+        &mut parameters,
+        &mut types,
+        p.problems,
+    );
+    (parameters, types)
+}
+
 /// `when:` and `check:`, parsed against the scope's subject (when the scope is known), and a
 /// problem for every declared parameter neither uses.
 fn conditions(
     p: &mut Mapping<'_, '_>,
     scope: Option<Scope>,
     param_types: &BTreeMap<String, ParamType>,
-    events: &EventSets,
+    (events, filter_texts): (&EventSets, &FilterTexts),
+    library: &Library,
 ) -> (Option<Condition>, Option<Condition>) {
     let when_node = p.get("when").map(|(_, v)| v);
     let check_node = p.get("check").map(|(_, v)| v);
@@ -202,8 +234,11 @@ fn conditions(
         file: p.file,
         params: param_types,
         events,
+        filter_texts,
         used: BTreeSet::new(),
         problems: p.problems,
+        library,
+        expanding: Vec::new(),
     };
     let when = when_node.and_then(|n| parse_condition::parse(n, here, &mut ctx));
     let check = check_node.and_then(|n| parse_condition::parse(n, here, &mut ctx));

@@ -1,16 +1,19 @@
 //! Raw YAML → [`Condition`], checking every path against the subject's type and every operator
 //! against the type of the field it tests. Problems are collected, never returned early.
 
-use super::condition::{Condition, IfEmpty, Leaf, LeafSubject, Op, Quantified, Quantifier};
+use super::condition::{Condition, IfEmpty, Leaf, LeafSubject, Op, Quantified, Quantifier, Used};
 use super::context::Ctx;
+use super::events::EventSets;
 use super::fields::{self, FieldType, Kind};
+use super::filter_texts::FilterTexts;
+use super::library::{ConditionDef, with_article};
 use super::operand;
 use super::params::ParamType;
-use crate::document::{Key, Node, ProblemKind, Value, did_you_mean};
+use crate::document::{Diagnostic, Key, Node, ProblemKind, Value, did_you_mean};
 
-const NODE_KEYS: &[&str] = &["all", "any", "not", "none", "path", "param"];
+const NODE_KEYS: &[&str] = &["all", "any", "not", "none", "path", "param", "use"];
 
-const WRITE_A_CONDITION: &str = "write `{ path: PATH, equals: VALUE }`, `{ all: [...] }`, `{ any: [...] }`, `{ not: ... }` or a quantifier";
+const WRITE_A_CONDITION: &str = "write `{ path: PATH, equals: VALUE }`, `{ all: [...] }`, `{ any: [...] }`, `{ not: ... }`, a quantifier or `{ use: CONDITION }`";
 
 /// Parses a condition whose paths are relative to a value of type `here`.
 pub fn parse(node: &Node, here: &FieldType, ctx: &mut Ctx<'_>) -> Option<Condition> {
@@ -31,6 +34,7 @@ pub fn parse(node: &Node, here: &FieldType, ctx: &mut Ctx<'_>) -> Option<Conditi
     }
     let (key, value) = only_key(node, entries, ctx)?;
     match (key.name.as_str(), &value.value) {
+        ("use", _) => parse_use(value, here, ctx),
         ("all", Value::Seq(items)) => parse_list(key, items, here, ctx).map(Condition::All),
         ("any", Value::Seq(items)) => parse_list(key, items, here, ctx).map(Condition::Any),
         ("not", _) => parse(value, here, ctx).map(|c| Condition::Not(Box::new(c))),
@@ -59,7 +63,7 @@ pub fn parse(node: &Node, here: &FieldType, ctx: &mut Ctx<'_>) -> Option<Conditi
     }
 }
 
-/// The one entry of a condition that is not a leaf (`all`, `any`, `not` or `none`); reports
+/// The one entry of a condition that is not a leaf (`all`, `any`, `not`, `none` or `use`); reports
 /// unknown keys, an empty mapping, or a second key.
 fn only_key<'n>(
     node: &Node,
@@ -75,7 +79,7 @@ fn only_key<'n>(
                 .chain(Op::ALL.iter().map(|o| o.as_str()));
             let help = did_you_mean(&key.name, candidates);
             ctx.report(ProblemKind::UnknownKey, key.pos, format!("unknown key `{}` in a condition", key.name))
-                .help = help.or(Some("a condition is one of `all`, `any`, `not`, `none`, or `path`/`param` with one operator".into()));
+                .help = help.or(Some("a condition is one of `all`, `any`, `not`, `none`, `use`, or `path`/`param` with one operator".into()));
             valid = false;
         }
     }
@@ -99,7 +103,7 @@ fn only_key<'n>(
                 ProblemKind::InvalidValue,
                 key.pos,
                 format!(
-                    "a condition has exactly one of `all`, `any`, `not`, `none`; found `{}` as well",
+                    "a condition has exactly one of `all`, `any`, `not`, `none`, `use`; found `{}` as well",
                     key.name
                 ),
             )
@@ -107,6 +111,106 @@ fn only_key<'n>(
             None
         }
     }
+}
+
+/// `{ use: NAME }`: the shared condition `NAME`, parsed here against the type at the place of
+/// use (`here`), which must have every field of the type it is written against.
+fn parse_use(value: &Node, here: &FieldType, ctx: &mut Ctx<'_>) -> Option<Condition> {
+    let library = ctx.library;
+    let Some(name) = value.as_str() else {
+        ctx.report(
+            ProblemKind::InvalidValue,
+            value.pos,
+            format!(
+                "`use` names a shared condition, found {}",
+                value.type_name()
+            ),
+        );
+        return None;
+    };
+    let Some(def) = library.get(name) else {
+        let help = did_you_mean(name, library.names()).or_else(|| {
+            let known: Vec<&str> = library.names().collect();
+            Some(format!("shared conditions: {}", known.join(", ")))
+        });
+        ctx.report(
+            ProblemKind::UnknownCondition,
+            value.pos,
+            format!("no shared condition is named `{name}` (files in `conditions/`)"),
+        )
+        .help = help;
+        return None;
+    };
+    if ctx.expanding.iter().any(|n| n == name) {
+        let path = [ctx.expanding.as_slice(), &[name.to_owned()]].concat();
+        ctx.report(
+            ProblemKind::ConditionCycle,
+            value.pos,
+            format!(
+                "shared conditions use each other in a cycle: {}",
+                path.join(" → ")
+            ),
+        );
+        return None;
+    }
+    if let Err(missing) = fields::fits(here, def.element_type) {
+        wrong_element(value, def, here, &missing, ctx);
+        return None;
+    }
+    let (events, filter_texts) = (EventSets::new(), FilterTexts::new());
+    let mut inner = Ctx {
+        file: &def.file,
+        params: &def.param_types,
+        events: &events,
+        filter_texts: &filter_texts,
+        used: Default::default(),
+        problems: &mut *ctx.problems,
+        library,
+        expanding: [ctx.expanding.as_slice(), &[name.to_owned()]].concat(),
+    };
+    let condition = parse(&def.check, here, &mut inner);
+    let used = inner.used;
+    ctx.used.extend(used);
+    Some(Condition::Use(Box::new(Used {
+        name: name.to_owned(),
+        description: def.description.clone(),
+        source: def.file.name.clone(),
+        condition: condition?,
+    })))
+}
+
+/// A shared condition used on a type that lacks a field it reads.
+fn wrong_element(
+    value: &Node,
+    def: &ConditionDef,
+    here: &FieldType,
+    missing: &str,
+    ctx: &mut Ctx<'_>,
+) {
+    let here_name = fields::element_name(here).map_or_else(
+        || "this subject".to_owned(),
+        |n| with_article(&format!("`{n}`")),
+    );
+    let at = def.element_pos;
+    let message = format!(
+        "shared condition `{}` is written for {} ({}:{}:{}), but is used here on {here_name}, which has no field `{missing}`",
+        def.name,
+        with_article(&format!("`{}`", def.element)),
+        def.file.name,
+        at.line,
+        at.column
+    );
+    let mut d =
+        Diagnostic::new(ProblemKind::ElementType, ctx.file, value.pos, message).help(format!(
+            "use it where the subject is {}, e.g. inside a quantifier over such elements",
+            with_article(&format!("`{}`", def.element))
+        ));
+    d.related = Some((
+        std::sync::Arc::clone(&def.file),
+        at,
+        format!("`element: {}` here", def.element),
+    ));
+    ctx.problems.push(d);
 }
 
 fn parse_list(
@@ -543,7 +647,7 @@ fn op_fits(op: Op, t: &FieldType) -> bool {
         },
         Op::Matches => matches!(t.kind, String | Enum(_) | Any),
         Op::Gt | Op::Gte | Op::Lt | Op::Lte => matches!(t.kind, Integer | Number | Timestamp | Any),
-        Op::MatchesEvents => matches!(t.kind, String | Any),
+        Op::MatchesEvents | Op::EqualsFilterText => matches!(t.kind, String | Any),
     }
 }
 

@@ -571,3 +571,91 @@ fn a_remediation_filter_pattern_must_be_a_json_pattern() {
         assert!(d.message.starts_with("`filter_pattern` "), "{}", d.message);
     }
 }
+
+/// `allowed:` values of a string parameter: the default, a test case's `params:` and a config
+/// override outside them are each an error at their own `file:line:col`, listing the values.
+#[test]
+fn allowed_values_bound_defaults_test_cases_and_overrides() {
+    const CHECK: &str =
+        "{ any: [ { param: mode, equals: semantic }, { param: mode, equals: exact } ] }";
+    let decl = |default: &str| {
+        format!(
+            "parameters:\n  mode: {{ type: string, default: {default}, allowed: [semantic, exact], description: d }}\n"
+        )
+    };
+    let case = |mode: &str| {
+        format!("  - {{ name: n, expect: pass, params: {{ mode: {mode} }}, subject: {{}} }}\n")
+    };
+    let problems = |text: &str| match rules::parse_str("T-1.yaml", text) {
+        Ok(_) => Vec::new(),
+        Err(p) => p
+            .problems
+            .iter()
+            .map(|d| format!("{:?} {} {}", d.kind, d.location(), d.message))
+            .collect::<Vec<_>>(),
+    };
+    assert_eq!(
+        problems(&rule("account", &decl("semantic"), CHECK, &case("exact"))),
+        Vec::<String>::new()
+    );
+    let bad_default = problems(&rule("account", &decl("semantik"), CHECK, TESTS));
+    assert_eq!(bad_default.len(), 1, "{bad_default:?}");
+    assert!(bad_default[0].starts_with("BadParameter T-1.yaml:8:34 default of `mode`: `semantik` is not an allowed value (allowed: semantic, exact); did you mean `semantic`?"), "{bad_default:?}");
+    let bad_case = problems(&rule("account", &decl("semantic"), CHECK, &case("exakt")));
+    assert_eq!(bad_case.len(), 1, "{bad_case:?}");
+    assert!(bad_case[0].starts_with("BadParameter T-1.yaml:12:46 `mode`: `exakt` is not an allowed value (allowed: semantic, exact); did you mean `exact`?"), "{bad_case:?}");
+    // `allowed` belongs to string and string_list parameters, and is a non-empty list.
+    let on_bool =
+        "parameters:\n  mode: { type: bool, default: true, allowed: [a], description: d }\n";
+    assert_eq!(
+        kinds(&rule(
+            "account",
+            on_bool,
+            "{ param: mode, equals: true }",
+            TESTS
+        )),
+        [ProblemKind::BadParameter]
+    );
+    let empty = "parameters:\n  mode: { type: string, default: a, allowed: [], description: d }\n";
+    assert_eq!(
+        kinds(&rule("account", empty, "{ param: mode, equals: a }", TESTS)),
+        [ProblemKind::BadParameter]
+    );
+    // Each element of a string list.
+    let list = "parameters:\n  modes: { type: string_list, default: [a, c], allowed: [a, b], description: d }\n";
+    let listed = problems(&rule(
+        "account",
+        list,
+        "{ path: account_id, one_of: { param: modes } }",
+        TESTS,
+    ));
+    assert!(
+        listed.len() == 1 && listed[0].contains("`c` is not an allowed value (allowed: a, b)"),
+        "{listed:?}"
+    );
+    // A config override, at its line in the config file.
+    let mut set = rules::RuleSet::new(vec![
+        rules::parse_str(
+            "T-1.yaml",
+            &rule("account", &decl("semantic"), CHECK, TESTS),
+        )
+        .expect("loads"),
+    ]);
+    let text = "T-1:\n  mode: exakt\n";
+    let file = std::sync::Arc::new(rules::SourceFile {
+        name: "trailguard.yaml".into(),
+        text: text.into(),
+    });
+    let node = rules::yaml::parse(text).expect("yaml");
+    let mut found = Vec::new();
+    rules::apply_overrides(&mut set, &file, node.as_map().expect("map"), &mut found);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].location(), "trailguard.yaml:2:9");
+    assert!(
+        found[0].message.contains(
+            "`exakt` is not an allowed value (allowed: semantic, exact); did you mean `exact`?"
+        ),
+        "{}",
+        found[0].message
+    );
+}

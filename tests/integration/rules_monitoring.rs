@@ -59,18 +59,57 @@ fn each_link_of_the_chain_decides() {
     let denied = "{ error: { operation: 'logs:DescribeMetricFilters', kind: access_denied } }";
     let cases = [
         case("the whole chain", "pass", &chain(PATTERN, ALARM, TOPIC)),
-        case("a filter missing the event", "fail", &chain("{ $.eventName = DeleteTrail }", ALARM, TOPIC)),
-        case("alarm on another namespace", "fail", &chain(PATTERN, &ALARM.replace("on_filter_metric: true", "on_filter_metric: false"), TOPIC)),
-        case("actions disabled", "fail", &chain(PATTERN, &ALARM.replace("actions_enabled: true", "actions_enabled: false"), TOPIC)),
-        case("only a pending subscription", "fail", &chain(PATTERN, ALARM, &pending)),
+        case(
+            "a filter missing the event",
+            "fail",
+            &chain("{ $.eventName = DeleteTrail }", ALARM, TOPIC),
+        ),
+        case(
+            "alarm on another namespace",
+            "fail",
+            &chain(
+                PATTERN,
+                &ALARM.replace("on_filter_metric: true", "on_filter_metric: false"),
+                TOPIC,
+            ),
+        ),
+        case(
+            "actions disabled",
+            "fail",
+            &chain(
+                PATTERN,
+                &ALARM.replace("actions_enabled: true", "actions_enabled: false"),
+                TOPIC,
+            ),
+        ),
+        case(
+            "only a pending subscription",
+            "fail",
+            &chain(PATTERN, ALARM, &pending),
+        ),
         case("no filters", "fail", "[]"),
         case("filters could not be read", "error", denied),
     ]
     .concat();
     let rule = rules::parse_str("T-1.yaml", &format!("{RULE}{cases}")).expect("the rule loads");
-    let results = run_tests(&rule);
-    assert_eq!(results.len(), 7);
-    for r in &results {
-        assert!(r.passed(), "{}: expected {:?}, got {:?}", r.name, r.expected, r.verdict);
+    // The same chain through the built-in shared condition `alarmed_metric`.
+    let inline_alarm = &RULE[RULE
+        .find("              any:\n                in: alarms")
+        .expect("the alarm link")
+        ..RULE.find("message:").expect("message")];
+    let shared = RULE.replace(inline_alarm, "              use: alarmed_metric\n");
+    let shared = rules::parse_str("T-1.yaml", &format!("{shared}{cases}")).expect("the rule loads");
+    for rule in [rule, shared] {
+        let results = run_tests(&rule);
+        assert_eq!(results.len(), 7);
+        for r in &results {
+            assert!(
+                r.passed(),
+                "{}: expected {:?}, got {:?}",
+                r.name,
+                r.expected,
+                r.verdict
+            );
+        }
     }
 }
