@@ -167,6 +167,9 @@ pub fn render_explain(rule: &Rule) -> String {
     if let Some(url) = &rule.remediation.url {
         out.push_str(&format!("  url: {url}\n"));
     }
+    if let Some(pattern) = &rule.remediation.filter_pattern {
+        out.push_str(&format!("  filter pattern: {pattern}\n"));
+    }
     if !rule.frameworks.is_empty() {
         out.push_str("\nFrameworks:\n");
         for (f, controls) in &rule.frameworks {

@@ -132,6 +132,12 @@ pub struct SyntaxError {
 /// shared values while a "billion laughs" document stops after a few MiB of tree.
 const MAX_REPLAYED_EVENTS: usize = 100_000;
 
+/// Below this many aliases serde-saphyr's alias/anchor ratio heuristic stays quiet (its default
+/// is 100). The built-in monitoring rules (CT-F) build each test subject from a few shared
+/// anchors merged with `<<`, some 150 aliases of 6 anchors per file; the replay budget above,
+/// not the ratio, is what bounds an alias bomb.
+const MIN_ALIASES_FOR_RATIO: usize = 1_000;
+
 /// Parses one YAML document into a located tree.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     // The byte limit of the file (`files::read`) bounds plain content, so these budgets grow
@@ -145,6 +151,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
             max_events: size.max(1_000_000),
             max_nodes: size.max(250_000),
             max_total_scalar_bytes: size.max(64 * 1024 * 1024),
+            alias_anchor_min_aliases: MIN_ALIASES_FOR_RATIO,
         },
         alias_limits: serde_saphyr::alias_limits! {
             max_total_replayed_events: MAX_REPLAYED_EVENTS,
@@ -360,6 +367,26 @@ mod tests {
         // A few shared values are fine.
         let doc = parse("x: &x [a, b]\ny: *x\nz: *x\n").expect("small aliases parse");
         assert_eq!(doc.as_map().map(<[_]>::len), Some(3));
+    }
+
+    /// Test subjects share a few anchors many times (`{ <<: *trail, … }`): hundreds of aliases
+    /// of two anchors parse, and a merge key's explicit keys override the merged ones.
+    #[test]
+    fn many_aliases_of_few_anchors_parse() {
+        let mut text = String::from("base: &b { x: 1, y: 2 }\nlist: &l [a]\ncases:\n");
+        for _ in 0..300 {
+            text.push_str("  - { <<: *b, y: 3, l: *l }\n");
+        }
+        let doc = parse(&text).expect("parses");
+        let map = doc.as_map().expect("map");
+        let cases = map[2].1.as_seq().expect("list");
+        assert_eq!(cases.len(), 300);
+        let first = cases[0].as_map().expect("map");
+        let y = first
+            .iter()
+            .find(|(k, _)| k.name == "y")
+            .map(|(_, v)| &v.value);
+        assert_eq!(y, Some(&Value::Int(3)));
     }
 
     #[test]

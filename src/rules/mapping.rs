@@ -29,7 +29,7 @@ pub(super) const RULE_KEYS: &[&str] = &[
 pub(super) const CONDITION_KEYS: &[&str] =
     &["condition", "description", "element", "parameters", "check"];
 /// The keys of `remediation:`.
-pub(super) const REMEDIATION_KEYS: &[&str] = &["text", "cli", "url"];
+pub(super) const REMEDIATION_KEYS: &[&str] = &["text", "cli", "url", "filter_pattern"];
 /// The keys of one parameter declaration.
 pub(super) const PARAMETER_KEYS: &[&str] = &[
     "type",

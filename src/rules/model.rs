@@ -33,9 +33,18 @@ pub const FRAMEWORKS: &[(&str, &str)] = &[
         "CIS AWS Foundations Benchmark v5.0.0",
     ),
     (
+        "cis-aws-foundations-v6.0.0",
+        "CIS AWS Foundations Benchmark v6.0.0",
+    ),
+    (
+        "cis-aws-foundations-v7.0.0",
+        "CIS AWS Foundations Benchmark v7.0.0",
+    ),
+    (
         "aws-foundational-security-best-practices",
         "AWS Foundational Security Best Practices (Security Hub controls)",
     ),
+    ("aws-security-hub", "AWS Security Hub CSPM controls"),
     ("aws-config", "AWS Config managed rules"),
 ];
 
@@ -50,6 +59,10 @@ pub struct Remediation {
     /// Where to read more.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// A CloudWatch Logs filter pattern to paste into a metric filter (CLI, CloudFormation,
+    /// Terraform); checked at load to be a JSON pattern.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter_pattern: Option<String>,
 }
 
 /// One embedded test case.

@@ -15,6 +15,7 @@ use super::params::{ParamType, Parameter};
 use super::{declare, events, fields, filter_texts, parse_condition, shared, testcase};
 use crate::document::yaml;
 use crate::document::{Diagnostic, Pos, ProblemKind, SourceFile, did_you_mean, syntax_diagnostic};
+use crate::filter_pattern::FilterPattern;
 use crate::vocabulary::{Scope, Severity};
 
 /// Parses and validates one rule file. Problems go to `problems`; a rule is returned only when
@@ -363,7 +364,7 @@ fn remediation(p: &mut Mapping<'_, '_>) -> Option<Remediation> {
         p.report(
             ProblemKind::InvalidValue,
             v.pos,
-            "`remediation` is a mapping `{text, cli?, url?}`",
+            "`remediation` is a mapping `{text, cli?, url?, filter_pattern?}`",
         );
         return None;
     };
@@ -377,11 +378,31 @@ fn remediation(p: &mut Mapping<'_, '_>) -> Option<Remediation> {
     let text = sub.string("text", true);
     let cli = sub.string("cli", false);
     let url = sub.string("url", false);
+    let filter_pattern = remediation_filter_pattern(&mut sub);
     Some(Remediation {
         text: text?,
         cli,
         url,
+        filter_pattern,
     })
+}
+
+/// `remediation.filter_pattern`: a ready-to-paste metric filter pattern, so it must be one
+/// CloudWatch Logs accepts and that can match CloudTrail's JSON fields (a JSON pattern).
+fn remediation_filter_pattern(sub: &mut Mapping<'_, '_>) -> Option<String> {
+    let text = sub.string("filter_pattern", false)?;
+    let pos = sub.get("filter_pattern").map(|(_, v)| v.pos)?;
+    let problem = match FilterPattern::parse(&text) {
+        Ok(FilterPattern::Json(_)) => return Some(text),
+        Ok(_) => "is not a JSON pattern `{ … }`: it cannot match CloudTrail's fields".to_owned(),
+        Err(e) => format!("does not parse: {e}"),
+    };
+    sub.report(
+        ProblemKind::InvalidValue,
+        pos,
+        format!("`filter_pattern` {problem}"),
+    );
+    None
 }
 
 #[cfg(test)]

@@ -157,19 +157,19 @@ fn inventory_cases() -> Vec<Case> {
         ),
         case(
             "major_version",
-            edit(b, "\"1.1\"", "\"2.0\""),
+            edit(b, "\"1.3\"", "\"2.0\""),
             At("\"2.0\""),
             "schema_version 2.0 is not supported",
         ),
         case(
             "version_not_a_string",
-            edit(b, "\"1.1\"", ODD),
+            edit(b, "\"1.3\"", ODD),
             At(ODD),
             "expected a string",
         ),
         case(
             "version_missing",
-            edit(b, "\"schema_version\": \"1.1\",", ""),
+            edit(b, "\"schema_version\": \"1.3\",", ""),
             Plausible,
             "missing field `schema_version`",
         ),

@@ -340,6 +340,17 @@ fn rules_explain() {
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).contains("Passes when"));
     insta::assert_snapshot!("rules_explain_ct_a02", transcript(&o, &[]));
+    // A monitoring rule: its ready-to-paste filter pattern and its CIS/Security Hub mappings.
+    let o = run(&["rules", "explain", "CT-F05"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    for line in [
+        "  filter pattern: { ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }\n",
+        "  cis-aws-foundations-v7.0.0: 5.5\n",
+        "  aws-security-hub: CloudWatch.5\n",
+    ] {
+        assert!(stdout(&o).contains(line), "{line}: {}", stdout(&o));
+    }
+    insta::assert_snapshot!("rules_explain_ct_f05", transcript(&o, &[]));
     let o = run(&["rules", "explain", "CT-A2"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("unknown rule id"), "{}", stderr(&o));

@@ -542,6 +542,36 @@ fn odd_files_are_problems_not_panics() {
     }
 }
 
+/// `remediation.filter_pattern` is pasted into metric filters as is, so a pattern that does not
+/// parse, or a term pattern that cannot match CloudTrail's JSON fields, is a load error at its
+/// place; a JSON pattern loads (`rules explain CT-F05`'s snapshot shows one).
+#[test]
+fn a_remediation_filter_pattern_must_be_a_json_pattern() {
+    let with = |pattern: &str| {
+        rule("trail", "", "{path: is_multi_region, equals: true}", TESTS).replace(
+            "remediation: { text: x }",
+            &format!("remediation: {{ text: x, filter_pattern: {pattern} }}"),
+        )
+    };
+    let good = with("'{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }'");
+    let loaded = rules::parse_str("T-1.yaml", &good).expect("a JSON pattern loads");
+    assert_eq!(
+        loaded.remediation.filter_pattern.as_deref(),
+        Some("{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }")
+    );
+    for bad in ["'{ $.eventName = }'", "StopLogging", "'[a, b'"] {
+        let err = rules::parse_str("T-1.yaml", &with(bad)).expect_err(bad);
+        let d = &err.problems[0];
+        assert_eq!(
+            (d.kind, d.pos.map(|p| p.line)),
+            (ProblemKind::InvalidValue, Some(6)),
+            "{bad}: {}",
+            d.message
+        );
+        assert!(d.message.starts_with("`filter_pattern` "), "{}", d.message);
+    }
+}
+
 /// `allowed:` values of a string parameter: the default, a test case's `params:` and a config
 /// override outside them are each an error at their own `file:line:col`, listing the values.
 #[test]

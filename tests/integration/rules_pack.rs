@@ -79,6 +79,25 @@ fn assert_table(fixture: &str, findings: &[Finding], expected: &[(&str, &[Status
     );
 }
 
+/// The 15 CIS monitoring rules (metric filter -> alarm -> notified topic).
+const MONITORING: [&str; 15] = [
+    "CT-F01", "CT-F02", "CT-F03", "CT-F04", "CT-F05", "CT-F06", "CT-F07", "CT-F08", "CT-F09",
+    "CT-F10", "CT-F11", "CT-F12", "CT-F13", "CT-F14", "CT-F15",
+];
+
+/// [`assert_table`] with one more row per monitoring rule, each `monitoring` (the 15 rules
+/// follow one chain per trail, so on these fixtures they agree).
+fn assert_monitored_table(
+    fixture: &str,
+    findings: &[Finding],
+    monitoring: &[Status],
+    rows: &[(&str, &[Status])],
+) {
+    let mut all = rows.to_vec();
+    all.extend(MONITORING.iter().map(|id| (*id, monitoring)));
+    assert_table(fixture, findings, &all);
+}
+
 fn find<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
     findings.iter().filter(|f| f.rule_id == rule).collect()
 }
@@ -165,6 +184,7 @@ fn pack_loads_and_has_every_rule_of_checks_md() {
         want.push(format!("CT-D0{i}"));
     }
     want.push("CT-E01".into());
+    want.extend(MONITORING.iter().map(|id| (*id).to_owned()));
     want.sort();
     assert_eq!(ids, want);
 }
@@ -240,8 +260,10 @@ fn selector_coverage_in_test_subjects_is_what_the_model_computes() {
             continue; // `rules/conditions/` has no test cases
         }
         let text = std::fs::read_to_string(&path).expect("read");
-        let doc: serde_json::Value =
-            serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        // The rule loader's own YAML reading (its alias budget; `<<` merges resolved).
+        let doc = trailguard::document::yaml::parse(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .to_json();
         for case in doc["tests"].as_array().expect("tests") {
             let label = format!("{} / {}", path.display(), case["name"]);
             walk(&case["subject"], &label, &mut found);
@@ -280,9 +302,10 @@ fn compliant_account_passes_everything_that_applies() {
             f.message
         );
     }
-    assert_table(
+    assert_monitored_table(
         "compliant",
         &findings,
+        &[P], // CT-F: the CIS 5.0 filters, alarms and a subscribed topic
         &[
             ("CT-A01", &[P]),
             ("CT-A02", &[P]),
@@ -321,9 +344,10 @@ fn compliant_account_passes_everything_that_applies() {
 fn legacy_account_fails_what_checks_md_says() {
     let inv = fixture("legacy.json");
     let findings = run(&pack(), &inv);
-    assert_table(
+    assert_monitored_table(
         "legacy",
         &findings,
+        &[F], // CT-F: the trail is single-region and stopped
         &[
             ("CT-A01", &[F]),       // the only trail is stopped
             ("CT-A02", &[F]),       // single-region, stopped, write-only
@@ -369,9 +393,10 @@ fn org_member_is_covered_by_the_organization_trail_and_never_fails() {
             f.rule_id, f.message
         );
     }
-    assert_table(
+    assert_monitored_table(
         "org-member",
         &findings,
+        &[E], // CT-F: the org trail's log group is not in this 1.1 inventory
         &[
             ("CT-A01", &[P]),
             ("CT-A02", &[P]),
@@ -456,9 +481,10 @@ fn org_member_fails_only_when_the_user_refuses_organization_trails() {
 fn cross_account_bucket_and_key_give_errors_with_a_reason() {
     let inv = fixture("cross-account-bucket.json");
     let findings = run(&pack(), &inv);
-    assert_table(
+    assert_monitored_table(
         "cross-account-bucket",
         &findings,
+        &[E], // CT-F: a 1.1 inventory: its filters were not recorded
         &[
             ("CT-A01", &[P]),
             ("CT-A02", &[P]), // one advanced selector on eventCategory Management
@@ -518,9 +544,10 @@ fn cross_account_bucket_and_key_give_errors_with_a_reason() {
 fn empty_account_fails_the_account_rules() {
     let inv = fixture("empty.json");
     let findings = run(&pack(), &inv);
-    assert_table(
+    assert_monitored_table(
         "empty",
         &findings,
+        &[F], // CT-F: no trail
         &[
             ("CT-A01", &[F]),
             ("CT-A02", &[F]),
@@ -548,9 +575,10 @@ fn denied_account_is_error_never_pass() {
             f.rule_id, f.message
         );
     }
-    assert_table(
+    assert_monitored_table(
         "denied",
         &findings,
+        &[E], // CT-F: no trail could be read
         &[
             ("CT-A01", &[E]),
             ("CT-A02", &[E]),
@@ -598,9 +626,11 @@ fn demo_inventory_has_a_clean_and_a_dirty_account() {
     let inv = Inventory::load(&repo_root().join("examples/demo-inventory.json"))
         .unwrap_or_else(|e| panic!("{e}"));
     let findings = run(&pack(), &inv);
+    // The demo inventory (schema 1.1) has no monitoring chain yet: the CT-F rules are judged
+    // on it once the demo gains its monitoring set-ups (issue 16, another part).
     let good: Vec<&Finding> = findings
         .iter()
-        .filter(|f| f.resource.account_id == "123456789012")
+        .filter(|f| f.resource.account_id == "123456789012" && !f.rule_id.starts_with("CT-F"))
         .collect();
     assert!(
         good.iter().all(|f| matches!(f.status, P | NA)),
@@ -1036,4 +1066,109 @@ fn a_requested_region_not_enabled_in_an_account_is_not_applicable_there() {
     let findings = run(&pack(), &inv);
     let cape_town = statuses_of(&findings, "af-south-1");
     assert_eq!(cape_town.get("CT-A03"), Some(&NA), "{cape_town:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The CIS monitoring rules (CT-F) on the compliant fixture's chain: filters judged by what they
+// match, every other link by what was read.
+
+/// `pattern` (`{ A || B … }` or `{ A && B … }`) with its top-level clauses in reverse order and
+/// one clause per line: the same filter, written as no CIS text is.
+fn reordered(pattern: &str) -> String {
+    let body = pattern.trim().trim_start_matches('{').trim_end_matches('}');
+    let split = |op: &str| {
+        let (mut parts, mut depth, mut quoted, mut start) = (Vec::new(), 0i32, false, 0);
+        for (i, c) in body.char_indices() {
+            match c {
+                '"' => quoted = !quoted,
+                '(' if !quoted => depth += 1,
+                ')' if !quoted => depth -= 1,
+                _ if !quoted && depth == 0 && body[i..].starts_with(op) && i >= start => {
+                    parts.push(body[start..i].trim());
+                    start = i + op.len();
+                }
+                _ => {}
+            }
+        }
+        parts.push(body[start..].trim());
+        parts
+    };
+    let (mut parts, op) = match split("||") {
+        p if p.len() > 1 => (p, "||"),
+        _ => (split("&&"), "&&"),
+    };
+    parts.reverse();
+    format!("{{\n  {}\n}}", parts.join(&format!("\n  {op} ")))
+}
+
+/// The compliant fixture with every metric filter's pattern (or one link of every chain)
+/// changed by `edit`.
+fn compliant_filters(edit: impl Fn(&mut serde_json::Value)) -> Inventory {
+    compliant_json(|inv| {
+        let filters = inv["accounts"][0]["log_groups"][0]["metric_filters"]
+            .as_array_mut()
+            .expect("the compliant fixture has metric filters");
+        assert_eq!(filters.len(), MONITORING.len());
+        filters.iter_mut().for_each(edit);
+    })
+}
+
+fn monitoring_statuses(findings: &[Finding]) -> Vec<Status> {
+    MONITORING
+        .iter()
+        .map(|id| only(findings, id).status)
+        .collect()
+}
+
+#[test]
+fn monitoring_filters_are_judged_by_what_they_match_not_their_text() {
+    let rewritten = compliant_filters(|f| {
+        let pattern = f["pattern"].as_str().expect("pattern").to_owned();
+        f["pattern"] = reordered(&pattern).into();
+    });
+    // Reordered and split over lines: PASS by default, as Prowler's regular expressions would
+    // not have it; the exact reading (Security Hub's) refuses them and accepts the CIS texts.
+    let semantic = run(&pack(), &rewritten);
+    assert_eq!(monitoring_statuses(&semantic), [P; 15]);
+    let exact = pack_with("parameters:\n  match: exact\n");
+    assert_eq!(monitoring_statuses(&run(&exact, &rewritten)), [F; 15]);
+    assert_eq!(
+        monitoring_statuses(&run(&exact, &fixture("compliant.json"))),
+        [P; 15]
+    );
+}
+
+#[test]
+fn every_monitoring_chain_link_is_checked_and_unread_links_are_errors() {
+    let pending = compliant_json(|inv| {
+        inv["accounts"][0]["sns_topics"][0]["subscriptions"] = serde_json::json!({"confirmed": 0, "pending": 1, "list": [
+                {"subscription_arn": "PendingConfirmation", "protocol": "email"}]});
+    });
+    assert_eq!(monitoring_statuses(&run(&pack(), &pending)), [F; 15]);
+    let silenced = compliant_filters(|f| {
+        f["transformations"][0]["alarms"][0]["actions_enabled"] = false.into();
+    });
+    assert_eq!(monitoring_statuses(&run(&pack(), &silenced)), [F; 15]);
+    let other_namespace = compliant_filters(|f| {
+        f["transformations"][0]["alarms"][0]["namespace"] = "Other".into();
+    });
+    assert_eq!(
+        monitoring_statuses(&run(&pack(), &other_namespace)),
+        [F; 15]
+    );
+    let denied = compliant_json(|inv| {
+        inv["accounts"][0]["log_groups"][0]["metric_filters"] = serde_json::json!({"error": {
+            "operation": "logs:DescribeMetricFilters", "kind": "access_denied",
+            "code": "AccessDeniedException"}});
+    });
+    let findings = run(&pack(), &denied);
+    assert_eq!(monitoring_statuses(&findings), [E; 15]);
+    for id in MONITORING {
+        assert!(
+            read_errors(only(&findings, id))
+                .contains(&("logs:DescribeMetricFilters".into(), "access_denied".into())),
+            "{id}: {:?}",
+            only(&findings, id).evidence
+        );
+    }
 }
