@@ -6,22 +6,45 @@ use std::collections::BTreeMap;
 use crate::filter_pattern::{FilterPattern, Verdict, normalize_whitespace};
 use crate::rules::{EventRecord, EventsOperand, FilterTextOperand, ParamValue, TextKey};
 
+/// Why a filter pattern falls short of `matches_events`.
+pub(super) struct Shortfall {
+    /// The first reason, in words.
+    pub why: String,
+    /// The share of `all_of` it matched, in thousandths (below 1000): a filter for this
+    /// control that misses one event is nearer to compliance than a filter for another one
+    /// that happens to match a few of its records.
+    pub matched_share: u32,
+}
+
 /// Whether `pattern` matches every record of the `all_of` set and none of the `none_of` set;
-/// otherwise the first reason it does not, in words.
-pub(super) fn judge_pattern(pattern: &str, events: &EventsOperand) -> Result<(), String> {
-    let parsed = FilterPattern::parse(pattern).map_err(|e| format!("does not parse: {e}"))?;
+/// otherwise the first reason it does not.
+pub(super) fn judge_pattern(pattern: &str, events: &EventsOperand) -> Result<(), Shortfall> {
+    let fail = |why: String, matched_share: u32| Err(Shortfall { why, matched_share });
+    let parsed = match FilterPattern::parse(pattern) {
+        Ok(parsed) => parsed,
+        Err(e) => return fail(format!("does not parse: {e}"), 0),
+    };
     let (set, required) = &events.all_of;
-    for event in required.iter() {
-        match parsed.evaluate(&event.record) {
+    let verdicts: Vec<Verdict> = required
+        .iter()
+        .map(|e| parsed.evaluate(&e.record))
+        .collect();
+    let matched = verdicts.iter().filter(|v| **v == Verdict::Match).count();
+    // Below 1000 whenever a record was missed.
+    let share = u32::try_from(matched * 999 / required.len().max(1)).unwrap_or(0);
+    for (event, verdict) in required.iter().zip(verdicts) {
+        match verdict {
             Verdict::Match => {}
-            Verdict::NoMatch => return Err(format!("does not match {} (`{set}`)", event.why)),
-            Verdict::Unsupported(reason) => return Err(reason.to_string()),
+            Verdict::NoMatch => {
+                return fail(format!("does not match {} (`{set}`)", event.why), share);
+            }
+            Verdict::Unsupported(reason) => return fail(reason.to_string(), 0),
         }
     }
     if let Some((set, excluded)) = &events.none_of
         && let Some(event) = first_matched(&parsed, excluded)
     {
-        return Err(format!("also matches {} (`{set}`)", event.why));
+        return fail(format!("also matches {} (`{set}`)", event.why), 999);
     }
     Ok(())
 }

@@ -69,6 +69,9 @@ pub fn eval(
 /// candidate's every mismatch.
 type Progress = u32;
 
+/// The progress of one condition that held.
+const HELD: Progress = 1000;
+
 fn scored(
     cond: &Condition,
     subject: &Value,
@@ -77,14 +80,7 @@ fn scored(
     evidence: &mut Vec<Evidence>,
 ) -> (Truth, Progress) {
     match cond {
-        Condition::All(items) => {
-            let results: Vec<(Truth, Progress)> = items
-                .iter()
-                .map(|c| scored(c, subject, env, prefix, evidence))
-                .collect();
-            let truths: Vec<Truth> = results.iter().map(|r| r.0).collect();
-            (fold_all(&truths), progress_of_all(&results))
-        }
+        Condition::All(items) => eval_all(items, subject, env, prefix, evidence),
         Condition::Any(items) => {
             let results: Vec<(Truth, Progress)> = items
                 .iter()
@@ -106,15 +102,43 @@ fn scored(
                 Truth::False => Truth::True,
                 other => other,
             };
-            (truth, Progress::from(truth == Truth::True))
+            (truth, if truth == Truth::True { HELD } else { 0 })
         }
         Condition::Quantified(q) => eval_quantifier(q, subject, env, prefix, evidence),
-        Condition::Leaf(leaf) => {
-            let truth = eval_leaf(leaf, subject, env, prefix, evidence);
-            (truth, Progress::from(truth == Truth::True))
-        }
+        Condition::Leaf(leaf) => eval_leaf(leaf, subject, env, prefix, evidence),
         Condition::Use(used) => scored(&used.condition, subject, env, prefix, evidence),
     }
+}
+
+/// `all: [...]`. A branch that a parameter switches off (`{param: match, equals: exact}` is
+/// False) is not in force: it is False and none of it is evidence, so a finding does not list
+/// every mismatch of the readings the user did not select.
+fn eval_all(
+    items: &[Condition],
+    subject: &Value,
+    env: &Env<'_>,
+    prefix: &str,
+    evidence: &mut Vec<Evidence>,
+) -> (Truth, Progress) {
+    let mut own = Vec::new();
+    let mut results = Vec::with_capacity(items.len());
+    for item in items {
+        let result = scored(item, subject, env, prefix, &mut own);
+        let switch = matches!(
+            item,
+            Condition::Leaf(Leaf {
+                subject: LeafSubject::Param(_),
+                ..
+            })
+        );
+        if switch && result.0 == Truth::False {
+            return (Truth::False, 0);
+        }
+        results.push(result);
+    }
+    evidence.extend(own);
+    let truths: Vec<Truth> = results.iter().map(|r| r.0).collect();
+    (fold_all(&truths), progress_of_all(&results))
 }
 
 /// The progress of an `all`: every item up to and including the first that did not hold.
@@ -279,6 +303,9 @@ fn quantified_items<'v>(subject: &'v Value, path: &str) -> Result<Walked<'v>, (S
     Ok(Walked { items, partial })
 }
 
+/// How many equally near candidates of a failed `any` show their evidence.
+const NEAREST_SHOWN: usize = 3;
+
 /// The elements a quantifier's `where` holds for, does not, or cannot decide, by identity.
 struct Tally {
     matched: Vec<String>,
@@ -325,18 +352,28 @@ impl Tally {
     ) -> Progress {
         let elements = std::mem::take(&mut self.elements);
         let best = elements.iter().map(|e| e.1).max().unwrap_or(0);
-        let held = Progress::from(result == Truth::True);
+        let held = if result == Truth::True { HELD } else { 0 };
         let keep = |truth: Truth, progress: Progress| match (quantifier, result) {
             (Quantifier::Any, Truth::True) => truth == Truth::True,
             (Quantifier::Any, Truth::False) => progress == best,
             _ => true,
         };
         let mut progress = 0;
+        let mut nearest = 0;
         for (truth, p, own) in elements {
-            if keep(truth, p) {
-                progress = progress.max(p);
-                evidence.extend(own);
+            if !keep(truth, p) {
+                continue;
             }
+            progress = progress.max(p);
+            // Of equally near failed candidates, the first few explain; the quantifier's own
+            // item still names every one.
+            if result == Truth::False && quantifier == Quantifier::Any {
+                nearest += 1;
+                if nearest > NEAREST_SHOWN {
+                    continue;
+                }
+            }
+            evidence.extend(own);
         }
         held + progress
     }
@@ -386,7 +423,7 @@ fn eval_leaf(
     env: &Env<'_>,
     prefix: &str,
     evidence: &mut Vec<Evidence>,
-) -> Truth {
+) -> (Truth, Progress) {
     let param_json;
     let (path, actual): (String, &Value) = match &leaf.subject {
         LeafSubject::Param(name) => {
@@ -402,19 +439,19 @@ fn eval_leaf(
                     actual: Value::Null,
                     holds: None,
                 });
-                return Truth::Unknown;
+                return (Truth::Unknown, 0);
             }
             Resolved::Value(v) => (join(prefix, p), v),
         },
     };
-    let (result, reason) = leaf_truth(leaf, actual, env);
+    let (result, reason, partial) = leaf_truth(leaf, actual, env);
     evidence.push(Evidence::Leaf {
         path,
         expected: expectation(leaf, env, reason),
         actual: shorten(actual),
         holds: result.as_holds(),
     });
-    result
+    (result, leaf_progress(leaf, result, partial))
 }
 
 /// What a leaf expects, in evidence: parameters and the clock resolved, and the reason a
@@ -509,23 +546,36 @@ fn resolve_operand(operand: &Operand, env: &Env<'_>) -> Option<Rhs> {
 
 /// A leaf's truth, and for a filter pattern judged against event sets the reason it fails
 /// (judged once: the verdict and the evidence come from the same evaluation).
-fn leaf_truth(leaf: &Leaf, actual: &Value, env: &Env<'_>) -> (Truth, Option<String>) {
+/// A leaf's truth, the reason when an operator gives one, and how much of a False leaf held,
+/// in thousandths (a filter pattern matching some of the required events).
+fn leaf_truth(leaf: &Leaf, actual: &Value, env: &Env<'_>) -> (Truth, Option<String>, Progress) {
     match (&leaf.operand, actual) {
         (Operand::Events(events), Value::String(pattern)) => match judge_pattern(pattern, events) {
-            Ok(()) => (Truth::True, None),
-            Err(why) => (Truth::False, Some(why)),
+            Ok(()) => (Truth::True, None, 0),
+            Err(short) => (Truth::False, Some(short.why), short.matched_share),
         },
         (Operand::FilterText(texts), Value::String(pattern)) => match text_key(texts, env.params) {
             Some(key) => match judge_text(pattern, &key, texts) {
-                Ok(()) => (Truth::True, None),
-                Err(why) => (Truth::False, Some(why)),
+                Ok(()) => (Truth::True, None, 0),
+                Err(why) => (Truth::False, Some(why), 0),
             },
             None => (
                 Truth::Unknown,
                 Some("its key parameter has no value".to_owned()),
+                0,
             ),
         },
-        _ => (apply(leaf.op, &leaf.operand, actual, env), None),
+        _ => (apply(leaf.op, &leaf.operand, actual, env), None, 0),
+    }
+}
+
+/// A leaf's progress: a held fact counts [`HELD`], a partly held one its share of that. A
+/// parameter is the rule's configuration, not a fact about the subject, and counts nothing.
+fn leaf_progress(leaf: &Leaf, truth: Truth, partial: Progress) -> Progress {
+    match (&leaf.subject, truth) {
+        (LeafSubject::Param(_), _) => 0,
+        (_, Truth::True) => HELD,
+        _ => partial.min(HELD - 1),
     }
 }
 
