@@ -20,10 +20,13 @@ On any error: message and traceback on stderr, exit status 1.
 
 import argparse
 import json
+import re
 import sys
 import traceback
+from pathlib import Path
 
 import boto3
+import yaml
 from botocore.config import Config
 
 DEFAULT_ACCOUNT = "123456789012"  # the account moto uses for unknown keys such as `testing`
@@ -715,6 +718,15 @@ def full_trail(session, account, name, bucket, kms_key_arn, topic_name, tags, **
     return arn
 
 
+# The demo organization's broken links on the organization trail's log group, with the
+# words each FAIL's evidence carries.
+ORG_BROKEN = {
+    "CT-F09": ({"topic": "pending"}, "confirmed"),
+    "CT-F12": ({"namespace": "Other"}, "on_filter_metric"),
+    "CT-F15": ({"filter": False}, "no metric filter"),
+}
+
+
 def scenario_org(endpoint, account):
     """An organization: the management account (--account) plus five members.
 
@@ -770,6 +782,13 @@ def scenario_org(endpoint, account):
                org_tags, IsOrganizationTrail=True)
     got = mgmt.client("cloudtrail", use1).get_trail(Name=org_trail_arn)["Trail"]
     check(got.get("IsOrganizationTrail") is True, f"org-trail read back as {got!r}")
+    # CIS monitoring on the organization trail's log group: it sees every member's events,
+    # so every member inherits it. Written as teams write it (clauses reordered, one per
+    # line); three controls are broken so the demo shows both verdicts.
+    org_monitoring = seed_cis_controls(mgmt, mgmt_id, use1, "cloudtrail/org-trail", {
+        **{c: {"pattern": multi_line(reordered(cis_text(c)))} for c in CIS_METRICS},
+        **{c: link for c, (link, _) in ORG_BROKEN.items()},
+    }, prefix="org-cis")
 
     # --- compliant: its own trail done right -------------------------------
     compliant_id = members["compliant"]
@@ -782,6 +801,10 @@ def scenario_org(endpoint, account):
                      compliant_key, [compliant_trail_arn], [compliant_id])
     full_trail(compliant, compliant_id, "compliant-trail", compliant_bucket, compliant_key,
                "compliant-trail-deliveries", {"owner": "platform"})
+    # Its own complete CIS monitoring, so it passes the three controls the organization
+    # trail's set-up breaks: a member is judged on either.
+    compliant_monitoring = seed_cis_controls(compliant, compliant_id, use1,
+                                             "cloudtrail/compliant-trail", {})
 
     # --- legacy: stopped regional trail, public bucket ---------------------
     legacy_id = members["legacy"]
@@ -854,6 +877,11 @@ def scenario_org(endpoint, account):
 
     facts = {
         "account_id": mgmt_id,
+        "monitoring": {
+            "organization": {**org_monitoring, "log_group": "cloudtrail/org-trail",
+                             "broken": {c: words for c, (_, words) in ORG_BROKEN.items()}},
+            "compliant": {**compliant_monitoring, "log_group": "cloudtrail/compliant-trail"},
+        },
         "organization_id": org["Id"],
         "organization_arn": org["Arn"],
         "management_account_id": mgmt_id,
@@ -1042,12 +1070,252 @@ def scenario_monitoring(endpoint, account):
     return session, facts
 
 
+# --- The fifteen CIS monitoring controls (CT-F01..CT-F15) -------------------------------
+# Each control's CIS 5.0 filter text is read from the rule file itself (`filter_texts`), so
+# the emulator set-ups and the rules can never drift apart. The metric names are the ones
+# CIS's remediation steps use.
+RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+CIS_METRICS = {
+    "CT-F01": "UnauthorizedAPICalls", "CT-F02": "ConsoleSigninWithoutMFA",
+    "CT-F03": "RootAccountUsage", "CT-F04": "IAMPolicyChanges",
+    "CT-F05": "CloudTrailConfigChanges", "CT-F06": "ConsoleSigninFailures",
+    "CT-F07": "DisableOrDeleteCMK", "CT-F08": "S3BucketPolicyChanges",
+    "CT-F09": "AWSConfigChanges", "CT-F10": "SecurityGroupChanges", "CT-F11": "NACLChanges",
+    "CT-F12": "NetworkGatewayChanges", "CT-F13": "RouteTableChanges", "CT-F14": "VPCChanges",
+    "CT-F15": "OrganizationsEvents",
+}
+
+
+def cis_text(control, version="5.0.0"):
+    """The first CIS filter text of `version` in rules/<control>.yaml."""
+    doc = yaml.safe_load((RULES_DIR / f"{control}.yaml").read_text())
+    texts = (doc.get("filter_texts") or {}).get(version)
+    check(bool(texts), f"rules/{control}.yaml has no filter_texts for CIS {version}")
+    return texts[0]
+
+
+def _split_top(body, op):
+    """`body` split at `op` outside parentheses and quotes."""
+    parts, depth, quoted, start, i = [], 0, False, 0, 0
+    while i < len(body):
+        c = body[i]
+        if c == '"':
+            quoted = not quoted
+        elif not quoted and c == "(":
+            depth += 1
+        elif not quoted and c == ")":
+            depth -= 1
+        elif not quoted and depth == 0 and body.startswith(op, i):
+            parts.append(body[start:i].strip())
+            start = i + len(op)
+            i += len(op) - 1
+        i += 1
+    parts.append(body[start:].strip())
+    return parts
+
+
+def _body(pattern):
+    text = pattern.strip()
+    check(text.startswith("{") and text.endswith("}"), f"not a JSON pattern: {pattern!r}")
+    return text[1:-1].strip()
+
+
+# Rewrites that keep what a filter matches but defeat text and regex matching (CHECKS.md
+# §2.11): the peer-failing variants the issue asks to see PASS live.
+def reordered(pattern):
+    """The top-level clauses in reverse order (`||` splits first: `&&` binds tighter)."""
+    body = _body(pattern)
+    for op in ("||", "&&"):
+        parts = _split_top(body, op)
+        if len(parts) > 1:
+            return "{ " + f" {op} ".join(reversed(parts)) + " }"
+    return pattern
+
+
+def multi_line(pattern):
+    """One clause per line, as CloudFormation and Terraform heredocs write it."""
+    return re.sub(r"\s*(\|\||&&)\s*", lambda m: f"\n    {m.group(1)} ", pattern)
+
+
+def requoted(pattern):
+    """Unquoted values quoted and quoted plain values unquoted; spaces around `=` dropped."""
+    def swap(m):
+        field, op, value = m.group(1), m.group(2), m.group(3)
+        if value.startswith('"'):
+            inner = value[1:-1]
+            plain = re.fullmatch(r"[A-Za-z0-9_.:-]+", inner)
+            return f"{field}{op}{inner if plain else value}"
+        return f'{field}{op}"{value}"'
+    return re.sub(r'(\$\.[A-Za-z0-9_.\[\]]+)\s*(!=|=)\s*("[^"]*"|[A-Za-z0-9_.:*-]+)', swap, pattern)
+
+
+def superset(pattern):
+    """One more event name or-ed in: a filter that catches more is still compliant."""
+    return "{ " + _body(pattern) + " || ($.eventName = ExtraEventTheTeamWatches) }"
+
+
+CIS_VARIANTS = {
+    "reordered": reordered, "multi_line": multi_line, "requoted": requoted,
+    "superset": superset,
+}
+
+
+def seed_cis_controls(session, account, region, log_group, links, prefix="cis"):
+    """Filters, alarms and topics for the fifteen CIS monitoring controls on `log_group`.
+
+    `links` maps a control to how its chain is built, by default the CIS 5.0 text, metric
+    namespace CISBenchmark, an enabled alarm notifying `<prefix>-alerts` (one confirmed SQS
+    subscription). Keys: pattern (or version: that CIS version's text), filter (False: no
+    filter), namespace (the alarm's),
+    dimensions (the filter's), actions_enabled, action ("topic" | "none" | "ec2-stop"),
+    topic ("alerts" | "silent" | "pending"). Returns {control: facts}."""
+    logs = session.client("logs", region)
+    if not logs.describe_log_groups(logGroupNamePrefix=log_group)["logGroups"]:
+        logs.create_log_group(logGroupName=log_group)
+    sns, cw = session.client("sns", region), session.client("cloudwatch", region)
+    topics = {key: sns.create_topic(Name=f"{prefix}-{key}")["TopicArn"]
+              for key in ("alerts", "silent", "pending")}
+    sns.subscribe(TopicArn=topics["alerts"], Protocol="sqs",
+                  Endpoint=f"arn:{PARTITION}:sqs:{region}:{account}:{prefix}-alerts")
+    sns.subscribe(TopicArn=topics["pending"], Protocol="email", Endpoint="nobody@example.com")
+    facts = {}
+    for control, metric in CIS_METRICS.items():
+        link = links.get(control, {})
+        pattern = link.get("pattern") or cis_text(control, link.get("version", "5.0.0"))
+        name = f"{prefix}-{control.lower()}"
+        if link.get("filter", True):
+            transformation = {"metricName": metric, "metricNamespace": "CISBenchmark",
+                              "metricValue": "1"}
+            if link.get("dimensions"):
+                transformation["dimensions"] = link["dimensions"]
+            logs.put_metric_filter(logGroupName=log_group, filterName=name,
+                                   filterPattern=pattern, metricTransformations=[transformation])
+        action = link.get("action", "topic")
+        actions = {"topic": [topics[link.get("topic", "alerts")]], "none": [],
+                   "ec2-stop": [f"arn:{PARTITION}:automate:{region}:ec2:stop"]}[action]
+        cw.put_metric_alarm(
+            AlarmName=name, MetricName=metric, Namespace=link.get("namespace", "CISBenchmark"),
+            Statistic="Sum", Period=300, EvaluationPeriods=1, Threshold=1.0,
+            ComparisonOperator="GreaterThanOrEqualToThreshold",
+            ActionsEnabled=link.get("actions_enabled", True), AlarmActions=actions)
+        facts[control] = {"filter": name, "pattern": pattern, "alarm": name,
+                          "actions": actions}
+    got = {f["filterName"]: f["filterPattern"] for page in
+           logs.get_paginator("describe_metric_filters").paginate(logGroupName=log_group)
+           for f in page["metricFilters"]}
+    for control, fact in facts.items():
+        if links.get(control, {}).get("filter", True):
+            check(got.get(fact["filter"]) == fact["pattern"],
+                  f"{log_group}: filter {fact['filter']} read back as {got.get(fact['filter'])!r}")
+    return {"topics": topics, "controls": facts}
+
+
+def cis_trail(session, account, name, log_group, multi_region=True, logging=True,
+              region="us-east-1"):
+    """A trail recording all read and write management events, delivering to `log_group`."""
+    bucket = f"{account}-{name}"
+    create_bucket(session.client("s3", region), bucket, region)
+    ct, arn = create_trail(
+        session, account, region, name, S3BucketName=bucket,
+        IsMultiRegionTrail=multi_region, IncludeGlobalServiceEvents=multi_region,
+        CloudWatchLogsLogGroupArn=f"arn:{PARTITION}:logs:{region}:{account}:log-group:{log_group}:*",
+        CloudWatchLogsRoleArn=f"arn:{PARTITION}:iam::{account}:role/CloudTrail_CloudWatchLogs_Role",
+    )
+    ct.put_event_selectors(TrailName=arn, EventSelectors=[
+        {"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": []}])
+    ct.start_logging(Name=name)
+    if not logging:
+        ct.stop_logging(Name=name)
+    check(ct.get_trail_status(Name=arn)["IsLogging"] is logging, f"{arn}: logging is not {logging}")
+    return arn
+
+
+# What each control of `cis-broken` breaks, and the words its FAIL evidence must carry.
+CIS_BROKEN = {
+    "CT-F01": ({"filter": False}, "does not match"),
+    "CT-F02": ({"pattern": '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed = "Yes") }'}, "does not match"),
+    "CT-F03": ({"pattern": '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" && $.awsRegion = "us-east-1" }'}, "does not match"),
+    "CT-F04": ({"pattern": "{($.eventName=DeleteRolePolicy)||($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)||($.eventName=DeletePolicy)||($.eventName=CreatePolicyVersion)||($.eventName=DeletePolicyVersion)||($.eventName=AttachRolePolicy)||($.eventName=DetachRolePolicy)||($.eventName=AttachUserPolicy)||($.eventName=DetachUserPolicy)||($.eventName=AttachGroupPolicy)||($.eventName=DetachGroupPolicy)}"}, "DeleteGroupPolicy"),
+    "CT-F05": ({"namespace": "Other"}, "on_filter_metric"),
+    "CT-F06": ({"action": "none"}, ".topics"),
+    "CT-F07": ({"actions_enabled": False}, "actions_enabled"),
+    "CT-F08": ({"topic": "silent"}, "confirmed"),
+    "CT-F09": ({"topic": "pending"}, "confirmed"),
+    "CT-F10": ({"version": "4.0.0"}, "ModifySecurityGroupRules"),
+    "CT-F11": ({"pattern": "{ ($.eventSource = CreateNetworkAcl) || ($.eventSource = CreateNetworkAclEntry) || ($.eventSource = DeleteNetworkAcl) || ($.eventSource = DeleteNetworkAclEntry) || ($.eventSource = ReplaceNetworkAclEntry) || ($.eventSource = ReplaceNetworkAclAssociation) }"}, "does not match CreateNetworkAcl"),
+    "CT-F12": ({"dimensions": {"EventName": "$.eventName"}}, "on_filter_metric"),
+    "CT-F13": ({"action": "ec2-stop"}, ".topics"),
+}
+
+
+def scenario_cis(endpoint, account):
+    """One account whose multi-region logging trail delivers to a log group carrying the
+    fifteen CIS monitoring controls, each with its CIS 5.0 text, an enabled alarm on the
+    filter's metric and a topic with a confirmed subscription: all fifteen PASS."""
+    session = assume_account(endpoint, account)
+    group = "cloudtrail/cis"
+    monitoring = seed_cis_controls(session, account, "us-east-1", group, {})
+    arn = cis_trail(session, account, "cis-trail", group)
+    return session, {"trail_arn": arn, "log_group": group, **monitoring}
+
+
+def scenario_cis_variants(endpoint, account):
+    """As `cis`, but every filter is a CIS 5.0 text rewritten the way real set-ups write it
+    (clauses reordered, one per line, quotes swapped, one more event or-ed in), which text and
+    regex matchers reject. Filters are judged by what they match, so all fifteen PASS."""
+    session = assume_account(endpoint, account)
+    group = "cloudtrail/cis-variants"
+    names = sorted(CIS_VARIANTS)
+    links, used = {}, {}
+    for i, control in enumerate(CIS_METRICS):
+        kind = names[i % len(names)]
+        pattern = CIS_VARIANTS[kind](cis_text(control))
+        if kind != "multi_line":
+            pattern = multi_line(pattern)
+        links[control], used[control] = {"pattern": pattern}, kind
+    monitoring = seed_cis_controls(session, account, "us-east-1", group, links)
+    arn = cis_trail(session, account, "cis-trail", group)
+    return session, {"trail_arn": arn, "log_group": group, "variants": used, **monitoring}
+
+
+def scenario_cis_broken(endpoint, account):
+    """As `cis`, but thirteen controls each break one link of the chain (CIS_BROKEN: no
+    filter, a filter missing an event (CT-F10: the CIS 4.0 text, which lacks 5.0's
+    ModifySecurityGroupRules) or narrowed, the wrong field, an alarm
+    on another namespace or without the filter's dimensions, no actions, actions disabled, a
+    non-SNS action, a topic without or with only pending subscribers); CT-F14 and CT-F15 stay
+    compliant."""
+    session = assume_account(endpoint, account)
+    group = "cloudtrail/cis-broken"
+    links = {control: link for control, (link, _) in CIS_BROKEN.items()}
+    monitoring = seed_cis_controls(session, account, "us-east-1", group, links)
+    arn = cis_trail(session, account, "cis-trail", group)
+    expect = {control: words for control, (_, words) in CIS_BROKEN.items()}
+    return session, {"trail_arn": arn, "log_group": group, "evidence": expect, **monitoring}
+
+
+def scenario_cis_weak_trails(endpoint, account):
+    """The compliant CIS set-up of `cis`, but the two trails delivering to its log group do
+    not qualify: one multi-region trail is stopped, the other logs in one region only. All
+    fifteen FAIL."""
+    session = assume_account(endpoint, account)
+    group = "cloudtrail/cis-weak"
+    monitoring = seed_cis_controls(session, account, "us-east-1", group, {})
+    stopped = cis_trail(session, account, "stopped-trail", group, logging=False)
+    regional = cis_trail(session, account, "regional-trail", group, multi_region=False)
+    return session, {"trail_arns": [stopped, regional], "log_group": group, **monitoring}
+
+
 SCENARIOS = {
     "collector": scenario_collector,
     "empty": scenario_empty,
     "denied": scenario_denied,
     "org": scenario_org,
     "monitoring": scenario_monitoring,
+    "cis": scenario_cis,
+    "cis-variants": scenario_cis_variants,
+    "cis-broken": scenario_cis_broken,
+    "cis-weak-trails": scenario_cis_weak_trails,
 }
 
 

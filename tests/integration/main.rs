@@ -43,5 +43,6 @@ mod rules_pack;
 mod rules_shared;
 mod rules_views;
 mod scan_emulator;
+mod scan_monitoring;
 mod scan_org;
 mod waivers_file;
