@@ -723,7 +723,7 @@ def full_trail(session, account, name, bucket, kms_key_arn, topic_name, tags, **
 ORG_BROKEN = {
     "CT-F09": ({"topic": "pending"}, "confirmed"),
     "CT-F12": ({"namespace": "Other"}, "on_filter_metric"),
-    "CT-F15": ({"filter": False}, "no metric filter"),
+    "CT-F15": ({"filter": False}, "does not match"),
 }
 
 
@@ -732,11 +732,15 @@ def scenario_org(endpoint, account):
 
     * management: the organization trail done right, delivering to a bucket in log-archive;
     * log-archive: owns that bucket (and its access-log bucket), no trail of its own;
-    * compliant: its own compliant multi-region trail and bucket;
+    * compliant: its own compliant multi-region trail and bucket, and its own complete CIS
+      monitoring set-up on that trail's log group;
     * legacy: a stopped single-region trail (eu-west-1), write-only selectors excluding KMS,
       and a public bucket;
     * no-trail: nothing;
     * broken: a logging trail whose bucket was deleted.
+    The organization trail's log group carries the fifteen CIS monitoring controls (rewritten
+    as teams write them), three of them broken (ORG_BROKEN): every account relying on the
+    organization trail inherits both verdicts.
     Returns the management account's session (what `trailguard scan --org` runs as).
     """
     mgmt_id = account

@@ -182,3 +182,76 @@ fn a_denied_describe_metric_filters_is_an_error_for_every_control_never_a_fail()
     }
     assert_eq!(code, 1, "an unread chain never passes the gate");
 }
+
+/// CIS monitoring is inherited through the organization trail's log group in the management
+/// account (the demo organization): what it breaks fails in every account that relies on it,
+/// the rest passes with evidence naming the organization trail and its filter; a member with
+/// its own qualifying trail and filters is judged on either, so it passes all fifteen.
+#[test]
+fn members_inherit_the_organization_trails_monitoring_or_their_own() {
+    let emulator = Emulator::shared();
+    let seeded = seed(emulator, "org", &unique_account_id());
+    let only = CONTROLS.join(",");
+    let args = [
+        "scan",
+        "--org",
+        "--region",
+        "us-east-1",
+        "--color",
+        "never",
+        "--only",
+        &only,
+        "--output",
+        "json",
+    ];
+    let out = trailguard_with_env(emulator, &seeded, args, &[]);
+    let report: Value = serde_json::from_str(&cli::stdout(&out))
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", cli::stderr(&out)));
+    assert_eq!(out.status.code(), Some(1), "{}", cli::stderr(&out));
+    let facts = &seeded.facts;
+    let broken = facts["monitoring"]["organization"]["broken"]
+        .as_object()
+        .expect("broken controls");
+    let org_trail = fact(facts, "accounts.management.trails.org-trail.arn");
+    let verdict = |account: &str, rule: &str| -> Value {
+        let found: Vec<&Value> = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule_id"] == rule && f["resource"]["account_id"] == account)
+            .collect();
+        assert_eq!(found.len(), 1, "{rule} in {account}: {found:#?}");
+        found[0].clone()
+    };
+    let relying = [
+        fact(facts, "management_account_id"),
+        fact(facts, "members.no-trail"),
+        fact(facts, "members.legacy"),
+    ];
+    for rule in CONTROLS {
+        let inherited = if broken.contains_key(rule) {
+            "FAIL"
+        } else {
+            "PASS"
+        };
+        for account in relying {
+            let f = verdict(account, rule);
+            assert_eq!(f["status"], inherited, "{rule} in {account}: {f:#}");
+            assert!(evidence_text(&f).contains(org_trail), "{rule}: {f:#}");
+        }
+        let own = verdict(fact(facts, "members.compliant"), rule);
+        assert_eq!(own["status"], "PASS", "{rule}: {own:#}");
+    }
+    // The evidence of a member's inherited PASS names the organization trail's filter.
+    let f05 = evidence_text(&verdict(fact(facts, "members.no-trail"), "CT-F05"));
+    assert!(f05.contains("metric_filters[org-cis-ct-f05]"), "{f05}");
+    // Each broken link of the organization's set-up is named in the members' evidence too.
+    for (rule, words) in broken {
+        let f = verdict(fact(facts, "members.no-trail"), rule);
+        let words = words.as_str().expect("words");
+        assert!(
+            evidence_text(&f).contains(words),
+            "{rule}: lacks {words:?}: {f:#}"
+        );
+    }
+}
