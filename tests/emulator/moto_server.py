@@ -372,8 +372,8 @@ def patch_cloudwatch_alarms_for_metric_dimensions():
 # floats), as the Smithy spec requires
 # (https://smithy.io/2.0/additional-specs/protocols/smithy-rpc-v2.html). Errors keep
 # their "__type". The recorder sees the JSON request (operation from X-Amz-Target).
-# Not valid with IAM enforcement on: the rewritten body no longer matches the
-# signature.
+# With IAM enforcement on, the rewritten request is signed again with the caller's
+# own key (resign), since moto checks SigV4 over the request it receives.
 # ---------------------------------------------------------------------------
 CBOR_PATH = re.compile(r"^/service/GraniteServiceVersion20100801/operation/([A-Za-z]+)$")
 
@@ -506,6 +506,37 @@ def typed_for_cbor(shape, value):
     return value
 
 
+def resign(environ, inner, body):
+    """Signs the rewritten request again with the caller's own key, so that moto's IAM
+    enforcement, which recomputes SigV4 over the request it is given, sees a valid signature
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html).
+    A key moto does not know is left alone: without enforcement nothing checks it."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from moto.iam.access_control import CreateAccessKeyFailure, create_access_key
+    from moto.iam.models import get_account_id_from
+    from moto.utilities.utils import get_partition
+
+    scope = environ.get("HTTP_AUTHORIZATION", "").partition("Credential=")[2]
+    scope = scope.partition(",")[0].split("/")
+    if len(scope) < 4:
+        return
+    akid, region, service = scope[0], scope[2], scope[3]
+    token = environ.get("HTTP_X_AMZ_SECURITY_TOKEN")
+    extra = {"X-Amz-Security-Token": token} if token else {}
+    try:
+        key = create_access_key(get_account_id_from(akid), get_partition(region), akid, extra)
+    except CreateAccessKeyFailure:
+        return
+    request = AWSRequest(
+        method="POST", url=f"http://{environ.get('HTTP_HOST', '127.0.0.1')}/", data=body,
+        headers={"Content-Type": inner["CONTENT_TYPE"],
+                 "X-Amz-Target": inner["HTTP_X_AMZ_TARGET"], **extra})
+    SigV4Auth(key.create_credentials(), service, region).add_auth(request)
+    inner["HTTP_AUTHORIZATION"] = request.headers["Authorization"]
+    inner["HTTP_X_AMZ_DATE"] = request.headers["X-Amz-Date"]
+
+
 class CloudWatchCborShim:
     def __init__(self, app):
         import botocore.session
@@ -534,6 +565,7 @@ class CloudWatchCborShim:
             "wsgi.input": io.BytesIO(body),
         })
         inner.pop("HTTP_SMITHY_PROTOCOL", None)
+        resign(environ, inner, body)
         captured = {}
 
         def capture(status, headers, exc_info=None):

@@ -191,6 +191,23 @@ fn organization_scan_per_account_verdicts_isolation_and_read_only() {
         "{}",
         a02["evidence"]
     );
+    // CIS monitoring inherited through the organization trail's log group, here with IAM
+    // enforcement on (CloudWatch's CBOR calls included): the no-trail member gets the
+    // organization's verdicts, the compliant member passes on its own set-up.
+    let broken = org.facts["monitoring"]["organization"]["broken"]
+        .as_object()
+        .expect("broken controls");
+    for n in 1..=15 {
+        let rule = format!("CT-F{n:02}");
+        let inherited = if broken.contains_key(&rule) { "FAIL" } else { "PASS" };
+        let f = account_findings(&report, only_org)
+            .into_iter()
+            .find(|f| f["rule_id"] == rule.as_str())
+            .map(|f| (f["status"].clone(), f["message"].clone()));
+        assert_eq!(status(&report, only_org, &rule), [inherited], "{rule}: {f:?}");
+        assert_eq!(status(&report, &members["compliant"], &rule), ["PASS"], "{rule}");
+    }
+
     // Trail-level verdicts of the organization trail stay with its owner.
     assert!(
         account_findings(&report, only_org)
