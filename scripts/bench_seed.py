@@ -16,6 +16,10 @@ Run it with the emulator venv's python (it needs boto3). Everything goes through
   trails deliver to, plus a single-region trail of its own. The others rotate through four
   shapes (own multi-region trail homed in us-east-1 / eu-central-1 / us-east-2, single-region
   trails in other regions, logging or stopped, own buckets protected or not, a KMS key each).
+* CIS monitoring (CT-F01..CT-F15): the organization trail's log group carries the fifteen
+  filters, alarms and a subscribed topic (every member inherits them); members of the first
+  shape carry them on their own trail's log group with two alarms notifying a topic nobody
+  subscribed to; members of the second shape deliver to a log group without filters.
 
 Every account makes one EC2 call while seeding (see warm_ec2). Seeding is not timed; it is made fast by reusing one botocore session (service models are
 loaded once) and the clients of each account, and by seeding members on a few threads.
@@ -32,8 +36,10 @@ import threading
 import traceback
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import boto3
+import yaml
 from botocore.config import Config
 
 PARTITION = "aws"
@@ -175,11 +181,58 @@ DATA_EVENTS = [{"ReadWriteType": "All", "IncludeManagementEvents": True,
                 "DataResources": [{"Type": "AWS::S3::Object", "Values": [f"arn:{PARTITION}:s3"]}]}]
 
 
+# The CIS monitoring controls' filter texts (CIS 5.0), read from the rules themselves.
+RULES_DIR = Path(__file__).resolve().parents[1] / "rules"
+
+
+def cis_texts():
+    texts = {}
+    for path in sorted(RULES_DIR.glob("CT-F*.yaml")):
+        doc = yaml.safe_load(path.read_text())
+        texts[path.stem] = doc["filter_texts"]["5.0.0"][0]
+    check(len(texts) == 15, f"expected 15 CT-F rules in {RULES_DIR}, found {len(texts)}")
+    return texts
+
+
+def monitoring(session, account, region, group, silent=()):
+    """The fifteen CIS monitoring chains on log group `group` (created): a metric filter, an
+    enabled alarm on its metric, notifying one topic with a confirmed SQS subscription, except
+    the `silent` controls, whose alarms notify a topic nobody subscribed to. Returns the count
+    of (filters, alarms, topics) created."""
+    logs, cw, sns = (session.client(s, region) for s in ("logs", "cloudwatch", "sns"))
+    logs.create_log_group(logGroupName=group)
+    alerts = sns.create_topic(Name="cis-alerts")["TopicArn"]
+    quiet = sns.create_topic(Name="cis-silent")["TopicArn"]
+    sns.subscribe(TopicArn=alerts, Protocol="sqs",
+                  Endpoint=f"arn:{PARTITION}:sqs:{region}:{account}:cis-alerts")
+    texts = cis_texts()
+    for control, text in texts.items():
+        metric = control.replace("-", "")
+        logs.put_metric_filter(logGroupName=group, filterName=f"cis-{control}", filterPattern=text,
+                               metricTransformations=[{"metricName": metric,
+                                                       "metricNamespace": "CISBenchmark",
+                                                       "metricValue": "1"}])
+        cw.put_metric_alarm(AlarmName=f"cis-{control}", MetricName=metric,
+                            Namespace="CISBenchmark", Statistic="Sum", Period=300,
+                            EvaluationPeriods=1, Threshold=1.0,
+                            ComparisonOperator="GreaterThanOrEqualToThreshold",
+                            AlarmActions=[quiet if control in silent else alerts])
+    return len(texts), len(texts), 2
+
+
 def warm_ec2(session):
     """moto builds an account's EC2 backend (default VPC, AMIs, ...) on the account's first EC2
     call: ~0.5 s of moto CPU per account, and many seconds for the first account of the
     process. AWS has no such cost, so pay it here, untimed, not in the scan's DescribeRegions."""
     session.client("ec2", USE1).describe_regions()
+
+
+def log_group_params(account, region, group):
+    """CreateTrail parameters that deliver to CloudWatch Logs group `group`."""
+    return {
+        "CloudWatchLogsLogGroupArn": f"arn:{PARTITION}:logs:{region}:{account}:log-group:{group}:*",
+        "CloudWatchLogsRoleArn": f"arn:{PARTITION}:iam::{account}:role/CloudTrail_CloudWatchLogs_Role",
+    }
 
 
 def seed_member(endpoint, mgmt, index, account, shared_bucket):
@@ -209,15 +262,19 @@ def seed_member(endpoint, mgmt, index, account, shared_bucket):
     if shape == 0:
         # Own multi-region trail (us-east-1) to the shared bucket; a single-region one in eu-west-1.
         k = key(USE1, True)
+        group = "cloudtrail/main"
+        monitoring(s, account, USE1, group, silent=("CT-F09", "CT-F12"))
         add_trail(USE1, "main", shared_bucket, multi=True, key_arn=k, selectors=DATA_EVENTS,
-                  insights=True, tags=tags)
+                  insights=True, tags=tags, **log_group_params(account, USE1, group))
         eu = own_bucket("eu-west-1", "trail-eu", protected=True)
         add_trail("eu-west-1", "eu-audit", eu, multi=False, key_arn=k, selectors=ALL_EVENTS)
     elif shape == 1:
         # Multi-region trail homed in eu-central-1 to its own bucket; two single-region trails.
         k = key("eu-central-1", False)
         own = own_bucket("eu-central-1", "trail", protected=True)
-        add_trail("eu-central-1", "main", own, multi=True, key_arn=k, selectors=ALL_EVENTS, tags=tags)
+        s.client("logs", "eu-central-1").create_log_group(logGroupName="cloudtrail/main")
+        add_trail("eu-central-1", "main", own, multi=True, key_arn=k, selectors=ALL_EVENTS, tags=tags,
+                  **log_group_params(account, "eu-central-1", "cloudtrail/main"))
         add_trail("us-west-2", "us-west", shared_bucket, multi=False, selectors=WRITE_ONLY)
         add_trail("ap-southeast-2", "apse2", own, multi=False, logging=False, validation=False)
     elif shape == 2:
@@ -280,7 +337,7 @@ def seed(endpoint, n_accounts, mgmt_id, workers):
 
     # management: the organization trail, done right.
     mgmt.client("sns").create_topic(Name="org-trail-deliveries")
-    mgmt.client("logs").create_log_group(logGroupName="cloudtrail/org-trail")
+    monitoring(mgmt, mgmt_id, USE1, "cloudtrail/org-trail")
     trail(mgmt, mgmt_id, USE1, "org-trail", org_bucket, multi=True, key_arn=org_key,
           selectors=DATA_EVENTS, insights=True, tags={"owner": "security", "scope": "organization"},
           IsOrganizationTrail=True, SnsTopicName="org-trail-deliveries",
