@@ -199,13 +199,25 @@ fn organization_scan_per_account_verdicts_isolation_and_read_only() {
         .expect("broken controls");
     for n in 1..=15 {
         let rule = format!("CT-F{n:02}");
-        let inherited = if broken.contains_key(&rule) { "FAIL" } else { "PASS" };
+        let inherited = if broken.contains_key(&rule) {
+            "FAIL"
+        } else {
+            "PASS"
+        };
         let f = account_findings(&report, only_org)
             .into_iter()
             .find(|f| f["rule_id"] == rule.as_str())
             .map(|f| (f["status"].clone(), f["message"].clone()));
-        assert_eq!(status(&report, only_org, &rule), [inherited], "{rule}: {f:?}");
-        assert_eq!(status(&report, &members["compliant"], &rule), ["PASS"], "{rule}");
+        assert_eq!(
+            status(&report, only_org, &rule),
+            [inherited],
+            "{rule}: {f:?}"
+        );
+        assert_eq!(
+            status(&report, &members["compliant"], &rule),
+            ["PASS"],
+            "{rule}"
+        );
     }
 
     // Trail-level verdicts of the organization trail stay with its owner.
