@@ -29,26 +29,23 @@ use crate::inventory::{
 /// transformations' alarms are left empty for [`attach_alarms`].
 pub async fn metric_filters(ctx: &Ctx, group: &LogGroupArn) -> Collected<Vec<MetricFilter>> {
     let client = ctx.clients.logs(group.region.as_str());
+    let mut pages = client
+        .describe_metric_filters()
+        .log_group_name(&group.name)
+        .into_paginator()
+        .send();
     let mut out = Vec::new();
-    let mut token: Option<String> = None;
     loop {
-        let answer = {
+        let page = {
             let _p = ctx.permit().await;
-            client
-                .describe_metric_filters()
-                .log_group_name(&group.name)
-                .set_next_token(token.take())
-                .send()
-                .await
+            pages.next().await
         };
-        let page = match answer {
-            Ok(page) => page,
-            Err(e) => return Collected::failed(collect_error("logs:DescribeMetricFilters", &e)),
-        };
-        out.extend(page.metric_filters().iter().map(filter_from));
-        match page.next_token().filter(|t| !t.is_empty()) {
-            Some(next) => token = Some(next.to_owned()),
+        match page {
             None => return Collected::Ok(out),
+            Some(Ok(page)) => out.extend(page.metric_filters().iter().map(filter_from)),
+            Some(Err(e)) => {
+                return Collected::failed(collect_error("logs:DescribeMetricFilters", &e));
+            }
         }
     }
 }
@@ -78,26 +75,23 @@ pub fn filter_from(f: &logs::MetricFilter) -> MetricFilter {
 /// per metric it watches.
 pub async fn alarms(ctx: &Ctx, region: &Region) -> Collected<Vec<Alarm>> {
     let client = ctx.clients.cloudwatch(region.as_str());
+    let mut pages = client
+        .describe_alarms()
+        .max_records(100)
+        .into_paginator()
+        .send();
     let mut out = Vec::new();
-    let mut token: Option<String> = None;
     loop {
-        let answer = {
+        let page = {
             let _p = ctx.permit().await;
-            client
-                .describe_alarms()
-                .max_records(100)
-                .set_next_token(token.take())
-                .send()
-                .await
+            pages.next().await
         };
-        let page = match answer {
-            Ok(page) => page,
-            Err(e) => return Collected::failed(collect_error("cloudwatch:DescribeAlarms", &e)),
-        };
-        out.extend(page.metric_alarms().iter().flat_map(alarms_from));
-        match page.next_token().filter(|t| !t.is_empty()) {
-            Some(next) => token = Some(next.to_owned()),
+        match page {
             None => return Collected::Ok(out),
+            Some(Ok(page)) => out.extend(page.metric_alarms().iter().flat_map(alarms_from)),
+            Some(Err(e)) => {
+                return Collected::failed(collect_error("cloudwatch:DescribeAlarms", &e));
+            }
         }
     }
 }
@@ -172,31 +166,26 @@ pub async fn subscriptions(
     region: &Region,
 ) -> Collected<TopicSubscriptions> {
     let client = ctx.clients.sns(region.as_str());
+    let mut pages = client
+        .list_subscriptions_by_topic()
+        .topic_arn(topic.as_str())
+        .into_paginator()
+        .send();
     let mut list = Vec::new();
-    let mut token: Option<String> = None;
     loop {
-        let answer = {
+        let page = {
             let _p = ctx.permit().await;
-            client
-                .list_subscriptions_by_topic()
-                .topic_arn(topic.as_str())
-                .set_next_token(token.take())
-                .send()
-                .await
+            pages.next().await
         };
-        let page = match answer {
-            Ok(page) => page,
-            Err(e) => {
+        match page {
+            None => return Collected::Ok(TopicSubscriptions::from_list(list)),
+            Some(Ok(page)) => list.extend(page.subscriptions().iter().map(|s| Subscription {
+                subscription_arn: s.subscription_arn().unwrap_or_default().to_owned(),
+                protocol: s.protocol().unwrap_or_default().to_owned(),
+            })),
+            Some(Err(e)) => {
                 return Collected::failed(collect_error("sns:ListSubscriptionsByTopic", &e));
             }
-        };
-        list.extend(page.subscriptions().iter().map(|s| Subscription {
-            subscription_arn: s.subscription_arn().unwrap_or_default().to_owned(),
-            protocol: s.protocol().unwrap_or_default().to_owned(),
-        }));
-        match page.next_token().filter(|t| !t.is_empty()) {
-            Some(next) => token = Some(next.to_owned()),
-            None => return Collected::Ok(TopicSubscriptions::from_list(list)),
         }
     }
 }

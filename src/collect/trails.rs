@@ -104,20 +104,17 @@ pub fn judged_regions(
 /// home region, whatever region it lives in.
 pub async fn list(ctx: &Ctx) -> Collected<Vec<Listed>> {
     let client = ctx.clients.cloudtrail();
+    let mut pages = client.list_trails().into_paginator().send();
     let mut out = Vec::new();
-    let mut token: Option<String> = None;
     loop {
-        let answer = {
+        let page = {
             let _permit = ctx.permit().await;
-            client
-                .list_trails()
-                .set_next_token(token.take())
-                .send()
-                .await
+            pages.next().await
         };
-        let page = match answer {
-            Ok(page) => page,
-            Err(e) => return Collected::failed(collect_error("cloudtrail:ListTrails", &e)),
+        let page = match page {
+            None => return Collected::Ok(out),
+            Some(Ok(page)) => page,
+            Some(Err(e)) => return Collected::failed(collect_error("cloudtrail:ListTrails", &e)),
         };
         for t in page.trails() {
             let Some(arn) = t.trail_arn().filter(|a| !a.is_empty()) else {
@@ -133,10 +130,6 @@ pub async fn list(ctx: &Ctx) -> Collected<Vec<Listed>> {
                 arn: arn.to_owned(),
                 home_region: Region::from(home),
             });
-        }
-        match page.next_token().filter(|t| !t.is_empty()) {
-            Some(next) => token = Some(next.to_owned()),
-            None => return Collected::Ok(out),
         }
     }
 }
