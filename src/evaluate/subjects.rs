@@ -34,16 +34,8 @@ fn to_json<T: Serialize>(v: &T) -> Value {
 fn trail_view(account: &Account, trail: &Trail) -> TrailView {
     TrailView {
         trail: trail.clone(),
-        bucket: trail
-            .s3_bucket_name
-            .as_deref()
-            .and_then(|b| account.bucket(b))
-            .cloned(),
-        kms_key: trail
-            .kms_key_id
-            .as_deref()
-            .and_then(|k| account.kms_key(k))
-            .cloned(),
+        bucket: account.bucket_of(trail).cloned(),
+        kms_key: account.key_of(trail).cloned(),
         log_group: log_group_view(account, trail),
     }
 }

@@ -338,16 +338,8 @@ impl Inventory {
                     .collect();
                 shared.push(SharedTrail {
                     trail: trail.clone(),
-                    bucket: trail
-                        .s3_bucket_name
-                        .as_deref()
-                        .and_then(|b| account.bucket(b))
-                        .cloned(),
-                    key: trail
-                        .kms_key_id
-                        .as_deref()
-                        .and_then(|k| account.kms_key(k))
-                        .cloned(),
+                    bucket: account.bucket_of(trail).cloned(),
+                    key: account.key_of(trail).cloned(),
                     log_group,
                     topics,
                 });
@@ -534,6 +526,16 @@ impl Account {
     /// The bucket with this name.
     pub fn bucket(&self, name: &str) -> Option<&Bucket> {
         self.buckets.iter().find(|b| b.name == name)
+    }
+
+    /// The bucket `trail` delivers to, as this account's inventory has it.
+    pub fn bucket_of(&self, trail: &Trail) -> Option<&Bucket> {
+        self.bucket(trail.s3_bucket_name.as_deref()?)
+    }
+
+    /// The KMS key `trail` encrypts with, as this account's inventory has it.
+    pub fn key_of(&self, trail: &Trail) -> Option<&KmsKey> {
+        self.kms_key(trail.kms_key_id.as_deref()?)
     }
 
     /// The KMS key with this key id (as trails name it).
