@@ -57,6 +57,14 @@ fn status(report: &Value, rule: &str) -> String {
         .to_owned()
 }
 
+/// Each of `rules` has exactly one finding, with status `want`.
+fn assert_statuses(report: &Value, rules: &[&str], want: &str) {
+    for rule in rules {
+        let f = finding(report, rule);
+        assert_eq!(f["status"], want, "{rule}: {f:#}");
+    }
+}
+
 /// Every evidence line of a finding as one text, to look for the words that name a link.
 fn evidence_text(f: &Value) -> String {
     serde_json::to_string(&f["evidence"]).unwrap_or_default()
@@ -74,14 +82,7 @@ fn every_control_passes_with_the_cis_5_text_and_names_its_chain() {
     let emulator = Emulator::shared();
     let seeded = seed(emulator, "cis", &unique_account_id());
     let (code, report) = scan_monitoring(emulator, &seeded, &[]);
-    for rule in CONTROLS {
-        assert_eq!(
-            status(&report, rule),
-            "PASS",
-            "{rule}: {:#}",
-            finding(&report, rule)
-        );
-    }
+    assert_statuses(&report, &CONTROLS, "PASS");
     assert_eq!(code, 0, "{report:#}");
     // The evidence of a PASS names the trail, the filter, the alarm and the topic.
     let f05 = evidence_text(finding(&report, "CT-F05"));
@@ -133,14 +134,7 @@ fn each_broken_link_fails_with_evidence_naming_it() {
             "{rule}: evidence lacks {words:?}: {f:#}"
         );
     }
-    for rule in ["CT-F14", "CT-F15"] {
-        assert_eq!(
-            status(&report, rule),
-            "PASS",
-            "{rule}: {:#}",
-            finding(&report, rule)
-        );
-    }
+    assert_statuses(&report, &["CT-F14", "CT-F15"], "PASS");
     assert_eq!(code, 1);
 }
 
@@ -149,14 +143,7 @@ fn a_stopped_or_single_region_trail_does_not_qualify_its_filters() {
     let emulator = Emulator::shared();
     let seeded = seed(emulator, "cis-weak-trails", &unique_account_id());
     let (code, report) = scan_monitoring(emulator, &seeded, &[]);
-    for rule in CONTROLS {
-        assert_eq!(
-            status(&report, rule),
-            "FAIL",
-            "{rule}: {:#}",
-            finding(&report, rule)
-        );
-    }
+    assert_statuses(&report, &CONTROLS, "FAIL");
     assert_eq!(code, 1);
 }
 
