@@ -147,15 +147,12 @@ fn a_stopped_or_single_region_trail_does_not_qualify_its_filters() {
     assert_eq!(code, 1);
 }
 
-#[test]
-fn a_denied_describe_metric_filters_is_an_error_for_every_control_never_a_fail() {
+/// The compliant `cis` account scanned with `fault` injected: every control is ERROR naming
+/// `operation`, never PASS or FAIL, and the gate fails.
+fn every_control_is_an_error_when(fault: Fault, operation: &str) {
     let emulator = Emulator::shared();
     let seeded = seed(emulator, "cis", &unique_account_id());
-    let proxy = FaultProxy::for_account(
-        emulator,
-        &seeded,
-        vec![Fault::deny("logs:DescribeMetricFilters")],
-    );
+    let proxy = FaultProxy::for_account(emulator, &seeded, vec![fault]);
     let endpoint = proxy.endpoint();
     let (code, report) = scan_monitoring(emulator, &seeded, &[("AWS_ENDPOINT_URL", &endpoint)]);
     proxy.assert_every_fault_fired();
@@ -163,11 +160,35 @@ fn a_denied_describe_metric_filters_is_an_error_for_every_control_never_a_fail()
         let f = finding(&report, rule);
         assert_eq!(f["status"], "ERROR", "{rule}: {f:#}");
         assert!(
-            evidence_text(f).contains("logs:DescribeMetricFilters"),
-            "{rule}: the evidence names the denied call: {f:#}"
+            evidence_text(f).contains(operation),
+            "{rule}: the evidence names {operation}: {f:#}"
         );
     }
     assert_eq!(code, 1, "an unread chain never passes the gate");
+}
+
+#[test]
+fn a_denied_describe_metric_filters_is_an_error_for_every_control_never_a_fail() {
+    every_control_is_an_error_when(
+        Fault::deny("logs:DescribeMetricFilters"),
+        "logs:DescribeMetricFilters",
+    );
+}
+
+#[test]
+fn a_throttled_describe_alarms_is_an_error_for_every_control_never_a_fail() {
+    every_control_is_an_error_when(
+        Fault::throttle("monitoring:DescribeAlarms"),
+        "cloudwatch:DescribeAlarms",
+    );
+}
+
+#[test]
+fn a_denied_list_subscriptions_is_an_error_for_every_control_never_a_fail() {
+    every_control_is_an_error_when(
+        Fault::deny("sns:ListSubscriptionsByTopic"),
+        "sns:ListSubscriptionsByTopic",
+    );
 }
 
 /// CIS monitoring is inherited through the organization trail's log group in the management
