@@ -71,6 +71,11 @@ pub struct OutputArgs {
     /// SARIF also carries waived results (as suppressed).
     #[arg(long)]
     pub sarif_include_waived: bool,
+    /// Prefix of the SARIF runs' code scanning categories (default `trailguard/aws`); each
+    /// run is `NAME/accounts-ending-<digit>`. Use it instead of upload-sarif's `category:`
+    /// input, which trailguard's SARIF overrides.
+    #[arg(long, value_name = "NAME", value_parser = parse_sarif_category)]
+    pub sarif_category: Option<String>,
 }
 
 /// One `--output FORMAT[=PATH]`.
@@ -95,6 +100,21 @@ pub fn parse_output(text: &str) -> Result<OutputSpec, String> {
     Ok(OutputSpec { format, path })
 }
 
+/// Checks a `--sarif-category`: not empty, no whitespace or control characters; trailing `/`
+/// dropped (trailguard adds the account group after one).
+pub fn parse_sarif_category(text: &str) -> Result<String, String> {
+    let name = text.trim_end_matches('/');
+    if name.is_empty() {
+        return Err("empty category".to_owned());
+    }
+    if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "`{text}` contains whitespace or control characters"
+        ));
+    }
+    Ok(name.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +137,16 @@ mod tests {
         );
         assert!(parse_output("xml").is_err());
         assert!(parse_output("json=").is_err());
+    }
+
+    #[test]
+    fn sarif_categories() {
+        assert_eq!(
+            parse_sarif_category("cloud/prod/"),
+            Ok("cloud/prod".to_owned())
+        );
+        assert_eq!(parse_sarif_category("/"), Err("empty category".to_owned()));
+        assert!(parse_sarif_category("a b").is_err());
+        assert!(parse_sarif_category("a\tb").is_err());
     }
 }

@@ -67,7 +67,7 @@ impl FromStr for Format {
 }
 
 /// Presentation choices the caller makes once (from the TTY, `NO_COLOR`, flags).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RenderOptions {
     /// ANSI colours in the text format.
     pub color: bool,
@@ -75,6 +75,8 @@ pub struct RenderOptions {
     pub verbose: bool,
     /// SARIF also carries waived FAIL results, with a `suppressions` entry.
     pub sarif_include_waived: bool,
+    /// `--sarif-category`: the prefix of every SARIF run's category (default `trailguard/aws`).
+    pub sarif_category: Option<String>,
 }
 
 #[cfg(test)]

@@ -151,6 +151,7 @@ impl Outputs {
                         color: color && spec.format == Format::Text,
                         verbose: args.list_all || ui.verbose,
                         sarif_include_waived: args.sarif_include_waived,
+                        sarif_category: args.sarif_category.clone(),
                     },
                     path: spec.path,
                 }

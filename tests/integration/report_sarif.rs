@@ -1,9 +1,15 @@
-//! SARIF: valid against the OASIS 2.1.0 schema (a copy in `tests/fixtures/schemas/`), and
-//! meeting GitHub's ingestion rules from OUTPUTS.md, which the schema does not check.
+//! SARIF: valid against the OASIS 2.1.0 schema and codeql-action's upload schema (copies in
+//! `tests/fixtures/schemas/`), and meeting GitHub's ingestion rules, which no schema checks:
+//! relative scheme-free locations, one category per account group whatever the account count,
+//! ERROR findings as results, the 25,000-result cap, fingerprints stable across scans.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::support::cli::{code, run, stderr};
 use crate::support::repo_root;
 use crate::support::report_fixture as fixture;
-use crate::support::schema::{SARIF_SCHEMA, assert_valid, validator};
+use crate::support::schema::{SARIF_SCHEMA, assert_valid, upload_validator, validator};
 
 use serde_json::Value;
 use trailguard::finding::Status;
@@ -27,44 +33,53 @@ fn results(log: &Value) -> Vec<&Value> {
 }
 
 #[test]
-fn validates_against_the_oasis_schema() {
+fn validates_against_the_oasis_and_upload_schemas() {
     let report = fixture::report();
-    assert_valid(
-        &validator(SARIF_SCHEMA),
-        &sarif(&report, RenderOptions::default()),
-        "SARIF",
-    );
-    assert_valid(
-        &validator(SARIF_SCHEMA),
-        &sarif(
-            &report,
-            RenderOptions {
-                sarif_include_waived: true,
-                ..RenderOptions::default()
-            },
-        ),
-        "SARIF",
-    );
+    for (schema, name) in [
+        (validator(SARIF_SCHEMA), "OASIS"),
+        (upload_validator(), "upload"),
+    ] {
+        assert_valid(&schema, &sarif(&report, RenderOptions::default()), name);
+        assert_valid(
+            &schema,
+            &sarif(
+                &report,
+                RenderOptions {
+                    sarif_include_waived: true,
+                    ..RenderOptions::default()
+                },
+            ),
+            name,
+        );
+    }
 }
 
 #[test]
 fn the_schema_check_is_not_vacuous() {
     let mut log = sarif(&fixture::report(), RenderOptions::default());
     log["runs"][0]["results"][0]["level"] = Value::from("high");
-    assert!(
-        !validator(SARIF_SCHEMA).is_valid(&log),
-        "level `high` must not validate"
-    );
+    for (schema, name) in [
+        (validator(SARIF_SCHEMA), "OASIS"),
+        (upload_validator(), "upload"),
+    ] {
+        assert!(
+            !schema.is_valid(&log),
+            "level `high` must not validate against the {name} schema"
+        );
+    }
 }
 
+/// FAIL and ERROR findings are results (an unread control is an alert too); waived ones are
+/// left out by default.
 #[test]
-fn only_unwaived_fail_results_by_default() {
+fn only_unwaived_fail_and_error_results_by_default() {
     let report = fixture::report();
     let log = sarif(&report, RenderOptions::default());
+    assert!(report.summary.error > 0, "the fixture has ERROR findings");
     let expected: std::collections::BTreeSet<&str> = report
         .findings
         .iter()
-        .filter(|f| f.status == Status::Fail && f.waiver.is_none())
+        .filter(|f| matches!(f.status, Status::Fail | Status::Error) && f.waiver.is_none())
         .map(|f| f.fingerprint.as_str())
         .collect();
     let got: std::collections::BTreeSet<&str> = results(&log)
@@ -95,7 +110,7 @@ fn waived_results_on_request_with_suppressions_on_every_result() {
         },
     );
     let all = results(&log);
-    assert_eq!(all.len(), report.summary.fail);
+    assert_eq!(all.len(), report.summary.fail + report.summary.error);
     let suppressed: Vec<&&Value> = all
         .iter()
         .filter(|r| {
@@ -129,20 +144,8 @@ fn every_result_meets_githubs_rules() {
             let uri = loc["physicalLocation"]["artifactLocation"]["uri"]
                 .as_str()
                 .expect("a physical location with a uri");
-            assert!(
-                uri.starts_with("rules/") && uri.ends_with(".yaml") && !uri.contains(':'),
-                "{uri}: not a repository-relative path"
-            );
-            assert!(
-                repo_root().join(uri).is_file(),
-                "{uri}: not a file of the repository"
-            );
-            let line = loc["physicalLocation"]["region"]["startLine"]
-                .as_u64()
-                .expect("startLine");
-            let text = std::fs::read_to_string(repo_root().join(uri)).expect("rule file");
-            let at = text.lines().nth(line as usize - 1).expect("line in file");
-            assert!(at.starts_with("id: "), "{uri}:{line} is not the `id:` line");
+            assert_relative_resource_path(uri, r);
+            assert_eq!(loc["physicalLocation"]["region"]["startLine"], 1);
             assert!(
                 !loc["logicalLocations"]
                     .as_array()
@@ -161,9 +164,10 @@ fn every_result_meets_githubs_rules() {
             assert_eq!(rules[index]["id"], r["ruleId"]);
             let level = r["level"].as_str().expect("level");
             let severity = r["properties"]["severity"].as_str().expect("severity");
-            let want = match severity {
-                "critical" | "high" => "error",
-                "medium" => "warning",
+            let want = match (r["properties"]["status"].as_str(), severity) {
+                (Some("ERROR"), _) => "warning",
+                (_, "critical" | "high") => "error",
+                (_, "medium") => "warning",
                 _ => "note",
             };
             assert_eq!(level, want, "{severity} maps to {want}");
@@ -193,41 +197,75 @@ fn every_result_meets_githubs_rules() {
     }
 }
 
-/// One run per account, each with its own category, so a re-scan of one account closes its
-/// fixed alerts; ERROR findings are notifications of their account's run.
+/// A location GitHub accepts and that names the result's resource: relative, no scheme, no
+/// `.`/`..` segment, no backslash, under `trailguard/<partition>/<account>/`, and no file of
+/// this repository (never a rule file, which the user's repository does not have).
+fn assert_relative_resource_path(uri: &str, result: &Value) {
+    let account = result["properties"]["account_id"]
+        .as_str()
+        .expect("account");
+    assert!(
+        uri.starts_with(&format!("trailguard/aws/{account}/")),
+        "{uri}: not under trailguard/aws/{account}/"
+    );
+    assert!(
+        !uri.contains(':') && !uri.contains('\\'),
+        "{uri}: a scheme or a backslash"
+    );
+    assert!(
+        uri.split('/')
+            .all(|s| !s.is_empty() && s != "." && s != ".."),
+        "{uri}: an empty, `.` or `..` segment"
+    );
+    assert!(
+        !Path::new(uri).is_absolute() && !repo_root().join(uri).exists(),
+        "{uri}: absolute, or a path of trailguard's own repository"
+    );
+}
+
+/// One run per account group (the last digit of the id), each with its own category; ERROR
+/// findings are `review` results naming the failed call, not notifications.
 #[test]
-fn one_run_per_account_with_errors_as_notifications() {
+fn one_run_per_account_group_with_errors_as_results() {
     let report = fixture::report();
     let log = sarif(&report, RenderOptions::default());
     let ids: Vec<&str> = runs(&log)
         .iter()
         .map(|r| r["automationDetails"]["id"].as_str().expect("id"))
         .collect();
+    // Both fixture accounts (345678901234, 482916375024) end in 4: one group, one run.
     assert_eq!(
         ids,
-        [
-            "trailguard/aws/345678901234/2026-11-20T09:14:41Z",
-            "trailguard/aws/482916375024/2026-11-20T09:14:41Z"
-        ]
+        ["trailguard/aws/accounts-ending-4/2026-11-20T09:14:41Z"]
     );
-    let notifications: usize = runs(&log)
-        .iter()
-        .map(|r| {
-            let inv = &r["invocations"][0];
-            assert_eq!(inv["executionSuccessful"], true);
-            let list = inv["toolExecutionNotifications"].as_array().expect("list");
-            for n in list {
-                assert_eq!(n["level"], "error");
-                let text = n["message"]["text"].as_str().expect("text");
-                assert!(
-                    text.contains(" failed: "),
-                    "names the operation and error: {text}"
-                );
+    let mut errors = 0;
+    for run in runs(&log) {
+        let inv = &run["invocations"][0];
+        assert_eq!(inv["executionSuccessful"], true);
+        assert_eq!(inv["toolExecutionNotifications"], Value::Array(Vec::new()));
+        assert!(
+            run["tool"]["driver"]["informationUri"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("https://"))
+        );
+        for r in run["results"].as_array().expect("results") {
+            if r["properties"]["status"] != "ERROR" {
+                assert_eq!(r["kind"], "fail");
+                continue;
             }
-            list.len()
-        })
-        .sum();
-    assert_eq!(notifications, report.summary.error);
+            errors += 1;
+            assert_eq!(
+                (&r["kind"], &r["level"]),
+                (&Value::from("review"), &Value::from("warning"))
+            );
+            let text = r["message"]["text"].as_str().expect("text");
+            assert!(
+                text.contains(" could not be evaluated on ") && text.contains(" failed: "),
+                "names the rule, the resource and the failed call: {text}"
+            );
+        }
+    }
+    assert_eq!(errors, report.summary.error);
 }
 
 #[test]
@@ -236,15 +274,16 @@ fn sarif_snapshot() {
     insta::assert_snapshot!("report_sarif", text);
 }
 
-/// Rules from `--rules DIR` are anchored at their file as given (relative, `./` dropped), and
-/// an info rule maps to `note` with security-severity `0.0`.
+/// Rules from `--rules DIR` given as an absolute path: no result, and nothing in the file,
+/// carries that path (or the rule file's); an info rule maps to `note`, security-severity
+/// `0.0`.
 #[test]
-fn user_rules_are_anchored_at_their_own_file() {
+fn user_rules_leave_no_file_path_behind() {
     use trailguard::evaluate::evaluate;
     use trailguard::report::{Annotations, GateSummary, Mode, ReportInput, RunInfo};
 
     let dirs = [
-        std::path::PathBuf::from("./tests/fixtures/rules/good"),
+        repo_root().join("tests/fixtures/rules/good"),
         std::path::PathBuf::from("tests/fixtures/rules/override"),
     ];
     let rules = trailguard::rules::load(false, &dirs)
@@ -277,21 +316,22 @@ fn user_rules_are_anchored_at_their_own_file() {
             fail_on_new_only: false,
         },
     });
-    let log = sarif(&report, RenderOptions::default());
-    assert_valid(&validator(SARIF_SCHEMA), &log, "SARIF");
+    let text = fixture::render(&report, Format::Sarif, &RenderOptions::default());
+    let root = repo_root().to_string_lossy().into_owned();
+    assert!(!text.contains(&root), "an absolute path in the SARIF");
+    assert!(
+        !text.contains("tests/fixtures/rules"),
+        "a rule file path in the SARIF"
+    );
+    let log: Value = serde_json::from_str(&text).expect("JSON");
+    assert_valid(&upload_validator(), &log, "SARIF");
     let all = results(&log);
     assert!(!all.is_empty(), "the user rules fail on the legacy account");
     for r in all {
-        let loc = &r["locations"][0]["physicalLocation"];
-        let uri = loc["artifactLocation"]["uri"].as_str().expect("uri");
-        assert!(uri.starts_with("tests/fixtures/rules/"), "{uri}");
-        let text = std::fs::read_to_string(repo_root().join(uri)).expect("the rule file");
-        let line = loc["region"]["startLine"].as_u64().expect("line") as usize;
-        assert!(
-            text.lines()
-                .nth(line - 1)
-                .is_some_and(|l| l.starts_with("id: "))
-        );
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .expect("uri");
+        assert_relative_resource_path(uri, r);
     }
     let rules = log["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
@@ -301,20 +341,313 @@ fn user_rules_are_anchored_at_their_own_file() {
     assert_eq!(b08["properties"]["security-severity"], "0.0");
 }
 
-/// GitHub takes at most 20 runs per file: past that, one run for all accounts.
+/// `automationDetails.id` → category (GitHub: the id up to its last `/`), per account found in
+/// the run's results.
+fn categories_by_account(log: &Value) -> BTreeMap<String, BTreeSet<String>> {
+    let mut by_account: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for run in runs(log) {
+        let id = run["automationDetails"]["id"].as_str().expect("id");
+        let category = id.rsplit_once('/').map(|(c, _)| c).expect("a category");
+        for r in run["results"].as_array().expect("results") {
+            let account = r["properties"]["account_id"].as_str().expect("account");
+            by_account
+                .entry(account.to_owned())
+                .or_default()
+                .insert(category.to_owned());
+        }
+    }
+    by_account
+}
+
+/// Never a switch to one shared run: the same account keeps its category when many more
+/// accounts are audited, runs stay within GitHub's 20 per file, and no two runs share a
+/// category (GitHub rejects such a file).
 #[test]
-fn many_accounts_share_one_run() {
+fn many_accounts_keep_their_categories() {
+    let report = fixture::report();
+    let few = categories_by_account(&sarif(&report, RenderOptions::default()));
+    let mut many = report.clone();
+    many.run.accounts = (0..1000).map(|i| format!("{:012}", i)).collect();
+    many.run
+        .accounts
+        .extend(report.run.accounts.iter().cloned());
+    let log = sarif(&many, RenderOptions::default());
+    assert_valid(&upload_validator(), &log, "SARIF");
+    assert!(runs(&log).len() <= 20, "{} runs", runs(&log).len());
+    let mut seen = BTreeSet::new();
+    for run in runs(&log) {
+        let id = run["automationDetails"]["id"].as_str().expect("id");
+        let category = id
+            .rsplit_once('/')
+            .map(|(c, _)| c.to_owned())
+            .expect("category");
+        assert!(seen.insert(category), "{id}: a category used twice");
+    }
+    assert_eq!(categories_by_account(&log), few);
+    for categories in few.values() {
+        assert_eq!(categories.len(), 1, "one account, one category");
+    }
+}
+
+/// `--sarif-category` replaces the `trailguard/aws` prefix, never the account group.
+#[test]
+fn the_category_prefix_is_the_flags() {
+    let log = sarif(
+        &fixture::report(),
+        RenderOptions {
+            sarif_category: Some("cloud/prod".into()),
+            ..RenderOptions::default()
+        },
+    );
+    for run in runs(&log) {
+        let id = run["automationDetails"]["id"].as_str().expect("id");
+        assert!(id.starts_with("cloud/prod/accounts-ending-"), "{id}");
+    }
+}
+
+/// Past 25,000 results in one run, the most severe 25,000 are kept and a notification says
+/// how many were left out.
+#[test]
+fn a_run_is_capped_at_25000_results_with_a_notification() {
     let mut report = fixture::report();
-    report.run.accounts = (0..25).map(|i| format!("{:012}", i)).collect();
+    let template = report
+        .findings
+        .iter()
+        .find(|f| f.status == Status::Fail && f.severity == trailguard::rules::Severity::Low)
+        .cloned()
+        .expect("a low FAIL");
+    let critical = report
+        .findings
+        .iter()
+        .find(|f| {
+            f.status == Status::Fail
+                && f.severity >= trailguard::rules::Severity::High
+                && !f.is_waived()
+        })
+        .cloned()
+        .expect("an unwaived high or critical FAIL");
+    report.findings = (0..25_000)
+        .map(|i| {
+            let mut f = template.clone();
+            f.resource.id = format!("bucket-{i:05}");
+            f.fingerprint = format!("low{i:013}");
+            f
+        })
+        .collect();
+    report.findings.push(critical.clone());
     let log = sarif(&report, RenderOptions::default());
-    assert_valid(&validator(SARIF_SCHEMA), &log, "SARIF");
-    assert_eq!(runs(&log).len(), 1);
-    assert_eq!(
-        runs(&log)[0]["automationDetails"]["id"],
-        "trailguard/aws/all-accounts/2026-11-20T09:14:41Z"
+    let run = &runs(&log)[0];
+    let kept = run["results"].as_array().expect("results");
+    assert_eq!(kept.len(), 25_000);
+    assert!(
+        kept.iter()
+            .any(|r| r["partialFingerprints"]["trailguard/v1"] == critical.fingerprint.as_str()),
+        "the most severe result is kept"
     );
-    assert_eq!(
-        results(&log).len(),
-        report.summary.fail - report.summary.waived
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    assert_eq!(notes.len(), 1);
+    let text = notes[0]["message"]["text"].as_str().expect("text");
+    assert!(
+        text.starts_with("1 of 25001 results of category trailguard/aws/"),
+        "{text}"
     );
+    assert!(text.contains("at most 25000 results per run"), "{text}");
+}
+
+/// `examples/demo-inventory.json` with `n` accounts: copies of its accounts under ids
+/// `7000000000NN` (the first ones the same for every `n`); with `collected`, collected at that
+/// time (which no rule reads: `--now` is fixed).
+fn demo_inventory(dir: &Path, n: usize, collected: Option<&str>) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(repo_root().join("examples/demo-inventory.json"))
+        .expect("demo inventory");
+    let mut inv: Value = serde_json::from_str(&text).expect("JSON");
+    let templates: Vec<(String, String)> = inv["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .map(|a| {
+            let id = a["account_id"].as_str().expect("id").to_owned();
+            (id, a.to_string())
+        })
+        .collect();
+    let accounts: Vec<Value> = (0..n)
+        .map(|i| {
+            let (old, text) = &templates[i % templates.len()];
+            let id = format!("{:012}", 700_000_000_000u64 + i as u64);
+            serde_json::from_str(&text.replace(old.as_str(), &id)).expect("account")
+        })
+        .collect();
+    inv["accounts"] = Value::Array(accounts);
+    if let Some(at) = collected {
+        inv["collection"]["finished_at"] = Value::from(at);
+    }
+    let tag = collected.map_or("plain".to_owned(), |at| at.replace(':', "-"));
+    let path = dir.join(format!("inventory-{n}-{tag}.json"));
+    std::fs::write(&path, inv.to_string()).expect("write inventory");
+    path
+}
+
+/// `trailguard check --inventory FILE --output sarif=…`, parsed.
+fn check_sarif(dir: &Path, inventory: &Path, extra: &[&str]) -> Value {
+    let out = dir.join(format!(
+        "{}.sarif",
+        inventory
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("name")
+    ));
+    let mut args = vec![
+        "check",
+        "--inventory",
+        inventory.to_str().expect("utf-8 path"),
+        "--now",
+        "2026-01-01T00:00:00Z",
+        "--output",
+    ];
+    let output = format!("sarif={}", out.display());
+    args.push(&output);
+    args.extend(extra);
+    let o = run(&args);
+    assert!(matches!(code(&o), 0 | 1), "{}", stderr(&o));
+    serde_json::from_str(&std::fs::read_to_string(&out).expect("the SARIF file")).expect("JSON")
+}
+
+/// A scratch directory under the system temp dir, removed at the end.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new(tag: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("trailguard-sarif-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The demo organization's SARIF passes codeql-action's upload schema with every location
+/// relative, from the real binary.
+#[test]
+fn the_demo_passes_the_upload_schema_with_relative_locations() {
+    let scratch = Scratch::new("demo");
+    let log = check_sarif(
+        &scratch.0,
+        &repo_root().join("examples/demo-inventory.json"),
+        &[],
+    );
+    assert_valid(&upload_validator(), &log, "the demo's SARIF");
+    let all = results(&log);
+    assert!(all.iter().any(|r| r["kind"] == "fail") && all.iter().any(|r| r["kind"] == "review"));
+    for r in all {
+        for loc in r["locations"].as_array().expect("locations") {
+            let uri = loc["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .expect("every location is physical, with a uri");
+            assert_relative_resource_path(uri, r);
+        }
+    }
+}
+
+/// Each of the first 5 accounts keeps its category when 25 are audited.
+#[test]
+fn categories_are_the_same_for_5_and_25_accounts() {
+    let scratch = Scratch::new("count");
+    let five = categories_by_account(&check_sarif(
+        &scratch.0,
+        &demo_inventory(&scratch.0, 5, None),
+        &[],
+    ));
+    let log = check_sarif(&scratch.0, &demo_inventory(&scratch.0, 25, None), &[]);
+    assert_valid(&upload_validator(), &log, "25 accounts");
+    let twenty_five = categories_by_account(&log);
+    assert_eq!(five.len(), 5);
+    assert_eq!(twenty_five.len(), 25);
+    for (account, categories) in &five {
+        assert_eq!(categories.len(), 1, "{account}: one category");
+        assert_eq!(
+            Some(categories),
+            twenty_five.get(account),
+            "{account} moved"
+        );
+    }
+}
+
+/// (category, rule, location, fingerprint) of every result.
+fn identities(log: &Value) -> BTreeSet<(String, String, String, String)> {
+    runs(log)
+        .iter()
+        .flat_map(|run| {
+            let id = run["automationDetails"]["id"].as_str().expect("id");
+            let category = id
+                .rsplit_once('/')
+                .map(|(c, _)| c.to_owned())
+                .expect("category");
+            run["results"]
+                .as_array()
+                .expect("results")
+                .iter()
+                .map(move |r| {
+                    let field = |v: &Value| v.as_str().expect("a string").to_owned();
+                    (
+                        category.clone(),
+                        field(&r["ruleId"]),
+                        field(&r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]),
+                        field(&r["partialFingerprints"]["primaryLocationLineHash"]),
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Two scans that differ in something no rule reads (when they were collected) give the same
+/// alerts: same categories, rules, locations and fingerprints; only the run ids differ.
+#[test]
+fn fingerprints_are_stable_across_scans() {
+    let scratch = Scratch::new("stable");
+    let inventory = |at| demo_inventory(&scratch.0, 3, Some(at));
+    let first = check_sarif(&scratch.0, &inventory("2026-11-20T09:14:41Z"), &[]);
+    let second = check_sarif(&scratch.0, &inventory("2026-11-21T10:00:00Z"), &[]);
+    let run_ids = |log: &Value| -> Vec<Value> {
+        runs(log)
+            .iter()
+            .map(|r| r["automationDetails"]["id"].clone())
+            .collect()
+    };
+    assert_ne!(run_ids(&first), run_ids(&second), "two distinct scans");
+    assert!(
+        identities(&first).len() > 10,
+        "{} results",
+        identities(&first).len()
+    );
+    assert_eq!(identities(&first), identities(&second));
+}
+
+/// `--sarif-category` reaches the file through settings; an empty one is a usage error naming
+/// the flag.
+#[test]
+fn the_sarif_category_flag() {
+    let scratch = Scratch::new("flag");
+    let demo = repo_root().join("examples/demo-inventory.json");
+    let log = check_sarif(&scratch.0, &demo, &["--sarif-category", "cloud/prod/"]);
+    for run in runs(&log) {
+        let id = run["automationDetails"]["id"].as_str().expect("id");
+        assert!(id.starts_with("cloud/prod/accounts-ending-"), "{id}");
+    }
+    let o = run(&[
+        "check",
+        "--inventory",
+        "examples/demo-inventory.json",
+        "--sarif-category",
+        "/",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--sarif-category"), "{}", stderr(&o));
 }
