@@ -10,9 +10,10 @@ pub enum Format {
     Text,
     /// The report itself (`trailguard.report/v1`), for pipelines, auditors and `--baseline`.
     Json,
-    /// SARIF 2.1.0 for GitHub / GitLab code scanning: FAIL results anchored at the rule file.
+    /// SARIF 2.1.0 for GitHub / GitLab code scanning: FAIL and ERROR results at virtual
+    /// resource paths, one run per account group.
     Sarif,
-    /// JUnit XML for CI test tabs: a suite per rule, a case per resource.
+    /// JUnit XML for CI test tabs: a suite per rule, a case per finding.
     Junit,
     /// Markdown for `$GITHUB_STEP_SUMMARY`, PR comments and audit write-ups.
     Markdown,

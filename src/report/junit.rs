@@ -1,10 +1,16 @@
 //! JUnit XML for CI test tabs (Jenkins, GitLab, Azure DevOps).
 //!
-//! One `<testsuite>` per rule (name `CT-A02 <title>`), one `<testcase>` per resource (name = the
-//! resource id, classname = the rule id): FAIL → `<failure>` with the evidence as its text,
-//! ERROR → `<error>`, NOT_APPLICABLE and waived findings → `<skipped>`, PASS → an empty case.
-//! A region's case is named `<account>/<region>`, since a region name alone repeats across
-//! accounts.
+//! One `<testsuite>` per rule (name `CT-A02 <title>`): a CI test tab then reads as the list of
+//! controls, and a rule's history stays in one suite however many accounts come and go (a suite
+//! per account would split every control across suites). One `<testcase>` per finding:
+//! classname = the rule id, name = `<account>[/<region|global>[/<resource id>]]` — unique per
+//! rule, because Jenkins and GitLab key a case's history by (classname, name), and an
+//! organization trail or bucket is a finding in every account that uses it.
+//! FAIL → `<failure>` with the evidence as its text, ERROR → `<error>`, NOT_APPLICABLE and
+//! waived findings → `<skipped>`, PASS → an empty case.
+//! `time`: `0` on cases and suites — rules are not timed (evaluating one takes microseconds;
+//! collection, the slow part, is shared by every rule) — and the run's duration on
+//! `<testsuites>`; both come from the report, so the same report gives the same bytes.
 //! Written by hand (a few dozen lines) rather than with a JUnit crate; every attribute and text
 //! goes through [`escape`].
 
@@ -22,15 +28,20 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
-        r#"<testsuites name="trailguard" tests="{}" failures="{}" errors="{}" skipped="{}" timestamp="{}">"#,
-        total.tests, total.failures, total.errors, total.skipped, report.run.finished_at
+        r#"<testsuites name="trailguard" tests="{}" failures="{}" errors="{}" skipped="{}" time="{}" timestamp="{}">"#,
+        total.tests,
+        total.failures,
+        total.errors,
+        total.skipped,
+        run_seconds(report),
+        report.run.finished_at
     )?;
     for group in groups {
         let head = &group[0];
         let c = Counts::of(group);
         writeln!(
             out,
-            r#"  <testsuite name="{}" tests="{}" failures="{}" errors="{}" skipped="{}" timestamp="{}">"#,
+            r#"  <testsuite name="{}" tests="{}" failures="{}" errors="{}" skipped="{}" time="0" timestamp="{}">"#,
             escape(&format!("{} {}", head.rule_id, head.title)),
             c.tests,
             c.failures,
@@ -43,11 +54,16 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             ("rule", head.rule_id.clone()),
             ("severity", head.severity.as_str().to_owned()),
         ];
-        if let Some(rule) = report.rule(&head.rule_id) {
-            properties.push((
+        // A built-in rule's file is not in the user's repository: point at `rules explain`.
+        match report.rule(&head.rule_id) {
+            Some(rule) if rule.builtin => {
+                properties.push(("explain", format!("trailguard rules explain {}", rule.id)));
+            }
+            Some(rule) => properties.push((
                 "source",
                 format!("{}:{}", rule.source.path, rule.source.line),
-            ));
+            )),
+            None => {}
         }
         for (name, value) in properties {
             writeln!(
@@ -68,7 +84,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// One test case.
 fn case(out: &mut dyn Write, f: &ReportFinding) -> io::Result<()> {
     let open = format!(
-        r#"    <testcase name="{}" classname="{}""#,
+        r#"    <testcase name="{}" classname="{}" time="0""#,
         escape(&case_name(f)),
         escape(&f.rule_id)
     );
@@ -129,14 +145,23 @@ fn case(out: &mut dyn Write, f: &ReportFinding) -> io::Result<()> {
     }
 }
 
-/// The resource id; a region (whose id is only its name) is `<account>/<region>`, so that the
-/// same region of two accounts gives two distinct cases.
+/// `<account>` for an account, `<account>/<region>` for a region,
+/// `<account>/<region|global>/<resource id>` otherwise: the finding's identity, so that the
+/// organization trail (or bucket, or key) of several accounts gives one case per account.
 fn case_name(f: &ReportFinding) -> String {
-    if f.resource.resource_type == ResourceType::Region {
-        format!("{}/{}", f.resource.account_id, f.resource.id)
-    } else {
-        f.resource.id.clone()
+    let r = &f.resource;
+    let region = r.region.as_deref().unwrap_or("global");
+    match r.resource_type {
+        ResourceType::Account => r.account_id.clone(),
+        ResourceType::Region => format!("{}/{}", r.account_id, r.id),
+        _ => format!("{}/{region}/{}", r.account_id, r.id),
     }
+}
+
+/// The run's duration in seconds (millisecond precision), from the report's clock.
+fn run_seconds(report: &Report) -> String {
+    let seconds = (report.run.finished_at.0 - report.run.started_at.0).as_seconds_f64();
+    format!("{:.3}", seconds.max(0.0))
 }
 
 /// Consecutive findings of one rule (findings are sorted by rule id).

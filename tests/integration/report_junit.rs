@@ -1,5 +1,9 @@
-//! JUnit XML: parsed back with a real XML parser, its suites, cases and counts match the report.
+//! JUnit XML: parsed back with a real XML parser, its suites, cases and counts match the report;
+//! on the demo organization every (classname, name) is unique and every element has a `time`.
 
+use std::collections::BTreeMap;
+
+use crate::support::cli::{code, run, stderr};
 use crate::support::report_fixture as fixture;
 
 use trailguard::finding::Status;
@@ -92,7 +96,8 @@ fn parses_back_with_the_report_counts() {
         .descendants()
         .find(|n| {
             n.has_tag_name("testcase")
-                && n.attribute("name") == Some(waived.resource.id.as_str())
+                && n.attribute("name")
+                    .is_some_and(|name| name.ends_with(waived.resource.id.as_str()))
                 && n.attribute("classname") == Some(waived.rule_id.as_str())
         })
         .expect("the waived case");
@@ -132,4 +137,61 @@ fn hostile_text_stays_well_formed() {
         failure.attribute("message"),
         Some("a <b> & \"c\" 'd' ]]>\nline two[0m")
     );
+}
+
+/// The demo organization through the binary: one case per finding, each (classname, name)
+/// once — the organization trail, its bucket and key are findings of both accounts — with the
+/// account (and region) in the name, and a `time` on every case, suite and the root.
+#[test]
+fn the_demo_has_unique_case_names_and_times() {
+    let out =
+        std::env::temp_dir().join(format!("trailguard-junit-demo-{}.xml", std::process::id()));
+    let o = run(&[
+        "check",
+        "--inventory",
+        "examples/demo-inventory.json",
+        "--now",
+        "2026-01-01T00:00:00Z",
+        "--output",
+        &format!("junit={}", out.display()),
+    ]);
+    assert!(matches!(code(&o), 0 | 1), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).expect("the JUnit file");
+    let _ = std::fs::remove_file(&out);
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let mut seen: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut accounts = std::collections::BTreeSet::new();
+    for case in doc.descendants().filter(|n| n.has_tag_name("testcase")) {
+        let key = (
+            case.attribute("classname").expect("classname"),
+            case.attribute("name").expect("name"),
+        );
+        *seen.entry(key).or_default() += 1;
+        let account = key.1.split('/').next().expect("an account first");
+        assert!(
+            account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()),
+            "{key:?}"
+        );
+        accounts.insert(account);
+    }
+    let repeated: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(
+        repeated.is_empty(),
+        "(classname, name) repeated: {repeated:?}"
+    );
+    assert_eq!(accounts.len(), 2, "both demo accounts have cases");
+    let root = doc.root_element();
+    assert_eq!(attr(root, "tests"), seen.len());
+    for n in doc.descendants().filter(|n| {
+        n.has_tag_name("testcase") || n.has_tag_name("testsuite") || n.has_tag_name("testsuites")
+    }) {
+        let time: f64 = n
+            .attribute("time")
+            .unwrap_or_else(|| panic!("<{}> without time", n.tag_name().name()))
+            .parse()
+            .expect("time is a number of seconds");
+        assert!(time >= 0.0);
+    }
+    // The run's duration (collection 09:14:03 → 09:14:41), from the report, not a clock.
+    assert_eq!(root.attribute("time"), Some("38.000"));
 }
