@@ -30,8 +30,10 @@
 //!   runs with the same category", changelog 2025-07-21), and the action would give every run
 //!   the same one. `--sarif-category` replaces that input.
 //! - **ERROR findings are results** (`kind: review`, `level: warning`, the failed call in the
-//!   message) with the fingerprint the FAIL of the same rule and resource has: an open alert
-//!   stays open while its data cannot be read, instead of closing as fixed.
+//!   message) with the fingerprint a FAIL of the same rule and resource has: that alert stays
+//!   open while its data cannot be read, instead of closing as fixed. When the failed read is
+//!   above the resource (an account's trails could not be listed), the ERROR is the account's
+//!   and opens its own alert, so something stays open either way.
 //! - **At most 25,000 results per run** (GitHub rejects more; docs "SARIF support for code
 //!   scanning", limits): past that the most severe are kept, FAIL before ERROR, and the run
 //!   carries a notification saying how many were left out.
