@@ -29,9 +29,11 @@
 //!   be: GitHub rejects a file whose runs share a category ("A delivery cannot contain multiple
 //!   runs with the same category", changelog 2025-07-21), and the action would give every run
 //!   the same one. `--sarif-category` replaces that input.
-//! - **ERROR findings are results** (`kind: review`, `level: warning`, the failed call in the
-//!   message) with the fingerprint a FAIL of the same rule and resource has: that alert stays
-//!   open while its data cannot be read, instead of closing as fixed. When the failed read is
+//! - **ERROR findings are results** (`level: warning`, the failed call in the message,
+//!   `properties.status: ERROR`; `kind` stays `fail` because SARIF 2.1.0 §3.27.10 requires
+//!   level `none` for `kind: review`, which GitHub would not show as a warning) with the
+//!   fingerprint a FAIL of the same rule and resource has: that alert stays open while its data
+//!   cannot be read, instead of closing as fixed. When the failed read is
 //!   above the resource (an account's trails could not be listed), the ERROR is the account's
 //!   and opens its own alert, so something stays open either way.
 //! - **At most 25,000 results per run** (GitHub rejects more; docs "SARIF support for code
@@ -225,14 +227,12 @@ fn help_markdown(rule: &RuleInfo) -> String {
 /// One FAIL or ERROR result, at the resource's virtual path.
 fn result(report: &Report, f: &ReportFinding, with_suppressions: bool) -> Value {
     let r = &f.resource;
-    let (kind, level, mut text) = match f.status {
+    let (level, mut text) = match f.status {
         Status::Fail => (
-            "fail",
             level(f.severity),
             format!("{}: {}", capitalise(&resource_label(r)), f.message.trim()),
         ),
         _ => (
-            "review",
             "warning",
             format!(
                 "{} could not be evaluated on {}: {}",
@@ -247,7 +247,9 @@ fn result(report: &Report, f: &ReportFinding, with_suppressions: bool) -> Value 
     }
     let mut result = json!({
         "ruleId": f.rule_id,
-        "kind": kind,
+        // `fail` for ERROR too: SARIF §3.27.10 requires level `none` for any other kind, and
+        // an unread control must be a `warning` alert. `properties.status` tells them apart.
+        "kind": "fail",
         "level": level,
         "message": { "text": text },
         "locations": [{

@@ -224,7 +224,7 @@ fn assert_relative_resource_path(uri: &str, result: &Value) {
 }
 
 /// One run per account group (the last digit of the id), each with its own category; ERROR
-/// findings are `review` results naming the failed call, not notifications.
+/// findings are `warning` results naming the failed call, not notifications.
 #[test]
 fn one_run_per_account_group_with_errors_as_results() {
     let report = fixture::report();
@@ -249,15 +249,14 @@ fn one_run_per_account_group_with_errors_as_results() {
                 .is_some_and(|u| u.starts_with("https://"))
         );
         for r in run["results"].as_array().expect("results") {
+            // SARIF §3.27.10: any kind but `fail` requires level `none`.
+            assert_eq!(r["kind"], "fail");
             if r["properties"]["status"] != "ERROR" {
-                assert_eq!(r["kind"], "fail");
+                assert_eq!(r["properties"]["status"], "FAIL");
                 continue;
             }
             errors += 1;
-            assert_eq!(
-                (&r["kind"], &r["level"]),
-                (&Value::from("review"), &Value::from("warning"))
-            );
+            assert_eq!(r["level"], "warning");
             let text = r["message"]["text"].as_str().expect("text");
             assert!(
                 text.contains(" could not be evaluated on ") && text.contains(" failed: "),
@@ -545,7 +544,11 @@ fn the_demo_passes_the_upload_schema_with_relative_locations() {
     );
     assert_valid(&upload_validator(), &log, "the demo's SARIF");
     let all = results(&log);
-    assert!(all.iter().any(|r| r["kind"] == "fail") && all.iter().any(|r| r["kind"] == "review"));
+    let statuses: BTreeSet<&str> = all
+        .iter()
+        .map(|r| r["properties"]["status"].as_str().expect("status"))
+        .collect();
+    assert_eq!(statuses, BTreeSet::from(["ERROR", "FAIL"]));
     for r in all {
         for loc in r["locations"].as_array().expect("locations") {
             let uri = loc["physicalLocation"]["artifactLocation"]["uri"]
