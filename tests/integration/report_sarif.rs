@@ -654,3 +654,55 @@ fn the_sarif_category_flag() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("--sarif-category"), "{}", stderr(&o));
 }
+
+/// A FAIL that turns into an ERROR (its data became unreadable) keeps its location and
+/// fingerprint, so GitHub keeps the same alert open rather than closing it as fixed.
+#[test]
+fn an_error_keeps_the_alert_of_the_fail_it_replaces() {
+    let mut report = fixture::report();
+    let i = report
+        .findings
+        .iter()
+        .position(|f| f.status == Status::Fail && !f.is_waived())
+        .expect("an unwaived FAIL");
+    let fp = report.findings[i].fingerprint.clone();
+    let identity = |log: &Value| -> Option<(Value, Value, Value)> {
+        results(log)
+            .into_iter()
+            .find(|r| r["partialFingerprints"]["trailguard/v1"] == fp.as_str())
+            .map(|r| {
+                (
+                    r["ruleId"].clone(),
+                    r["locations"][0]["physicalLocation"].clone(),
+                    r["partialFingerprints"]["primaryLocationLineHash"].clone(),
+                )
+            })
+    };
+    let before = identity(&sarif(&report, RenderOptions::default())).expect("the FAIL result");
+    let f = &mut report.findings[i];
+    f.status = Status::Error;
+    f.evidence = vec![trailguard::finding::Evidence::ReadError {
+        path: "trails".into(),
+        operation: "cloudtrail:DescribeTrails".into(),
+        error_kind: "access_denied".into(),
+        code: Some("AccessDeniedException".into()),
+        message: None,
+    }];
+    let log = sarif(&report, RenderOptions::default());
+    assert_eq!(identity(&log), Some(before));
+    let r = results(&log)
+        .into_iter()
+        .find(|r| r["partialFingerprints"]["trailguard/v1"] == fp.as_str())
+        .expect("the ERROR result");
+    assert_eq!(
+        (&r["level"], &r["properties"]["status"]),
+        (&Value::from("warning"), &Value::from("ERROR"))
+    );
+    assert!(
+        r["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("cloudtrail:DescribeTrails failed: access denied")),
+        "{}",
+        r["message"]
+    );
+}
