@@ -21,8 +21,9 @@
 //!   sharing the last digit of the account id, `automationDetails.id =
 //!   <base>/accounts-ending-<d>/<finished_at>` (GitHub's category is the id up to its last
 //!   `/`), `<base>` = `--sarif-category`, default `trailguard/aws`. An account always lands in
-//!   the same category, at most 10 runs are written (GitHub takes 20 per file), and each run
-//!   has its own 25,000-result budget. Only groups with an audited account get a run, so
+//!   the same category, at most 11 runs are written (ten digits and `accounts-other` for an id
+//!   that does not end in one; GitHub takes 20 per file), and each run has its own
+//!   25,000-result budget. Only groups with an audited account get a run, so
 //!   alerts are never closed for accounts this scan did not look at.
 //! - **`automationDetails.id` is always written**, which makes the upload action's
 //!   `category:` input inert (codeql-action applies it only to runs without an id). It must
@@ -33,9 +34,9 @@
 //!   `properties.status: ERROR`; `kind` stays `fail` because SARIF 2.1.0 §3.27.10 requires
 //!   level `none` for `kind: review`, which GitHub would not show as a warning) with the
 //!   fingerprint a FAIL of the same rule and resource has: that alert stays open while its data
-//!   cannot be read, instead of closing as fixed. When the failed read is
-//!   above the resource (an account's trails could not be listed), the ERROR is the account's
-//!   and opens its own alert, so something stays open either way.
+//!   cannot be read, instead of closing as fixed. When the failed read is above the resource
+//!   (an account's trails could not be listed), the ERROR is the account's and opens its own
+//!   alert, so something stays open either way.
 //! - **At most 25,000 results per run** (GitHub rejects more; docs "SARIF support for code
 //!   scanning", limits): past that the most severe are kept, FAIL before ERROR, and the run
 //!   carries a notification saying how many were left out.
@@ -95,7 +96,7 @@ fn sarif_log(report: &Report, options: &RenderOptions) -> Value {
 
 /// The run group of an account: `accounts-ending-7`, from the last digit of its id, so that
 /// it never depends on which or how many other accounts were audited.
-pub fn account_group(account_id: &str) -> String {
+fn account_group(account_id: &str) -> String {
     match account_id.chars().last() {
         Some(d) if d.is_ascii_digit() => format!("accounts-ending-{d}"),
         _ => "accounts-other".to_owned(),
@@ -316,7 +317,7 @@ fn logical_locations(r: &Resource) -> Vec<Value> {
 
 /// `trailguard/aws/234567890123/us-east-1/trail/legacy-trail`: relative, without a scheme,
 /// each segment percent-encoded.
-pub fn resource_path(r: &Resource) -> String {
+fn resource_path(r: &Resource) -> String {
     let (kind, name) = match &r.resource_type {
         ResourceType::Account => ("account".to_owned(), None),
         ResourceType::Region => ("region".to_owned(), None),
