@@ -117,8 +117,9 @@ pub fn evaluate_and_report(
         .waivers
         .as_ref()
         .map(|w| w.apply(&findings, now.0.date()));
+    // Each line already starts with `warning:` (like the rule loader's).
     for warning in waiver_outcome.iter().flat_map(|w| &w.warnings) {
-        eprintln!("warning: {warning}");
+        eprintln!("{warning}");
     }
     let baseline_outcome: Option<BaselineOutcome> =
         plan.baseline.as_ref().map(|b| b.compare(&findings));
