@@ -248,6 +248,7 @@ mod tests {
                     dirs: Vec::new()
                 },
                 framework: None,
+                severity_min: None,
                 severity: Some(Severity::High),
                 format: ListFormat::Text,
             }
