@@ -60,7 +60,8 @@ pub enum RulesCommand {
     /// Everything about one rule: rationale, remediation, frameworks, parameters, and its
     /// condition in words.
     Explain {
-        /// The rule id, e.g. `CT-A02`.
+        /// The rule id, e.g. `CT-A02` (any case).
+        #[arg(value_parser = super::run::rule_id)]
         id: String,
         /// Which rules.
         #[command(flatten)]

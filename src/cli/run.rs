@@ -17,11 +17,11 @@ pub struct RuleArgs {
     /// Do not load the built-in rule pack.
     #[arg(long)]
     pub no_builtin: bool,
-    /// Evaluate only these rule ids (comma-separated; an unknown id is an error).
-    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    /// Evaluate only these rule ids (comma-separated, any case; an unknown id is an error).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',', value_parser = rule_id)]
     pub only: Vec<String>,
-    /// Do not evaluate these rule ids (comma-separated; an unknown id is an error).
-    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    /// Do not evaluate these rule ids (comma-separated, any case; an unknown id is an error).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',', value_parser = rule_id)]
     pub skip: Vec<String>,
     /// Evaluate only rules of at least this severity.
     #[arg(long, value_enum, value_name = "SEVERITY")]
@@ -82,6 +82,12 @@ pub struct OutputSpec {
     pub path: Option<PathBuf>,
 }
 
+/// A rule id as typed, in its canonical form: rule files may only use upper-case ids
+/// (`CT-A01`), so `ct-a01` names the same rule and is printed as `CT-A01`.
+pub fn rule_id(text: &str) -> Result<String, String> {
+    Ok(text.trim().to_ascii_uppercase())
+}
+
 /// Parses `FORMAT[=PATH]`.
 pub fn parse_output(text: &str) -> Result<OutputSpec, String> {
     let (name, path) = match text.split_once('=') {
@@ -117,5 +123,11 @@ mod tests {
         );
         assert!(parse_output("xml").is_err());
         assert!(parse_output("json=").is_err());
+    }
+
+    #[test]
+    fn rule_ids_are_canonical_whatever_the_case() {
+        assert_eq!(rule_id("ct-a01"), Ok("CT-A01".to_owned()));
+        assert_eq!(rule_id("Ct-F12 "), Ok("CT-F12".to_owned()));
     }
 }

@@ -152,3 +152,36 @@ fn an_unknown_framework_lists_the_valid_ids() {
         }
     }
 }
+
+/// Rule ids are accepted in any case and printed in their canonical (upper) case.
+#[test]
+fn rule_ids_in_any_case() {
+    let o = run(&[
+        "check",
+        "--inventory",
+        COMPLIANT,
+        "--only",
+        "ct-a01,Ct-B01",
+        "--skip",
+        "ct-b01",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let mut ids: Vec<&str> = (report["findings"].as_array().expect("findings").iter())
+        .filter_map(|f| f["rule_id"].as_str())
+        .collect();
+    ids.dedup();
+    assert_eq!(ids, ["CT-A01"]);
+
+    let o = run(&["check", "--inventory", COMPLIANT, "--only", "ct-a99"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "error: unknown rule id `CT-A99` in --only; did you mean `CT-A09`?\n"
+    );
+    let o = run(&["rules", "explain", "ct-a02"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("CT-A02  "), "{}", stdout(&o));
+}
