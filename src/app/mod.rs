@@ -50,6 +50,11 @@ pub fn main() -> ExitCode {
 /// Runs a resolved command.
 fn run(settings: &Settings) -> Result<ExitStatus, Error> {
     let ui = &settings.ui;
+    if ui.verbose {
+        for note in &settings.notes {
+            eprintln!("{note}");
+        }
+    }
     match &settings.command {
         #[cfg(feature = "aws")]
         Command::Collect(s) => collect::run(ui, s),

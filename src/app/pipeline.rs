@@ -83,6 +83,9 @@ fn select_rules(ui: &Ui, selection: &Selection) -> Result<RuleSet, Error> {
         // Judging nothing would pass the gate.
         return Err(NothingToJudge::NoRules.into());
     }
+    if ui.verbose {
+        eprintln!("note: {} rules selected", rules.len());
+    }
     Ok(rules)
 }
 

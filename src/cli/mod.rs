@@ -26,7 +26,8 @@ pub struct Cli {
     /// Print only findings and errors, no progress.
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// Print more about what trailguard is doing (on stderr).
+    /// Print on stderr how the run was set up: the config file, `TRAILGUARD_*` variables, the
+    /// rules selected (reports are unchanged; PASS and N/A lines: `--list-all`).
     #[arg(short, long, global = true)]
     pub verbose: bool,
     /// Size limit for every input file, replacing the defaults (rule and config files 1 MiB,

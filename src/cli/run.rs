@@ -30,7 +30,8 @@ pub struct RuleArgs {
     /// `cis-aws-foundations-v5.0.0`, `aws-foundational-security-best-practices`.
     #[arg(long, value_name = "ID")]
     pub framework: Option<String>,
-    /// Config file with parameter overrides (default: ./trailguard.yaml when present).
+    /// Config file with parameter overrides (default: the nearest trailguard.yaml from the
+    /// working directory up to the git repository root; outside a repository, ./trailguard.yaml).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }

@@ -13,7 +13,8 @@ pub struct Ui {
     pub color: Colors,
     /// `-q`: only findings and errors, no notes, no progress, no gate line on stderr.
     pub quiet: bool,
-    /// `-v`: the text report also lists PASS and NOT_APPLICABLE findings.
+    /// `-v`: notes on stderr on how the run was set up (config file, `TRAILGUARD_*`
+    /// variables, rules selected); reports are unchanged.
     pub verbose: bool,
     /// A progress bar on stderr during collection: stderr is a terminal and not `-q`.
     pub progress: bool,

@@ -185,3 +185,139 @@ fn rule_ids_in_any_case() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).starts_with("CT-A02  "), "{}", stdout(&o));
 }
+
+const LEGACY: &str = "tests/fixtures/inventories/legacy.json";
+
+/// `-v` does what its help says: notes on stderr, the report on stdout unchanged (ruff's `-v`
+/// and ripgrep's `--debug` also only add to stderr); PASS and N/A lines are `--list-all`'s.
+#[test]
+fn verbose_writes_to_stderr_and_leaves_the_report_alone() {
+    let help = stdout(&run(&["check", "--help"]));
+    assert!(
+        help.contains("Print on stderr how the run was set up"),
+        "{help}"
+    );
+    let plain = run(&["check", "--inventory", LEGACY]);
+    let verbose = run(&["-v", "check", "--inventory", LEGACY]);
+    assert_eq!(code(&plain), 1);
+    assert_eq!(code(&verbose), 1);
+    assert_eq!(stdout(&verbose), stdout(&plain));
+    assert!(!stdout(&verbose).contains("PASS  "));
+    let err = stderr(&verbose);
+    assert!(err.contains("note: no config file: no trailguard.yaml from the working directory up to the repository root"), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("note: ") && l.ends_with(" rules selected")),
+        "{err}"
+    );
+    assert_eq!(stderr(&plain), "", "the notes are -v's only");
+    let all = run(&["check", "--inventory", LEGACY, "--list-all"]);
+    assert!(stdout(&all).contains("PASS  "), "{}", stdout(&all));
+}
+
+/// A scratch directory of this test process's own, removed on drop.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!(
+            "trailguard-cli-consistency-{name}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `trailguard ARGS…` run in `dir`, with `envs` added to a clean environment.
+fn run_in(dir: &std::path::Path, args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_trailguard"));
+    cmd.env_clear()
+        .env("NO_COLOR", "1")
+        .envs(envs.iter().copied());
+    cmd.args(args).current_dir(dir);
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run trailguard: {e}"))
+}
+
+/// The rule ids of a JSON report on stdout, sorted and unique.
+fn rule_ids(o: &std::process::Output) -> Vec<String> {
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)));
+    let mut ids: Vec<String> = (report["findings"].as_array().expect("findings").iter())
+        .filter_map(|f| f["rule_id"].as_str().map(str::to_owned))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+fn repo_path(rel: &str) -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+/// `trailguard.yaml` is found from a subdirectory, up to the repository root (the directory
+/// holding `.git`); outside a repository only the working directory counts.
+#[test]
+fn the_config_file_is_found_up_to_the_repository_root() {
+    let repo = Scratch::new("repo");
+    let deep = repo.0.join("infra/audit");
+    std::fs::create_dir_all(&deep).expect("dirs");
+    std::fs::write(
+        repo.0.join("trailguard.yaml"),
+        "rules: { only: [CT-A01] }\n",
+    )
+    .expect("config");
+    let inventory = repo_path(COMPLIANT);
+    let argv = ["-v", "check", "--inventory", &inventory, "--output", "json"];
+    if repo.0.ancestors().any(|d| d.join(".git").exists()) {
+        panic!(
+            "{} is inside a git repository: cannot test",
+            repo.0.display()
+        );
+    }
+    // Not a repository yet: the file two levels up is not read.
+    let o = run_in(&deep, &argv, &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(rule_ids(&o).len() > 1);
+    assert!(
+        stderr(&o).contains("outside a git repository, no parent is searched"),
+        "{}",
+        stderr(&o)
+    );
+    // In the working directory it is, repository or not.
+    let o = run_in(&repo.0, &argv, &[]);
+    assert_eq!(rule_ids(&o), ["CT-A01"]);
+    // Inside a repository it is found from below, and -v says which file.
+    std::fs::create_dir(repo.0.join(".git")).expect(".git");
+    let o = run_in(&deep, &argv, &[]);
+    assert_eq!(rule_ids(&o), ["CT-A01"], "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("note: config file ../../trailguard.yaml (the nearest from the working directory up to the repository root"),
+        "{}",
+        stderr(&o)
+    );
+    // Its problems are located at that path.
+    std::fs::write(
+        repo.0.join("trailguard.yaml"),
+        "rules: { only: [CT-A99] }\n",
+    )
+    .expect("config");
+    let o = run_in(&deep, &argv[1..], &[]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("../../trailguard.yaml:1:"),
+        "{}",
+        stderr(&o)
+    );
+}
