@@ -12,7 +12,7 @@ use crate::vocabulary::Severity;
 pub struct RuleArgs {
     /// Rules folder to add to the built-in pack; a rule with a built-in id replaces it
     /// (repeatable).
-    #[arg(long = "rules", value_name = "DIR")]
+    #[arg(long = "rules", value_name = "DIR", env = "TRAILGUARD_RULES")]
     pub rules: Vec<PathBuf>,
     /// Do not load the built-in rule pack.
     #[arg(long)]
@@ -24,15 +24,20 @@ pub struct RuleArgs {
     #[arg(long, value_name = "ID,...", value_delimiter = ',', value_parser = rule_id)]
     pub skip: Vec<String>,
     /// Evaluate only rules of at least this severity.
-    #[arg(long, value_enum, value_name = "SEVERITY")]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "SEVERITY",
+        env = "TRAILGUARD_SEVERITY_MIN"
+    )]
     pub severity_min: Option<Severity>,
     /// Evaluate only the rules mapped to this framework and report per-control status, e.g.
     /// `cis-aws-foundations-v5.0.0`, `aws-foundational-security-best-practices`.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", env = "TRAILGUARD_FRAMEWORK")]
     pub framework: Option<String>,
     /// Config file with parameter overrides (default: the nearest trailguard.yaml from the
     /// working directory up to the git repository root; outside a repository, ./trailguard.yaml).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", env = "TRAILGUARD_CONFIG")]
     pub config: Option<PathBuf>,
 }
 
@@ -40,7 +45,7 @@ pub struct RuleArgs {
 #[derive(Debug, Clone, Args)]
 pub struct GateArgs {
     /// Fail only on FAIL findings at or above this severity (default: any FAIL).
-    #[arg(long, value_enum, value_name = "SEVERITY")]
+    #[arg(long, value_enum, value_name = "SEVERITY", env = "TRAILGUARD_FAIL_ON")]
     pub fail_on: Option<Severity>,
     /// Do not fail on ERROR findings (data that could not be read).
     #[arg(long)]
@@ -49,7 +54,7 @@ pub struct GateArgs {
     #[arg(long)]
     pub exit_zero: bool,
     /// Waivers file: accepted exceptions with reason, owner and expiry.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", env = "TRAILGUARD_WAIVERS")]
     pub waivers: Option<PathBuf>,
     /// A previous JSON report: mark findings new or unchanged and list resolved ones.
     #[arg(long, value_name = "REPORT.json")]
@@ -63,8 +68,9 @@ pub struct GateArgs {
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
     /// Output format, and a file to write it to (repeatable): text, json, sarif, junit,
-    /// markdown; without `=PATH` it goes to stdout (one format at most).
-    #[arg(long = "output", value_name = "FORMAT[=PATH]", value_parser = parse_output)]
+    /// markdown; without `=PATH` it goes to stdout (one format at most). The variable holds
+    /// one FORMAT[=PATH].
+    #[arg(long = "output", value_name = "FORMAT[=PATH]", value_parser = parse_output, env = "TRAILGUARD_OUTPUT")]
     pub outputs: Vec<OutputSpec>,
     /// The text report also lists PASS and NOT_APPLICABLE findings.
     #[arg(long)]

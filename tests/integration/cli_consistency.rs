@@ -321,3 +321,87 @@ fn the_config_file_is_found_up_to_the_repository_root() {
         stderr(&o)
     );
 }
+
+/// `TRAILGUARD_*` variables stand in for flags: a flag wins over its variable, the variable
+/// over the config file; an empty variable is unset; a bad value names the variable.
+#[test]
+fn variables_between_flags_and_the_config_file() {
+    let dir = Scratch::new("env");
+    let legacy = repo_path(LEGACY);
+    // CT-A02 fails (high) on the legacy inventory; nothing critical is selected.
+    let argv = ["check", "--inventory", &legacy, "--only", "CT-A02"];
+    let with_flag = |extra: &[&str], envs: &[(&str, &str)]| {
+        let mut all = argv.to_vec();
+        all.extend_from_slice(extra);
+        code(&run_in(&dir.0, &all, envs))
+    };
+    assert_eq!(with_flag(&[], &[]), 1);
+    assert_eq!(with_flag(&[], &[("TRAILGUARD_FAIL_ON", "critical")]), 0);
+    assert_eq!(
+        with_flag(
+            &["--fail-on", "high"],
+            &[("TRAILGUARD_FAIL_ON", "critical")]
+        ),
+        1,
+        "the flag wins"
+    );
+    std::fs::write(
+        dir.0.join("trailguard.yaml"),
+        "gate: { fail_on: critical }\n",
+    )
+    .expect("config");
+    assert_eq!(with_flag(&[], &[]), 0, "the config file sets it");
+    assert_eq!(
+        with_flag(&[], &[("TRAILGUARD_FAIL_ON", "high")]),
+        1,
+        "the variable wins over the config file"
+    );
+    assert_eq!(
+        with_flag(&[], &[("TRAILGUARD_FAIL_ON", "")]),
+        0,
+        "an empty variable is unset"
+    );
+
+    let o = run_in(
+        &dir.0,
+        &["-v", "check", "--inventory", &legacy],
+        &[("TRAILGUARD_OUTPUT", "json"), ("TRAILGUARD_QUIET", "1")],
+    );
+    assert!(rule_ids(&o).len() > 1, "a json report on stdout");
+    let err = stderr(&o);
+    assert!(
+        err.contains("note: --output from TRAILGUARD_OUTPUT=json\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("note: --quiet from TRAILGUARD_QUIET=1\n"),
+        "{err}"
+    );
+
+    let o = run_in(&dir.0, &argv, &[("TRAILGUARD_SEVERITY_MIN", "severe")]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("invalid value 'severe' for '--severity-min"),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("note: the value came from TRAILGUARD_SEVERITY_MIN=severe\n"),
+        "{err}"
+    );
+    // The help lists each variable.
+    let help = stdout(&run(&["check", "--help"]));
+    for name in [
+        "TRAILGUARD_COLOR",
+        "TRAILGUARD_QUIET",
+        "TRAILGUARD_RULES",
+        "TRAILGUARD_SEVERITY_MIN",
+        "TRAILGUARD_FRAMEWORK",
+        "TRAILGUARD_CONFIG",
+        "TRAILGUARD_FAIL_ON",
+        "TRAILGUARD_WAIVERS",
+        "TRAILGUARD_OUTPUT",
+    ] {
+        assert!(help.contains(&format!("[env: {name}=]")), "{name}: {help}");
+    }
+}
