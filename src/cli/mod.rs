@@ -16,7 +16,7 @@ pub use check::CheckArgs;
 pub use rules::{ListFormat, RuleSource, RulesArgs, RulesCommand};
 pub use run::{GateArgs, OutputArgs, OutputSpec, RuleArgs};
 pub use scan::ScanArgs;
-pub use target::{CollectArgs, TargetArgs};
+pub use target::{CollectArgs, TargetArgs, parse_duration};
 
 /// Audit AWS CloudTrail set-up against declarative YAML rules.
 #[derive(Debug, Parser)]

@@ -205,6 +205,7 @@ mod tests {
         quiet: false,
         verbose: false,
         progress: false,
+        progress_lines: None,
     };
 
     #[test]

@@ -243,6 +243,7 @@ mod tests {
         quiet: false,
         verbose: false,
         progress: false,
+        progress_lines: None,
     };
 
     fn resolve(args: &[&str]) -> Result<Settings, Error> {

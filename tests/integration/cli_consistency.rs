@@ -405,3 +405,55 @@ fn variables_between_flags_and_the_config_file() {
         assert!(help.contains(&format!("[env: {name}=]")), "{name}: {help}");
     }
 }
+
+/// The `collecting: D/T accounts done, …` lines of a run's stderr, as (done, total).
+fn progress_lines(stderr: &str) -> Vec<(u64, u64)> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("collecting: "))
+        .filter_map(|rest| {
+            let (counts, _) = rest.split_once(" accounts done, ")?;
+            let (done, total) = counts.split_once('/')?;
+            Some((done.parse().ok()?, total.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Without a terminal (CI), an organization scan prints a progress line on stderr every
+/// interval (10 s; the hidden TRAILGUARD_PROGRESS_INTERVAL shortens it here), counting the
+/// accounts done out of the total; never with `-q`, never on stdout.
+#[test]
+fn an_org_scan_without_a_terminal_prints_progress_lines() {
+    use crate::support::{Emulator, seed, trailguard_with_env, unique_account_id};
+    let emulator = Emulator::shared();
+    let seeded = seed(emulator, "org", &unique_account_id());
+    let argv = ["scan", "--org", "--region", "us-east-1", "--output", "json"];
+    let fast = [("TRAILGUARD_PROGRESS_INTERVAL", "20ms")];
+    let out = trailguard_with_env(emulator, &seeded, argv, &fast);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is the JSON report alone ({e}); stderr:\n{err}"));
+    let accounts = report["run"]["accounts"]
+        .as_array()
+        .expect("accounts")
+        .len() as u64;
+    assert!(accounts > 1, "{accounts}");
+    let lines = progress_lines(&err);
+    assert!(!lines.is_empty(), "no progress line in:\n{err}");
+    for (done, total) in &lines {
+        assert_eq!(*total, accounts, "{err}");
+        assert!(done <= total, "{err}");
+    }
+    // Counts only go up.
+    assert!(lines.windows(2).all(|w| w[0].0 <= w[1].0), "{lines:?}");
+
+    let mut quiet = vec!["-q"];
+    quiet.extend(argv);
+    let out = trailguard_with_env(emulator, &seeded, quiet, &fast);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        !err.contains("collecting:"),
+        "-q prints no progress:\n{err}"
+    );
+    assert!(out.stdout.starts_with(b"{"));
+}
