@@ -457,3 +457,43 @@ fn an_org_scan_without_a_terminal_prints_progress_lines() {
     );
     assert!(out.stdout.starts_with(b"{"));
 }
+
+/// A waiver's `rule:` is a rule id or glob in any case too (`ct-a02` covers CT-A02), shown in
+/// its canonical case.
+#[test]
+fn waiver_rule_patterns_in_any_case() {
+    let dir = Scratch::new("waivers");
+    let waivers = dir.0.join("waivers.yaml");
+    std::fs::write(
+        &waivers,
+        "schema: trailguard.waivers/v1\nwaivers:\n  - id: lower\n    rule: ct-a0*\n    resource: \"*\"\n    reason: r\n    owner: o\n    expires: 2099-01-01\n",
+    )
+    .expect("waivers");
+    let waivers = waivers.display().to_string();
+    let argv = [
+        "check",
+        "--inventory",
+        LEGACY,
+        "--only",
+        "CT-A02",
+        "--output",
+        "json",
+    ];
+    let mut with = argv.to_vec();
+    with.extend(["--waivers", &waivers]);
+    assert_eq!(code(&run(&argv)), 1);
+    let o = run(&with);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let waived: Vec<&serde_json::Value> = (report["findings"].as_array().expect("findings").iter())
+        .filter(|f| f["status"] == "FAIL")
+        .map(|f| &f["waiver"])
+        .collect();
+    assert!(!waived.is_empty());
+    assert!(
+        waived
+            .iter()
+            .all(|w| w["id"] == "lower" && w["rule"] == "CT-A0*"),
+        "{waived:?}"
+    );
+}
