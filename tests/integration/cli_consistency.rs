@@ -497,3 +497,45 @@ fn waiver_rule_patterns_in_any_case() {
         "{waived:?}"
     );
 }
+
+/// A `parameters:` key is a rule id in any case too: `ct-d06` sets CT-D06's parameters, and an
+/// unknown one is reported as an unknown rule (not as an unknown shared parameter).
+#[test]
+fn parameter_keys_name_rules_in_any_case() {
+    let dir = Scratch::new("parameters");
+    let config = dir.0.join("trailguard.yaml");
+    let legacy = repo_path(LEGACY);
+    let argv = [
+        "check",
+        "--inventory",
+        &legacy,
+        "--only",
+        "CT-D06",
+        "--output",
+        "json",
+    ];
+    std::fs::write(
+        &config,
+        "parameters:\n  ct-d06: { min_retention_days: 0 }\n",
+    )
+    .expect("config");
+    let o = run_in(&dir.0, &argv, &[]);
+    assert_eq!(
+        code(&o),
+        2,
+        "0 is below CT-D06's range: the key reached CT-D06"
+    );
+    assert!(stderr(&o).contains("min_retention_days"), "{}", stderr(&o));
+    std::fs::write(
+        &config,
+        "parameters:\n  ct-d99: { min_retention_days: 1 }\n",
+    )
+    .expect("config");
+    let o = run_in(&dir.0, &argv, &[]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("no loaded rule has the id `CT-D99`"),
+        "{}",
+        stderr(&o)
+    );
+}
