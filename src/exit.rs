@@ -123,17 +123,9 @@ pub enum Usage {
         /// "did you mean …?", when one is close.
         suggestion: Option<String>,
     },
-    /// `--framework` of `check` or `scan` is not in the registry.
+    /// `--framework` (of `check`, `scan` or `rules list`) is not in the registry.
     #[error("--framework {id}: {error}", id = .0.id, error = .0)]
     Framework(UnknownFramework),
-    /// `--framework` of `rules list` is not in the registry.
-    #[error("unknown framework id `{id}`{}", help(.suggestion))]
-    UnknownFrameworkId {
-        /// The id given.
-        id: String,
-        /// "did you mean …?", when one is close.
-        suggestion: Option<String>,
-    },
     /// `collect` or `scan` in a build without the AWS SDK.
     #[error(
         "this trailguard was built without the `aws` feature; rebuild with default features to {0}"

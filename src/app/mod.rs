@@ -13,24 +13,25 @@ mod scan;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use crate::cli::Cli;
+use crate::cli::env::ParseError;
 use crate::exit::{Error, ExitStatus};
 use crate::settings::{Command, Settings, Ui};
 
 /// Parses the command line, runs the command, and returns the exit status.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
+    let (cli, variables) = match crate::cli::env::parse() {
+        Ok(parsed) => parsed,
+        Err(ParseError { error, note }) => {
             // `--help` and `--version` come here too, on stdout, with status 0.
-            let status = if e.use_stderr() {
+            let status = if error.use_stderr() {
                 ExitStatus::Error
             } else {
                 ExitStatus::Success
             };
-            let _ = e.print();
+            let _ = error.print();
+            if let Some(note) = note {
+                eprintln!("{note}");
+            }
             return status.into();
         }
     };
@@ -38,7 +39,11 @@ pub fn main() -> ExitCode {
         crate::files::read::set_max_input_size(limit);
     }
     let ui = Ui::new(cli.color, cli.quiet, cli.verbose);
-    match Settings::resolve(ui, &cli.command).and_then(|settings| run(&settings)) {
+    let settings = Settings::resolve(ui, &cli.command).map(|mut settings| {
+        settings.notes.splice(0..0, variables);
+        settings
+    });
+    match settings.and_then(|settings| run(&settings)) {
         Ok(status) => status.into(),
         Err(e) => {
             e.print(ui.color.stderr);
@@ -50,6 +55,11 @@ pub fn main() -> ExitCode {
 /// Runs a resolved command.
 fn run(settings: &Settings) -> Result<ExitStatus, Error> {
     let ui = &settings.ui;
+    if ui.verbose {
+        for note in &settings.notes {
+            eprintln!("{note}");
+        }
+    }
     match &settings.command {
         #[cfg(feature = "aws")]
         Command::Collect(s) => collect::run(ui, s),

@@ -83,6 +83,9 @@ fn select_rules(ui: &Ui, selection: &Selection) -> Result<RuleSet, Error> {
         // Judging nothing would pass the gate.
         return Err(NothingToJudge::NoRules.into());
     }
+    if ui.verbose {
+        eprintln!("note: {} rules selected", rules.len());
+    }
     Ok(rules)
 }
 
@@ -117,8 +120,9 @@ pub fn evaluate_and_report(
         .waivers
         .as_ref()
         .map(|w| w.apply(&findings, now.0.date()));
+    // Each line already starts with `warning:` (like the rule loader's).
     for warning in waiver_outcome.iter().flat_map(|w| &w.warnings) {
-        eprintln!("warning: {warning}");
+        eprintln!("{warning}");
     }
     let baseline_outcome: Option<BaselineOutcome> =
         plan.baseline.as_ref().map(|b| b.compare(&findings));

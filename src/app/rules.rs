@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 
 use crate::cli::ListFormat;
-use crate::evaluate;
 use crate::exit::{Error, ExitStatus, OutputError, Usage};
 use crate::rules::{
-    self, FRAMEWORKS, Loaded, Rule, Scope, Severity, diagnostic::did_you_mean, explain, fields,
+    self, Loaded, Rule, Scope, Severity, diagnostic::did_you_mean, explain, fields,
 };
 use crate::settings::{Folders, RulesTask, Ui};
+use crate::{evaluate, frameworks};
 
 /// Writes to stdout; a closed pipe (`| head`) ends the output quietly, any other write error
 /// is exit 2.
@@ -29,9 +29,17 @@ pub fn run(ui: &Ui, task: &RulesTask) -> Result<ExitStatus, Error> {
         RulesTask::List {
             folders,
             framework,
+            severity_min,
             severity,
             format,
-        } => list(ui, folders, framework.as_deref(), *severity, *format),
+        } => {
+            let filter = ListFilter {
+                framework: framework.as_deref(),
+                severity_min: *severity_min,
+                severity: *severity,
+            };
+            list(ui, folders, &filter, *format)
+        }
         RulesTask::Explain { id, folders } => explain_rule(ui, id, folders),
         RulesTask::Validate { dirs } => validate(ui, dirs),
         RulesTask::Test { dir } => test(ui, dir.as_ref()),
@@ -65,29 +73,33 @@ fn announce(ui: &Ui, loaded: Loaded) -> Loaded {
     loaded
 }
 
+/// Which rules `rules list` shows.
+struct ListFilter<'a> {
+    framework: Option<&'a str>,
+    severity_min: Option<Severity>,
+    severity: Option<Severity>,
+}
+
+impl ListFilter<'_> {
+    fn keeps(&self, r: &Rule) -> bool {
+        self.framework.is_none_or(|f| r.frameworks.contains_key(f))
+            && self.severity_min.is_none_or(|s| r.severity >= s)
+            && self.severity.is_none_or(|s| r.severity == s)
+    }
+}
+
 fn list(
     ui: &Ui,
     folders: &Folders,
-    framework: Option<&str>,
-    severity: Option<Severity>,
+    filter: &ListFilter<'_>,
     format: ListFormat,
 ) -> Result<ExitStatus, Error> {
-    if let Some(f) = framework
-        && !FRAMEWORKS.iter().any(|(id, _)| *id == f)
-    {
-        return Err(Usage::UnknownFrameworkId {
-            id: f.to_owned(),
-            suggestion: did_you_mean(f, FRAMEWORKS.iter().map(|(id, _)| *id)),
-        }
-        .into());
+    // The same error as `check --framework`: it lists the valid ids.
+    if let Some(f) = filter.framework {
+        frameworks::name(f).map_err(Usage::Framework)?;
     }
     let loaded = load(ui, folders.builtin, &folders.dirs)?;
-    let selected: Vec<&Rule> = loaded
-        .rules
-        .iter()
-        .filter(|r| framework.is_none_or(|f| r.frameworks.contains_key(f)))
-        .filter(|r| severity.is_none_or(|s| r.severity == s))
-        .collect();
+    let selected: Vec<&Rule> = loaded.rules.iter().filter(|r| filter.keeps(r)).collect();
     if format == ListFormat::Json {
         let items: Vec<serde_json::Value> = selected
             .iter()
@@ -107,28 +119,47 @@ fn list(
         outln!("{}", serde_json::to_string_pretty(&items)?);
         return Ok(ExitStatus::Success);
     }
+    out!("{}", list_table(&selected, filter.framework));
+    Ok(ExitStatus::Success)
+}
+
+/// The `rules list` table; with a framework, a CONTROLS column holds each rule's controls in
+/// it (every framework of every rule would not fit a line: JSON and `explain` have them).
+fn list_table(selected: &[&Rule], framework: Option<&str>) -> String {
+    let controls = |r: &Rule| -> Option<String> {
+        framework.map(|f| {
+            r.frameworks
+                .get(f)
+                .map(|c| c.join(", "))
+                .unwrap_or_default()
+        })
+    };
     let id_w = selected
         .iter()
         .map(|r| r.id.len())
         .max()
         .unwrap_or(2)
         .max(2);
-    outln!("{:<id_w$}  {:<8}  {:<7}  TITLE", "ID", "SEVERITY", "SCOPE");
-    for r in &selected {
-        outln!(
-            "{:<id_w$}  {:<8}  {:<7}  {}",
-            r.id,
-            r.severity.as_str(),
-            r.scope.as_str(),
-            r.title
-        );
+    let controls_w = (selected.iter())
+        .filter_map(|r| controls(r).map(|c| c.len()))
+        .max()
+        .unwrap_or(0)
+        .max("CONTROLS".len());
+    let row = |id: &str, severity: &str, scope: &str, controls: Option<String>, title: &str| {
+        let controls = controls
+            .map(|c| format!("{c:<controls_w$}  "))
+            .unwrap_or_default();
+        format!("{id:<id_w$}  {severity:<8}  {scope:<7}  {controls}{title}\n")
+    };
+    let header = framework.map(|_| "CONTROLS".to_owned());
+    let mut text = row("ID", "SEVERITY", "SCOPE", header, "TITLE");
+    for r in selected {
+        let (severity, scope) = (r.severity.as_str(), r.scope.as_str());
+        text.push_str(&row(&r.id, severity, scope, controls(r), &r.title));
     }
-    outln!(
-        "\n{} rule{}",
-        selected.len(),
-        if selected.len() == 1 { "" } else { "s" }
-    );
-    Ok(ExitStatus::Success)
+    let n = selected.len();
+    text.push_str(&format!("\n{n} rule{}\n", if n == 1 { "" } else { "s" }));
+    text
 }
 
 fn explain_rule(ui: &Ui, id: &str, folders: &Folders) -> Result<ExitStatus, Error> {

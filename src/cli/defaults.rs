@@ -7,5 +7,6 @@ pub const CONCURRENCY: u16 = 256;
 pub const TIMEOUT: &str = "30s";
 /// `--role-name` (or `org.role_name`): the role assumed in each member account.
 pub const ROLE_NAME: &str = "OrganizationAccountAccessRole";
-/// The config file read when `--config` is not given, if it exists.
+/// The config file read when `--config` is not given: the nearest one from the working
+/// directory up to the repository root (`crate::settings::locate`).
 pub const CONFIG_FILE: &str = "trailguard.yaml";

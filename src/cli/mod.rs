@@ -3,30 +3,43 @@
 mod check;
 pub mod defaults;
 pub mod diff;
+pub mod env;
 mod rules;
 pub mod run;
 mod scan;
 mod target;
 
+use clap::builder::FalseyValueParser;
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub use check::CheckArgs;
 pub use rules::{ListFormat, RuleSource, RulesArgs, RulesCommand};
 pub use run::{GateArgs, OutputArgs, OutputSpec, RuleArgs};
 pub use scan::ScanArgs;
-pub use target::{CollectArgs, TargetArgs};
+pub use target::{CollectArgs, TargetArgs, parse_duration};
 
 /// Audit AWS CloudTrail set-up against declarative YAML rules.
 #[derive(Debug, Parser)]
-#[command(name = "trailguard", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "trailguard",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = "Environment: TRAILGUARD_* variables stand in for the common flags (each flag's help
+names its variable, e.g. TRAILGUARD_FAIL_ON=high, TRAILGUARD_OUTPUT=sarif=trailguard.sarif).
+Precedence: a flag, then its variable, then trailguard.yaml, then the default; an empty variable
+is unset. `-v` prints which variables were used."
+)]
 pub struct Cli {
     /// When to colour output.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, env = "TRAILGUARD_COLOR")]
     pub color: ColorChoice,
     /// Print only findings and errors, no progress.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, env = "TRAILGUARD_QUIET", value_parser = FalseyValueParser::new())]
     pub quiet: bool,
-    /// Print more about what trailguard is doing (on stderr).
+    /// Print on stderr how the run was set up: the config file, `TRAILGUARD_*` variables, the
+    /// rules selected (reports are unchanged; PASS and N/A lines: `--list-all`).
     #[arg(short, long, global = true)]
     pub verbose: bool,
     /// Size limit for every input file, replacing the defaults (rule and config files 1 MiB,

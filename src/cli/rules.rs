@@ -10,7 +10,7 @@ use crate::vocabulary::{Scope, Severity};
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "Examples:
   trailguard rules list
-  trailguard rules list --framework cis-aws-foundations-v5.0.0 --severity high
+  trailguard rules list --framework cis-aws-foundations-v5.0.0 --severity-min high
   trailguard rules explain CT-A02
   trailguard rules validate ./policies
   trailguard rules test              # the built-in pack's embedded test cases
@@ -36,16 +36,22 @@ pub struct RuleSource {
 /// The `rules` subcommands.
 #[derive(Debug, Clone, Subcommand)]
 pub enum RulesCommand {
-    /// A table of the rules: id, severity, scope, title, frameworks.
+    /// A table of the rules: id, severity, scope, title (with --framework, its controls).
+    ///
+    /// Every framework mapping of every rule: `--output json`, or `rules explain ID`.
     List {
         /// Which rules.
         #[command(flatten)]
         source: RuleSource,
-        /// Only rules mapped to this framework id (e.g. `cis-aws-foundations-v5.0.0`).
+        /// Only rules mapped to this framework id (e.g. `cis-aws-foundations-v5.0.0`); the
+        /// table then shows each rule's controls in it.
         #[arg(long, value_name = "ID")]
         framework: Option<String>,
-        /// Only rules of this severity.
-        #[arg(long, value_enum)]
+        /// Only rules of at least this severity, as `check` and `scan` select them.
+        #[arg(long, value_enum, value_name = "SEVERITY", conflicts_with = "severity")]
+        severity_min: Option<Severity>,
+        /// Only rules of exactly this severity.
+        #[arg(long, value_enum, value_name = "SEVERITY")]
         severity: Option<Severity>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
@@ -54,7 +60,8 @@ pub enum RulesCommand {
     /// Everything about one rule: rationale, remediation, frameworks, parameters, and its
     /// condition in words.
     Explain {
-        /// The rule id, e.g. `CT-A02`.
+        /// The rule id, e.g. `CT-A02` (any case).
+        #[arg(value_parser = super::run::rule_id)]
         id: String,
         /// Which rules.
         #[command(flatten)]

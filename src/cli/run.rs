@@ -12,26 +12,32 @@ use crate::vocabulary::Severity;
 pub struct RuleArgs {
     /// Rules folder to add to the built-in pack; a rule with a built-in id replaces it
     /// (repeatable).
-    #[arg(long = "rules", value_name = "DIR")]
+    #[arg(long = "rules", value_name = "DIR", env = "TRAILGUARD_RULES")]
     pub rules: Vec<PathBuf>,
     /// Do not load the built-in rule pack.
     #[arg(long)]
     pub no_builtin: bool,
-    /// Evaluate only these rule ids (comma-separated; an unknown id is an error).
-    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    /// Evaluate only these rule ids (comma-separated, any case; an unknown id is an error).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',', value_parser = rule_id)]
     pub only: Vec<String>,
-    /// Do not evaluate these rule ids (comma-separated; an unknown id is an error).
-    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    /// Do not evaluate these rule ids (comma-separated, any case; an unknown id is an error).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',', value_parser = rule_id)]
     pub skip: Vec<String>,
     /// Evaluate only rules of at least this severity.
-    #[arg(long, value_enum, value_name = "SEVERITY")]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "SEVERITY",
+        env = "TRAILGUARD_SEVERITY_MIN"
+    )]
     pub severity_min: Option<Severity>,
     /// Evaluate only the rules mapped to this framework and report per-control status, e.g.
     /// `cis-aws-foundations-v5.0.0`, `aws-foundational-security-best-practices`.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", env = "TRAILGUARD_FRAMEWORK")]
     pub framework: Option<String>,
-    /// Config file with parameter overrides (default: ./trailguard.yaml when present).
-    #[arg(long, value_name = "FILE")]
+    /// Config file with parameter overrides (default: the nearest trailguard.yaml from the
+    /// working directory up to the git repository root; outside a repository, ./trailguard.yaml).
+    #[arg(long, value_name = "FILE", env = "TRAILGUARD_CONFIG")]
     pub config: Option<PathBuf>,
 }
 
@@ -39,7 +45,7 @@ pub struct RuleArgs {
 #[derive(Debug, Clone, Args)]
 pub struct GateArgs {
     /// Fail only on FAIL findings at or above this severity (default: any FAIL).
-    #[arg(long, value_enum, value_name = "SEVERITY")]
+    #[arg(long, value_enum, value_name = "SEVERITY", env = "TRAILGUARD_FAIL_ON")]
     pub fail_on: Option<Severity>,
     /// Do not fail on ERROR findings (data that could not be read).
     #[arg(long)]
@@ -48,7 +54,7 @@ pub struct GateArgs {
     #[arg(long)]
     pub exit_zero: bool,
     /// Waivers file: accepted exceptions with reason, owner and expiry.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", env = "TRAILGUARD_WAIVERS")]
     pub waivers: Option<PathBuf>,
     /// A previous JSON report: mark findings new or unchanged and list resolved ones.
     #[arg(long, value_name = "REPORT.json")]
@@ -62,8 +68,9 @@ pub struct GateArgs {
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
     /// Output format, and a file to write it to (repeatable): text, json, sarif, junit,
-    /// markdown; without `=PATH` it goes to stdout (one format at most).
-    #[arg(long = "output", value_name = "FORMAT[=PATH]", value_parser = parse_output)]
+    /// markdown; without `=PATH` it goes to stdout (one format at most). The variable holds
+    /// one FORMAT[=PATH].
+    #[arg(long = "output", value_name = "FORMAT[=PATH]", value_parser = parse_output, env = "TRAILGUARD_OUTPUT")]
     pub outputs: Vec<OutputSpec>,
     /// The text report also lists PASS and NOT_APPLICABLE findings.
     #[arg(long)]
@@ -85,6 +92,12 @@ pub struct OutputSpec {
     pub format: Format,
     /// The file; `None` is stdout.
     pub path: Option<PathBuf>,
+}
+
+/// A rule id as typed, in its canonical form: rule files may only use upper-case ids
+/// (`CT-A01`), so `ct-a01` names the same rule and is printed as `CT-A01`.
+pub fn rule_id(text: &str) -> Result<String, String> {
+    Ok(text.trim().to_ascii_uppercase())
 }
 
 /// Parses `FORMAT[=PATH]`.
@@ -148,5 +161,11 @@ mod tests {
         assert_eq!(parse_sarif_category("/"), Err("empty category".to_owned()));
         assert!(parse_sarif_category("a b").is_err());
         assert!(parse_sarif_category("a\tb").is_err());
+    }
+
+    #[test]
+    fn rule_ids_are_canonical_whatever_the_case() {
+        assert_eq!(rule_id("ct-a01"), Ok("CT-A01".to_owned()));
+        assert_eq!(rule_id("Ct-F12 "), Ok("CT-F12".to_owned()));
     }
 }

@@ -19,10 +19,10 @@ pub struct TargetArgs {
     #[arg(long = "region", value_name = "REGION")]
     pub regions: Vec<String>,
     /// Maximum AWS calls in flight at once.
-    #[arg(long, default_value_t = defaults::CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..=512))]
+    #[arg(long, default_value_t = defaults::CONCURRENCY, env = "TRAILGUARD_CONCURRENCY", value_parser = clap::value_parser!(u16).range(1..=512))]
     pub concurrency: u16,
     /// Timeout for each AWS call attempt, e.g. `30s`, `2m`.
-    #[arg(long, default_value = defaults::TIMEOUT, value_parser = parse_duration)]
+    #[arg(long, default_value = defaults::TIMEOUT, env = "TRAILGUARD_TIMEOUT", value_parser = parse_duration)]
     pub timeout: std::time::Duration,
     /// Scan every active account of the organization, through AssumeRole (run from the
     /// management account or the CloudTrail delegated administrator).

@@ -203,7 +203,8 @@ mod tests {
 
     #[test]
     fn rule_selection_section() {
-        let text = "rules:\n  dirs: [policies]\n  only: [CT-A01, CT-A02]\n  skip: [CT-B08]\n  no_builtin: true\n";
+        // Ids in any case name the same rules (printed canonical, upper case).
+        let text = "rules:\n  dirs: [policies]\n  only: [CT-A01, ct-a02]\n  skip: [Ct-B08]\n  no_builtin: true\n";
         let c = Config::parse("t.yaml", text, Path::new("/etc/tg")).expect("valid");
         assert_eq!(c.rule_dirs, [PathBuf::from("/etc/tg/policies")]);
         assert_eq!(c.only, ["CT-A01", "CT-A02"]);

@@ -193,7 +193,11 @@ impl Reader<'_> {
                     rules.dirs = dirs.into_iter().map(|d| base.join(d)).collect();
                 }
                 "only" | "skip" => {
-                    let ids = self.string_list(v, &what).unwrap_or_default();
+                    // Any case, like `--only` (`crate::cli::run::rule_id`): ids are upper case.
+                    let ids: Vec<String> = (self.string_list(v, &what).unwrap_or_default())
+                        .iter()
+                        .map(|id| id.to_ascii_uppercase())
+                        .collect();
                     let which = if name == "only" {
                         "rules.only"
                     } else {

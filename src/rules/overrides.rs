@@ -22,13 +22,15 @@ pub fn apply_overrides(
     let mut at = Located { file, problems };
     for (key, value) in entries {
         if looks_like_rule_id(&key.name) {
-            match rules.iter_mut().find(|r| r.id == key.name) {
+            // Any case, like `--only`: rule ids are upper case.
+            let id = key.name.to_ascii_uppercase();
+            match rules.iter_mut().find(|r| r.id == id) {
                 Some(rule) => at.per_rule(rule, value),
                 None => at.problem(
                     ProblemKind::BadParameter,
                     key.pos,
-                    format!("no loaded rule has the id `{}`", key.name),
-                    did_you_mean(&key.name, ids.iter().map(String::as_str)),
+                    format!("no loaded rule has the id `{id}`"),
+                    did_you_mean(&id, ids.iter().map(String::as_str)),
                 ),
             }
         } else {
@@ -37,8 +39,10 @@ pub fn apply_overrides(
     }
 }
 
+/// Parameter names are snake_case (rules/declare.rs), so a key with a `-` is a rule id, in
+/// any case.
 fn looks_like_rule_id(name: &str) -> bool {
-    name.contains('-') && name.starts_with(|c: char| c.is_ascii_uppercase())
+    name.contains('-') && name.starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
 /// Problems at positions of one file.

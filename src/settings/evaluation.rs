@@ -149,7 +149,8 @@ impl Outputs {
                     format: spec.format,
                     options: RenderOptions {
                         color: color && spec.format == Format::Text,
-                        verbose: args.list_all || ui.verbose,
+                        // Only --list-all: -v writes to stderr, never changes a report.
+                        verbose: args.list_all,
                         sarif_include_waived: args.sarif_include_waived,
                         sarif_category: args.sarif_category.clone(),
                     },
@@ -205,6 +206,7 @@ mod tests {
         quiet: false,
         verbose: false,
         progress: false,
+        progress_lines: None,
     };
 
     #[test]

@@ -1,8 +1,10 @@
 //! The run, resolved once: the command line, `trailguard.yaml` and the environment (`NO_COLOR`,
 //! the terminals) become typed [`Settings`] before any work starts (ripgrep's `LowArgs →
-//! HiArgs`). Flags win over the config file; the config file wins over the defaults
+//! HiArgs`). Flags win over `TRAILGUARD_*` variables, those over the config file (the nearest
+//! `trailguard.yaml`, [`locate`]), and the config file over the defaults
 //! ([`crate::cli::defaults`]). Below `app`'s entry, nothing reads the command line.
 
+mod config_file;
 mod evaluation;
 mod rules;
 mod target;
@@ -10,13 +12,14 @@ mod ui;
 
 use std::path::{Path, PathBuf};
 
+pub use config_file::{Located, locate};
 pub use evaluation::{Folders, Gate, Outputs, ReportOutput, Selection};
 pub use rules::RulesTask;
 pub use target::{OrgTarget, Target};
 pub use ui::{Colors, Ui};
 
 use crate::cli::diff::{DiffArgs, DiffFormat};
-use crate::cli::{CheckArgs, Command as CliCommand, defaults};
+use crate::cli::{CheckArgs, Command as CliCommand};
 use crate::config::Config;
 use crate::exit::{Error, Usage};
 use crate::inventory::Timestamp;
@@ -28,6 +31,9 @@ pub struct Settings {
     pub ui: Ui,
     /// What to do.
     pub command: Command,
+    /// How the settings were found (which config file, which `TRAILGUARD_*` variables), for
+    /// `-v`.
+    pub notes: Vec<String>,
 }
 
 /// A command with its settings.
@@ -112,37 +118,64 @@ impl Settings {
     /// Resolves a parsed command line. Reads the config file (for `collect`, `scan` and
     /// `check`); its problems are [`Error::Diagnostics`], impossible flags [`Error::Usage`].
     pub fn resolve(ui: Ui, command: &CliCommand) -> Result<Settings, Error> {
+        let located = reads_config(command).then(|| {
+            locate(
+                explicit_config(command),
+                std::env::current_dir().ok().as_deref(),
+            )
+        });
+        let config = match located.as_ref().and_then(|l| l.path.as_deref()) {
+            Some(path) => Some(Config::load(path)?),
+            None => None,
+        };
         let command = match command {
             #[cfg(feature = "aws")]
-            CliCommand::Collect(args) => Command::Collect(collect(args)?),
+            CliCommand::Collect(args) => Command::Collect(collect(args, config)),
             #[cfg(feature = "aws")]
-            CliCommand::Scan(args) => Command::Scan(scan(args, &ui)?),
+            CliCommand::Scan(args) => Command::Scan(scan(args, &ui, config)?),
             // Stopped before anything is read.
             #[cfg(not(feature = "aws"))]
             CliCommand::Collect(_) => return Err(Usage::NoAws("collect").into()),
             #[cfg(not(feature = "aws"))]
             CliCommand::Scan(_) => return Err(Usage::NoAws("scan").into()),
-            CliCommand::Check(args) => Command::Check(check(args, &ui)?),
+            CliCommand::Check(args) => Command::Check(check(args, &ui, config)?),
             CliCommand::Rules(args) => Command::Rules(RulesTask::from(&args.command)),
             CliCommand::Diff(args) => Command::Diff(diff(args, &ui)?),
         };
-        Ok(Settings { ui, command })
+        let notes = located.map(|l| l.note).into_iter().collect();
+        Ok(Settings { ui, command, notes })
+    }
+}
+
+/// `collect`, `scan` and `check` read the config file (`collect` for its target defaults);
+/// without the `aws` feature, `collect` and `scan` stop before anything is read.
+fn reads_config(command: &CliCommand) -> bool {
+    match command {
+        CliCommand::Collect(_) | CliCommand::Scan(_) => cfg!(feature = "aws"),
+        CliCommand::Check(_) => true,
+        CliCommand::Rules(_) | CliCommand::Diff(_) => false,
+    }
+}
+
+/// `--config FILE` (of `scan` and `check`).
+fn explicit_config(command: &CliCommand) -> Option<&Path> {
+    match command {
+        CliCommand::Scan(args) => args.rules.config.as_deref(),
+        CliCommand::Check(args) => args.rules.config.as_deref(),
+        _ => None,
     }
 }
 
 #[cfg(feature = "aws")]
-fn collect(args: &crate::cli::CollectArgs) -> Result<Collect, Error> {
-    // `collect` reads ./trailguard.yaml for target defaults, like every command.
-    let config = load_config(None)?;
-    Ok(Collect {
+fn collect(args: &crate::cli::CollectArgs, config: Option<Config>) -> Collect {
+    Collect {
         target: Target::resolve(&args.target, config.as_ref()),
         output: args.output.clone(),
-    })
+    }
 }
 
 #[cfg(feature = "aws")]
-fn scan(args: &crate::cli::ScanArgs, ui: &Ui) -> Result<Scan, Error> {
-    let config = load_config(args.rules.config.as_deref())?;
+fn scan(args: &crate::cli::ScanArgs, ui: &Ui, config: Option<Config>) -> Result<Scan, Error> {
     Ok(Scan {
         target: Target::resolve(&args.target, config.as_ref()),
         gate: Gate::resolve(&args.gate, config.as_ref()),
@@ -152,8 +185,7 @@ fn scan(args: &crate::cli::ScanArgs, ui: &Ui) -> Result<Scan, Error> {
     })
 }
 
-fn check(args: &CheckArgs, ui: &Ui) -> Result<Check, Error> {
-    let config = load_config(args.rules.config.as_deref())?;
+fn check(args: &CheckArgs, ui: &Ui, config: Option<Config>) -> Result<Check, Error> {
     let now = match &args.now {
         None => None,
         Some(text) => Some(Timestamp::parse(text).ok_or_else(|| Usage::Now(text.clone()))?),
@@ -194,18 +226,6 @@ fn diff(args: &DiffArgs, ui: &Ui) -> Result<Diff, Error> {
     })
 }
 
-/// The config file: `--config FILE`, else `./trailguard.yaml` when present.
-fn load_config(explicit: Option<&Path>) -> Result<Option<Config>, Error> {
-    let path = match explicit {
-        Some(p) => Some(p.to_path_buf()),
-        None => Some(PathBuf::from(defaults::CONFIG_FILE)).filter(|p| p.is_file()),
-    };
-    match path {
-        None => Ok(None),
-        Some(path) => Ok(Some(Config::load(&path)?)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use clap::Parser;
@@ -223,6 +243,7 @@ mod tests {
         quiet: false,
         verbose: false,
         progress: false,
+        progress_lines: None,
     };
 
     fn resolve(args: &[&str]) -> Result<Settings, Error> {
@@ -248,6 +269,7 @@ mod tests {
                     dirs: Vec::new()
                 },
                 framework: None,
+                severity_min: None,
                 severity: Some(Severity::High),
                 format: ListFormat::Text,
             }

@@ -16,7 +16,9 @@ pub enum RulesTask {
         folders: Folders,
         /// Only rules mapped to this framework id.
         framework: Option<String>,
-        /// Only rules of this severity.
+        /// `--severity-min`: only rules of at least this severity.
+        severity_min: Option<Severity>,
+        /// `--severity`: only rules of exactly this severity.
         severity: Option<Severity>,
         /// Table or JSON.
         format: ListFormat,
@@ -53,11 +55,13 @@ impl From<&RulesCommand> for RulesTask {
             RulesCommand::List {
                 source,
                 framework,
+                severity_min,
                 severity,
                 output,
             } => RulesTask::List {
                 folders: source.into(),
                 framework: framework.clone(),
+                severity_min: *severity_min,
                 severity: *severity,
                 format: *output,
             },

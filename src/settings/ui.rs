@@ -3,6 +3,7 @@
 
 use std::ffi::OsStr;
 use std::io::IsTerminal;
+use std::time::Duration;
 
 use crate::cli::ColorChoice;
 
@@ -13,11 +14,22 @@ pub struct Ui {
     pub color: Colors,
     /// `-q`: only findings and errors, no notes, no progress, no gate line on stderr.
     pub quiet: bool,
-    /// `-v`: the text report also lists PASS and NOT_APPLICABLE findings.
+    /// `-v`: notes on stderr on how the run was set up (config file, `TRAILGUARD_*`
+    /// variables, rules selected); reports are unchanged.
     pub verbose: bool,
     /// A progress bar on stderr during collection: stderr is a terminal and not `-q`.
     pub progress: bool,
+    /// Without a terminal (CI) and not `-q`: a progress line on stderr this often during
+    /// collection, so a long organization scan shows it is alive.
+    pub progress_lines: Option<Duration>,
 }
+
+/// How often a progress line is printed without a terminal. Long enough not to flood a CI log,
+/// short enough that a job never looks stuck.
+pub const PROGRESS_LINE_EVERY: Duration = Duration::from_secs(10);
+
+/// Hidden: replaces [`PROGRESS_LINE_EVERY`] (e.g. `100ms`) so tests need not wait 10 s.
+pub const PROGRESS_INTERVAL_VARIABLE: &str = "TRAILGUARD_PROGRESS_INTERVAL";
 
 /// Whether each destination gets ANSI colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,8 +56,16 @@ impl Ui {
             quiet,
             verbose,
             progress: !quiet && stderr_tty,
+            progress_lines: (!quiet && !stderr_tty).then(progress_interval),
         }
     }
+}
+
+/// [`PROGRESS_LINE_EVERY`], or the hidden variable's duration when it is one.
+fn progress_interval() -> Duration {
+    (std::env::var(PROGRESS_INTERVAL_VARIABLE).ok())
+        .and_then(|text| crate::cli::parse_duration(&text).ok())
+        .unwrap_or(PROGRESS_LINE_EVERY)
 }
 
 impl Colors {

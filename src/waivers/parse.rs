@@ -191,7 +191,9 @@ fn parse_waiver(
     };
     let id = f.text("id", false);
     let id_pos = f.get("id").map(|(_, v)| v.pos);
-    let rule = f.glob("rule", true);
+    // Rule ids are upper case (rules/parse.rs), so `ct-a02` names CT-A02, as on the command line.
+    let rule =
+        (f.glob("rule", true)).and_then(|g| Glob::new(&g.as_str().to_ascii_uppercase()).ok());
     let resource = f.glob("resource", true);
     let account = f.account();
     let region = f.glob("region", false);

@@ -10,6 +10,7 @@
 mod support;
 
 mod baseline_compare;
+mod cli_consistency;
 mod cli_help;
 mod collect_emulator;
 mod collect_monitoring;

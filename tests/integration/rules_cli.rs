@@ -38,10 +38,10 @@ fn check_legacy_inventory_fails_with_evidence() {
     let a02 = text.find("CT-A02 high").expect("CT-A02 is listed");
     assert!(text[a02..].contains("FAIL  account 345678901234"), "{text}");
     assert!(text.contains("expected"), "{text}");
-    // FAIL and ERROR come before the summary, PASS lines only with -v.
+    // FAIL and ERROR come before the summary, PASS lines only with --list-all.
     assert!(!text.contains("PASS  "), "{text}");
     insta::assert_snapshot!("check_legacy", transcript(&o, &[]));
-    let v = run(&["-v", "check", "--inventory", LEGACY]);
+    let v = run(&["check", "--inventory", LEGACY, "--list-all"]);
     let verbose = stdout(&v);
     assert!(verbose.contains("PASS  "), "{verbose}");
     insta::assert_snapshot!("check_legacy_verbose", transcript(&v, &[]));

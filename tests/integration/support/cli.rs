@@ -9,7 +9,14 @@ pub fn run(args: &[&str]) -> Output {
 
 /// `trailguard ARGS…` with `envs` added to the environment, run to completion.
 pub fn run_with_env(args: &[&str], envs: &[(&str, &str)]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_trailguard"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_trailguard"));
+    // The test's own `TRAILGUARD_*` variables would change flags (and the help's `[env: …]`).
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("TRAILGUARD_") {
+            cmd.env_remove(name);
+        }
+    }
+    let out = cmd
         .args(args)
         .env("NO_COLOR", "1")
         .envs(envs.iter().copied())
