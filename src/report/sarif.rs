@@ -22,7 +22,9 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::describe::{error_reason, evidence_lines, qualified_name, resource_label};
+use super::describe::{
+    decisive_line, error_reason, evidence_lines, qualified_name, resource_label,
+};
 use super::{RenderOptions, Report, ReportFinding, RuleInfo};
 use crate::vocabulary::{Severity, Status};
 
@@ -184,6 +186,10 @@ fn result(report: &Report, f: &ReportFinding, with_suppressions: bool) -> Value 
     let mut text = format!("{}: {}", capitalise(&resource_label(r)), f.message.trim());
     if !text.ends_with('.') {
         text.push('.');
+    }
+    // The alert's one line of why, in the words the text and Markdown reports use.
+    if let Some(why) = decisive_line(&f.evidence) {
+        text.push_str(&format!(" Evidence: {why}."));
     }
     let mut result = json!({
         "ruleId": f.rule_id,

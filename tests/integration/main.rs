@@ -27,6 +27,7 @@ mod json_errors;
 mod output_files;
 mod parsers_fuzz;
 mod report_collection;
+mod report_demo;
 mod report_evidence;
 mod report_json;
 mod report_junit;
