@@ -381,3 +381,91 @@ pub fn gates(f: &ReportFinding, gate: &GateSummary) -> bool {
         Status::Pass | Status::NotApplicable => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn leaf(path: &str, operator: &str, value: Value, actual: Value) -> Evidence {
+        Evidence::Leaf {
+            path: path.into(),
+            expected: "(prose)".into(),
+            actual,
+            holds: Some(false),
+            operator: Some(operator.into()),
+            expected_value: Some(value),
+            parameter: None,
+        }
+    }
+
+    fn line(e: Evidence) -> String {
+        evidence_lines(&[e], true).join("\n")
+    }
+
+    #[test]
+    fn leaves_in_words() {
+        assert_eq!(
+            line(leaf(
+                "t",
+                "gte",
+                json!("2025-12-31T00:00:00Z"),
+                json!("2025-12-30T10:00:00Z")
+            )),
+            "t: expected >= 2025-12-31T00:00:00Z, found 2025-12-30T10:00:00Z",
+            "timestamps bare on both sides"
+        );
+        assert_eq!(
+            line(leaf("s", "not_equals", json!("x"), json!("x"))),
+            "s: expected anything but \"x\", found \"x\""
+        );
+        assert_eq!(
+            line(leaf("b", "not_equals", json!(true), json!(true))),
+            "b: expected false, found true",
+            "no double negative"
+        );
+        let mut empty = leaf("owner", "one_of", json!([]), json!("1"));
+        if let Evidence::Leaf { parameter, .. } = &mut empty {
+            *parameter = Some("log_archive_accounts".into());
+        }
+        assert_eq!(
+            line(empty),
+            "owner: expected one of log_archive_accounts, which is empty, found \"1\""
+        );
+        assert_eq!(
+            line(leaf("bucket.exists", "equals", json!(true), json!(false))),
+            "bucket does not exist"
+        );
+        assert_eq!(
+            line(leaf("exists", "equals", json!(true), json!(false))),
+            "the bucket does not exist"
+        );
+    }
+
+    #[test]
+    fn quantifiers_in_words() {
+        let q = |quantifier: &str, m: &[&str], n: &[&str], if_empty: Option<&str>| {
+            line(Evidence::Quantifier {
+                path: "buckets".into(),
+                quantifier: quantifier.into(),
+                matched: m.iter().map(|s| s.to_string()).collect(),
+                not_matched: n.iter().map(|s| s.to_string()).collect(),
+                unknown: Vec::new(),
+                if_empty: if_empty.map(str::to_owned),
+            })
+        };
+        assert_eq!(q("any", &[], &["a", "b"], None), "buckets: 0 of 2 match");
+        assert_eq!(
+            q("all", &["a"], &["b"], None),
+            "buckets: 1 of 2 do not match (b)"
+        );
+        assert_eq!(
+            q("none", &["a"], &["b"], None),
+            "buckets: 1 of 2 match (a), and none may"
+        );
+        assert_eq!(
+            q("all", &[], &[], Some("fail")),
+            "buckets: the list is empty, which counts as fail"
+        );
+    }
+}
