@@ -267,7 +267,7 @@ pub fn value_words(v: &Value) -> String {
     }
 }
 
-/// `trails: 0 of 2 match`, `buckets: 1 of 3 do not match (logs)`, `trails: the list is empty`.
+/// `trails: 0 of 2 match`, `buckets: 1 of 3 do not match (logs)`, `trails: none`.
 fn quantifier_line(
     path: &str,
     quantifier: &str,
@@ -283,7 +283,7 @@ fn quantifier_line(
         }
     };
     let mut s = if total == 0 {
-        format!("{path}: the list is empty")
+        format!("{path}: none")
     } else {
         match quantifier {
             "all" => format!(
@@ -465,7 +465,7 @@ mod tests {
         );
         assert_eq!(
             q("all", &[], &[], Some("fail")),
-            "buckets: the list is empty, which counts as fail"
+            "buckets: none, which counts as fail"
         );
     }
 }
