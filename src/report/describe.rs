@@ -62,9 +62,11 @@ pub const SEVERITIES_DESC: [Severity; 5] = [
 /// leaves that held and parameter switches are left out: they explain nothing about a FAIL or
 /// ERROR.
 pub fn evidence_lines(evidence: &[Evidence], problems_only: bool) -> Vec<String> {
-    evidence
-        .iter()
-        .filter_map(|e| match e {
+    let mut lines: Vec<String> = Vec::new();
+    // What was said not to exist: its parts are absent as a consequence, not each a cause.
+    let mut gone: Vec<String> = Vec::new();
+    for e in evidence {
+        let line = match e {
             Evidence::Leaf {
                 path,
                 expected,
@@ -74,9 +76,6 @@ pub fn evidence_lines(evidence: &[Evidence], problems_only: bool) -> Vec<String>
                 expected_value,
                 parameter,
             } => {
-                if problems_only && (*holds == Some(true) || path.starts_with("param ")) {
-                    return None;
-                }
                 let leaf = LeafView {
                     path,
                     prose: expected,
@@ -86,43 +85,54 @@ pub fn evidence_lines(evidence: &[Evidence], problems_only: bool) -> Vec<String>
                     value: expected_value.as_ref(),
                     parameter: parameter.as_deref(),
                 };
-                Some(leaf.line())
+                if problems_only && !leaf.explains_a_problem(&gone) {
+                    continue;
+                }
+                gone.extend(leaf.missing());
+                leaf.line()
             }
-            Evidence::Quantifier {
-                path,
-                quantifier,
-                matched,
-                not_matched,
-                unknown,
-                if_empty,
-            } => Some(quantifier_line(
-                path,
-                quantifier,
-                [matched, not_matched, unknown],
-                if_empty.as_deref(),
-            )),
-            Evidence::ReadError {
-                path,
-                operation,
-                error_kind,
-                code,
-                message,
-            } => Some(read_error_line(
-                path,
-                operation,
-                error_kind,
-                code.as_deref(),
-                message.as_deref(),
-            )),
-            Evidence::Note { text } => Some(text.clone()),
-        })
-        .fold(Vec::new(), |mut lines, line| {
-            // Alternatives of one condition can test the same leaf twice.
-            if !lines.contains(&line) {
-                lines.push(line);
-            }
-            lines
-        })
+            other => other_line(other),
+        };
+        // Alternatives of one condition can test the same leaf twice.
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
+/// A quantifier's, failed read's or note's line.
+fn other_line(e: &Evidence) -> String {
+    match e {
+        Evidence::Quantifier {
+            path,
+            quantifier,
+            matched,
+            not_matched,
+            unknown,
+            if_empty,
+        } => quantifier_line(
+            path,
+            quantifier,
+            [matched, not_matched, unknown],
+            if_empty.as_deref(),
+        ),
+        Evidence::ReadError {
+            path,
+            operation,
+            error_kind,
+            code,
+            message,
+        } => read_error_line(
+            path,
+            operation,
+            error_kind,
+            code.as_deref(),
+            message.as_deref(),
+        ),
+        Evidence::Note { text } => text.clone(),
+        Evidence::Leaf { path, .. } => path.clone(),
+    }
 }
 
 /// The one line that best explains a FAIL: its first failing value (a quantifier's own line
@@ -171,6 +181,22 @@ impl LeafView<'_> {
             }
             _ => format!("{path}: expected {expected}, found {found}"),
         }
+    }
+
+    /// Whether the leaf explains a FAIL or ERROR: not when it held, is a parameter switch, or
+    /// is an absent part of something already said not to exist (a prefix in `gone`).
+    fn explains_a_problem(&self, gone: &[String]) -> bool {
+        let consequence = self.actual.is_null() && gone.iter().any(|g| self.path.starts_with(g));
+        self.holds != Some(true) && !self.path.starts_with("param ") && !consequence
+    }
+
+    /// The path prefix of what this leaf says does not exist (`""` for the subject itself,
+    /// `bucket.` for `bucket.exists`).
+    fn missing(&self) -> Option<String> {
+        let sentence = self.existence()?;
+        sentence
+            .ends_with(" does not exist")
+            .then(|| self.path.trim_end_matches("exists").to_owned())
     }
 
     /// `bucket does not exist` for the inventory's one `exists` field (the bucket's, see
@@ -439,6 +465,24 @@ mod tests {
         assert_eq!(
             line(leaf("exists", "equals", json!(true), json!(false))),
             "the bucket does not exist"
+        );
+    }
+
+    #[test]
+    fn parts_of_what_does_not_exist_are_not_more_causes() {
+        let evidence = [
+            leaf("bucket.exists", "not_equals", json!(false), json!(false)),
+            leaf("bucket.region", "exists", json!(true), Value::Null),
+            leaf("status.is_logging", "equals", json!(true), json!(false)),
+            leaf("kms_key_id", "exists", json!(true), Value::Null),
+        ];
+        assert_eq!(
+            evidence_lines(&evidence, true),
+            [
+                "bucket does not exist",
+                "status.is_logging: expected true, found false",
+                "kms_key_id: expected present, found absent",
+            ]
         );
     }
 
