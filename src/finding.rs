@@ -54,12 +54,24 @@ pub enum Evidence {
         /// The path, prefixed with the element inside quantifiers (`trails[arn…].status.is_logging`).
         #[schemars(description = "The path, prefixed with the element inside quantifiers.")]
         path: String,
-        /// The expectation, e.g. `equals true`.
+        /// The expectation in words, e.g. `equals true`.
         expected: String,
         /// The value found (`null` when absent).
         actual: serde_json::Value,
         /// Whether it held: `true`, `false`, or `null` when it could not be decided.
         holds: Option<bool>,
+        /// The rule language's operator (`equals`, `one_of`, `exists`, …): with
+        /// `expected_value`, the machine form of `expected`. Absent in reports written before
+        /// it was added.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        operator: Option<String>,
+        /// The operand as JSON, parameters and the clock resolved (`true`, `["COMPLIANCE"]`,
+        /// `"2025-12-31T00:00:00Z"`); absent when it could not be resolved (a missing parameter).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expected_value: Option<serde_json::Value>,
+        /// The rule parameter the operand comes from, when it is one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parameter: Option<String>,
     },
     /// A quantifier: which elements matched.
     Quantifier {

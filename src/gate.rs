@@ -12,7 +12,7 @@
 //!   finding cites gates, or is waived, through that finding);
 //! - `--exit-zero` turns 1 into 0, and the reason still says it would have failed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -24,7 +24,7 @@ pub const PASSED: u8 = 0;
 /// Exit status when the gate fails.
 pub const FAILED: u8 = 1;
 
-/// How many rule ids a reason lists before it says "and N more".
+/// How many rule ids (or operations) a reason lists before it says "and N more rules".
 const MAX_RULES_IN_REASON: usize = 6;
 
 /// What makes the gate fail: the resolved `--fail-on`, `--allow-errors`, `--exit-zero` and
@@ -47,12 +47,12 @@ pub struct GatePolicy {
 pub struct GateCounts {
     /// FAIL findings that gate.
     pub fail: usize,
-    /// Their rule ids, sorted, unique.
-    pub fail_rules: Vec<String>,
+    /// Their rules, the most severe first ([`GatedRule::worst_first`]).
+    pub fail_rules: Vec<GatedRule>,
     /// ERROR findings that gate.
     pub error: usize,
-    /// Their rule ids, sorted, unique.
-    pub error_rules: Vec<String>,
+    /// Their rules, the most severe first.
+    pub error_rules: Vec<GatedRule>,
     /// ERROR findings that would gate without `--allow-errors`.
     pub errors_allowed: usize,
     /// FAIL findings below `--fail-on` (report-only).
@@ -68,6 +68,42 @@ pub struct GateCounts {
     pub uncited_operations: Vec<String>,
     /// Failed reads no finding cites that would gate without `--allow-errors`.
     pub reads_allowed: usize,
+}
+
+/// A rule whose findings gate, as the reason names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GatedRule {
+    /// The rule id.
+    pub id: String,
+    /// Its severity.
+    pub severity: Severity,
+    /// How many of its findings gate.
+    pub findings: usize,
+}
+
+impl GatedRule {
+    /// The reason's order: the most severe first, then by id.
+    fn worst_first(a: &GatedRule, b: &GatedRule) -> std::cmp::Ordering {
+        b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id))
+    }
+
+    /// Tallies findings by rule, worst first.
+    fn tally(findings: &[&Finding]) -> Vec<GatedRule> {
+        let mut by_id: BTreeMap<&str, GatedRule> = BTreeMap::new();
+        for f in findings {
+            by_id
+                .entry(&f.rule_id)
+                .or_insert_with(|| GatedRule {
+                    id: f.rule_id.clone(),
+                    severity: f.severity,
+                    findings: 0,
+                })
+                .findings += 1;
+        }
+        let mut rules: Vec<GatedRule> = by_id.into_values().collect();
+        rules.sort_by(GatedRule::worst_first);
+        rules
+    }
 }
 
 /// A read that failed during collection (an entry of the report's `collection_errors`).
@@ -116,8 +152,8 @@ pub fn decide(
     failed_reads: &[FailedRead],
 ) -> GateDecision {
     let mut counted = GateCounts::default();
-    let mut fail_rules = BTreeSet::new();
-    let mut error_rules = BTreeSet::new();
+    let mut fail_rules = Vec::new();
+    let mut error_rules = Vec::new();
     for f in findings {
         if !matches!(f.status, Status::Fail | Status::Error) {
             continue;
@@ -139,17 +175,17 @@ pub fn decide(
             }
             Status::Fail => {
                 counted.fail += 1;
-                fail_rules.insert(f.rule_id.clone());
+                fail_rules.push(f);
             }
             _ if policy.allow_errors => counted.errors_allowed += 1,
             _ => {
                 counted.error += 1;
-                error_rules.insert(f.rule_id.clone());
+                error_rules.push(f);
             }
         }
     }
-    counted.fail_rules = fail_rules.into_iter().collect();
-    counted.error_rules = error_rules.into_iter().collect();
+    counted.fail_rules = GatedRule::tally(&fail_rules);
+    counted.error_rules = GatedRule::tally(&error_rules);
     let uncited = uncited(findings, failed_reads);
     if policy.allow_errors {
         counted.reads_allowed = uncited.len();
@@ -221,29 +257,33 @@ fn reason(c: &GateCounts, policy: &GatePolicy, failed: bool, has_baseline: bool)
     text
 }
 
-/// What made the gate fail: the FAIL and ERROR findings and the failed reads no finding cites.
+/// What made the gate fail: the FAIL and ERROR findings, each with its rules worst first
+/// (`23 FAIL in 15 rules: CT-D02 critical, CT-A07 high, … and 9 more rules`), and the failed
+/// reads no finding cites.
 fn failed_parts(c: &GateCounts, new: &str, threshold: &str) -> Vec<String> {
     let mut parts = Vec::new();
     if c.fail > 0 {
         parts.push(format!(
-            "{} {new}FAIL{threshold} ({})",
+            "{} {new}FAIL{threshold} in {}: {}",
             c.fail,
+            counted(c.fail_rules.len(), "rule"),
             rule_list(&c.fail_rules)
         ));
     }
     if c.error > 0 {
         parts.push(format!(
-            "{} {new}ERROR ({}; use --allow-errors to ignore)",
+            "{} {new}ERROR in {}: {} (use --allow-errors to ignore)",
             c.error,
+            counted(c.error_rules.len(), "rule"),
             rule_list(&c.error_rules)
         ));
     }
     if c.uncited_reads > 0 {
         parts.push(format!(
-            "{} failed {} that no finding reflects ({}; use --allow-errors to ignore)",
+            "{} failed {} that no finding reflects: {} (use --allow-errors to ignore)",
             c.uncited_reads,
             reads(c.uncited_reads),
-            rule_list(&c.uncited_operations)
+            listed(&c.uncited_operations, "operation")
         ));
     }
     parts
@@ -305,25 +345,47 @@ fn reads(n: usize) -> &'static str {
     if n == 1 { "read" } else { "reads" }
 }
 
+/// The parts of a reason: `;` between the reasons a gate failed (each may hold its own
+/// "and N more"), `,` between the facts of one that passed.
 fn join_and(parts: &[String], failed: bool) -> String {
     if failed {
-        parts.join(" and ")
+        parts.join("; ")
     } else {
         parts.join(", ")
     }
 }
 
-fn rule_list(rules: &[String]) -> String {
-    let shown: Vec<&str> = rules
-        .iter()
-        .take(MAX_RULES_IN_REASON)
-        .map(String::as_str)
-        .collect();
-    let more = rules.len().saturating_sub(MAX_RULES_IN_REASON);
-    if more > 0 {
-        format!("{} and {more} more", shown.join(", "))
+/// `1 rule`, `15 rules`.
+fn counted(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
     } else {
-        shown.join(", ")
+        format!("{n} {word}s")
+    }
+}
+
+/// `CT-D02 critical, CT-A07 high and 9 more rules`: the first few, worst first.
+fn rule_list(rules: &[GatedRule]) -> String {
+    let named: Vec<String> = rules
+        .iter()
+        .map(|r| format!("{} {}", r.id, r.severity))
+        .collect();
+    listed(&named, "rule")
+}
+
+/// `a, b and 9 more <word>s`: the first [`MAX_RULES_IN_REASON`] items, and what the rest count.
+fn listed(items: &[String], word: &str) -> String {
+    let shown = items[..items.len().min(MAX_RULES_IN_REASON)].join(", ");
+    let more = items.len().saturating_sub(MAX_RULES_IN_REASON);
+    if more > 0 {
+        let what = if more == 1 {
+            word.to_owned()
+        } else {
+            format!("{word}s")
+        };
+        format!("{shown} and {more} more {what}")
+    } else {
+        shown
     }
 }
 
@@ -409,7 +471,7 @@ mod tests {
                 new: None,
                 exit: 1,
                 failed: true,
-                reason: "exit 1: 2 FAIL (CT-A02, CT-B08) and 1 ERROR (CT-A01; use --allow-errors to ignore)",
+                reason: "exit 1: 2 FAIL in 2 rules: CT-A02 high, CT-B08 low; 1 ERROR in 1 rule: CT-A01 medium (use --allow-errors to ignore)",
             },
             Case {
                 name: "threshold high leaves the low FAIL report-only",
@@ -418,7 +480,7 @@ mod tests {
                 new: None,
                 exit: 1,
                 failed: true,
-                reason: "exit 1: 1 FAIL at or above high (CT-A02) and 1 ERROR (CT-A01; use --allow-errors to ignore) (not counted: 1 FAIL below high)",
+                reason: "exit 1: 1 FAIL at or above high in 1 rule: CT-A02 high; 1 ERROR in 1 rule: CT-A01 medium (use --allow-errors to ignore) (not counted: 1 FAIL below high)",
             },
             Case {
                 name: "threshold high, errors allowed",
@@ -427,7 +489,7 @@ mod tests {
                 new: None,
                 exit: 1,
                 failed: true,
-                reason: "exit 1: 1 FAIL at or above high (CT-A02) (not counted: 1 FAIL below high, 1 ERROR ignored by --allow-errors)",
+                reason: "exit 1: 1 FAIL at or above high in 1 rule: CT-A02 high (not counted: 1 FAIL below high, 1 ERROR ignored by --allow-errors)",
             },
             Case {
                 name: "threshold critical, errors allowed: passes",
@@ -445,7 +507,7 @@ mod tests {
                 new: None,
                 exit: 1,
                 failed: true,
-                reason: "exit 1: 1 ERROR (CT-A01; use --allow-errors to ignore) (not counted: 2 FAIL below critical)",
+                reason: "exit 1: 1 ERROR in 1 rule: CT-A01 medium (use --allow-errors to ignore) (not counted: 2 FAIL below critical)",
             },
             Case {
                 name: "exit-zero turns 1 into 0 and says so",
@@ -454,7 +516,7 @@ mod tests {
                 new: None,
                 exit: 0,
                 failed: true,
-                reason: "exit 0 (--exit-zero): the gate would have failed on 2 FAIL (CT-A02, CT-B08) and 1 ERROR (CT-A01; use --allow-errors to ignore)",
+                reason: "exit 0 (--exit-zero): the gate would have failed on 2 FAIL in 2 rules: CT-A02 high, CT-B08 low; 1 ERROR in 1 rule: CT-A01 medium (use --allow-errors to ignore)",
             },
             Case {
                 name: "exit-zero on a passing gate changes nothing",
@@ -481,7 +543,7 @@ mod tests {
                 new: None,
                 exit: 1,
                 failed: true,
-                reason: "exit 1: 2 FAIL (CT-A02, CT-B08) (not counted: 1 waived)",
+                reason: "exit 1: 2 FAIL in 2 rules: CT-A02 high, CT-B08 low (not counted: 1 waived)",
             },
             Case {
                 name: "new-only: only what the baseline marks new",
@@ -490,7 +552,7 @@ mod tests {
                 new: Some(&["CT-B08"]),
                 exit: 1,
                 failed: true,
-                reason: "exit 1: 1 new FAIL (CT-B08) (not counted: 2 already in the baseline)",
+                reason: "exit 1: 1 new FAIL in 1 rule: CT-B08 low (not counted: 2 already in the baseline)",
             },
             Case {
                 name: "new-only with nothing new passes",
@@ -517,7 +579,7 @@ mod tests {
                 new: Some(&["CT-A01"]),
                 exit: 1,
                 failed: true,
-                reason: "exit 1: 1 new ERROR (CT-A01; use --allow-errors to ignore) (not counted: 2 already in the baseline)",
+                reason: "exit 1: 1 new ERROR in 1 rule: CT-A01 medium (use --allow-errors to ignore) (not counted: 2 already in the baseline)",
             },
             Case {
                 name: "new-only and waiver: the waiver wins",
@@ -535,7 +597,7 @@ mod tests {
                 new: None,
                 exit: 1,
                 failed: true,
-                reason: "exit 1: 2 FAIL (CT-A02, CT-B08) (not counted: 1 ERROR ignored by --allow-errors)",
+                reason: "exit 1: 2 FAIL in 2 rules: CT-A02 high, CT-B08 low (not counted: 1 ERROR ignored by --allow-errors)",
             },
             Case {
                 name: "a baseline without new-only changes nothing",
@@ -544,7 +606,7 @@ mod tests {
                 new: Some(&[]),
                 exit: 1,
                 failed: true,
-                reason: "exit 1: 1 FAIL at or above high (CT-A02) (not counted: 1 FAIL below high, 1 ERROR ignored by --allow-errors)",
+                reason: "exit 1: 1 FAIL at or above high in 1 rule: CT-A02 high (not counted: 1 FAIL below high, 1 ERROR ignored by --allow-errors)",
             },
         ];
         let findings = sample();
@@ -573,12 +635,18 @@ mod tests {
 
     #[test]
     fn counts_and_long_rule_lists() {
+        // Ids ascending, severities rising: the reason must not follow the ids.
+        let severity = |i: usize| match i {
+            0..=2 => Severity::Low,
+            3..=6 => Severity::High,
+            _ => Severity::Critical,
+        };
         let findings: Vec<Finding> = (0..8)
             .flat_map(|i| {
                 let rule = format!("CT-X{i:02}");
                 [
-                    finding(&rule, Severity::High, Status::Fail, "a"),
-                    finding(&rule, Severity::High, Status::Fail, "b"),
+                    finding(&rule, severity(i), Status::Fail, "a"),
+                    finding(&rule, severity(i), Status::Fail, "b"),
                 ]
             })
             .collect();
@@ -593,7 +661,7 @@ mod tests {
         assert_eq!(d.counted.fail_rules.len(), 8);
         assert_eq!(
             d.reason,
-            "exit 1: 16 FAIL (CT-X00, CT-X01, CT-X02, CT-X03, CT-X04, CT-X05 and 2 more)"
+            "exit 1: 16 FAIL in 8 rules: CT-X07 critical, CT-X03 high, CT-X04 high, CT-X05 high, CT-X06 high, CT-X00 low and 2 more rules"
         );
     }
 }

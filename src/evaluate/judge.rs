@@ -97,6 +97,9 @@ pub fn judge(
             expected: "equals true".into(),
             actual: Value::Bool(false),
             holds: Some(false),
+            operator: Some("equals".into()),
+            expected_value: Some(Value::Bool(true)),
+            parameter: None,
         });
         evidence.push(Evidence::Note {
             text: reason.clone(),

@@ -12,7 +12,7 @@ use crate::finding::Evidence;
 use crate::inventory::Timestamp;
 use crate::rules::{
     Condition, DurationRef, IfEmpty, Leaf, LeafSubject, Literal, Op, Operand, ParamValue,
-    Quantified, Quantifier,
+    Quantified, Quantifier, TextKey,
 };
 
 /// The outcome of a condition.
@@ -81,21 +81,7 @@ fn scored(
 ) -> (Truth, Progress) {
     match cond {
         Condition::All(items) => eval_all(items, subject, env, prefix, evidence),
-        Condition::Any(items) => {
-            let results: Vec<(Truth, Progress)> = items
-                .iter()
-                .map(|c| scored(c, subject, env, prefix, evidence))
-                .collect();
-            let truths: Vec<Truth> = results.iter().map(|r| r.0).collect();
-            let truth = fold_any(&truths);
-            let best = results
-                .iter()
-                .filter(|(t, _)| truth != Truth::True || *t == Truth::True)
-                .map(|r| r.1)
-                .max()
-                .unwrap_or(0);
-            (truth, best)
-        }
+        Condition::Any(items) => eval_any(items, subject, env, prefix, evidence),
         Condition::Not(inner) => {
             let truth = match eval(inner, subject, env, prefix, evidence) {
                 Truth::True => Truth::False,
@@ -107,6 +93,96 @@ fn scored(
         Condition::Quantified(q) => eval_quantifier(q, subject, env, prefix, evidence),
         Condition::Leaf(leaf) => eval_leaf(leaf, subject, env, prefix, evidence),
         Condition::Use(used) => scored(&used.condition, subject, env, prefix, evidence),
+    }
+}
+
+/// `any: [...]`. Its evidence is what decided it, so that a finding shows one line per
+/// condition that failed rather than every alternative's every mismatch: the alternatives that
+/// held when it holds; when it fails, the one that came closest (the first of equals, and never
+/// one that could not hold, such as `one_of` an empty list, while another can); every
+/// alternative when it is undecided. Failed reads are kept whichever alternative they sit in:
+/// the gate counts a failed read through the findings that cite it.
+fn eval_any(
+    items: &[Condition],
+    subject: &Value,
+    env: &Env<'_>,
+    prefix: &str,
+    evidence: &mut Vec<Evidence>,
+) -> (Truth, Progress) {
+    let alternatives: Vec<Alternative> = items
+        .iter()
+        .map(|item| Alternative::of(item, subject, env, prefix))
+        .collect();
+    let truths: Vec<Truth> = alternatives.iter().map(|a| a.truth).collect();
+    let truth = fold_any(&truths);
+    let best = alternatives
+        .iter()
+        .filter(|a| truth != Truth::True || a.truth == Truth::True)
+        .map(|a| a.progress)
+        .max()
+        .unwrap_or(0);
+    // The alternative a failed `any` shows: the nearest that could hold and says something.
+    let nearest = alternatives
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, a)| (a.can_hold, a.says, a.progress, std::cmp::Reverse(*i)))
+        .map(|(i, _)| i);
+    for (i, a) in alternatives.into_iter().enumerate() {
+        let shown = match truth {
+            Truth::True => a.truth == Truth::True,
+            Truth::False => Some(i) == nearest,
+            Truth::Unknown | Truth::NotApplicable => true,
+        };
+        if shown {
+            evidence.extend(a.evidence);
+        } else {
+            evidence.extend(
+                a.evidence
+                    .into_iter()
+                    .filter(|e| matches!(e, Evidence::ReadError { .. })),
+            );
+        }
+    }
+    (truth, best)
+}
+
+/// One alternative of an `any`, evaluated on its own.
+struct Alternative {
+    truth: Truth,
+    progress: Progress,
+    evidence: Vec<Evidence>,
+    /// False for an alternative that cannot hold whatever the data (`one_of` an empty list).
+    can_hold: bool,
+    /// Whether its evidence says anything beyond parameter switches.
+    says: bool,
+}
+
+impl Alternative {
+    fn of(item: &Condition, subject: &Value, env: &Env<'_>, prefix: &str) -> Alternative {
+        let mut evidence = Vec::new();
+        let (truth, progress) = scored(item, subject, env, prefix, &mut evidence);
+        let says = evidence
+            .iter()
+            .any(|e| !matches!(e, Evidence::Leaf { path, .. } if path.starts_with("param ")));
+        Alternative {
+            truth,
+            progress,
+            evidence,
+            can_hold: can_hold(item, env),
+            says,
+        }
+    }
+}
+
+/// Whether an alternative could hold at all: `one_of` an empty list never does.
+fn can_hold(cond: &Condition, env: &Env<'_>) -> bool {
+    match cond {
+        Condition::Leaf(Leaf {
+            op: Op::OneOf,
+            operand,
+            ..
+        }) => !matches!(resolve_operand(operand, env), Some(Rhs::List(l)) if l.is_empty()),
+        _ => true,
     }
 }
 
@@ -269,7 +345,9 @@ fn eval_quantifier(
     }
     let mut tally = Tally::of(q, items, env, &full);
     let (result, empty_note) = verdict(q, &tally, partial.is_some());
-    let progress = tally.keep_evidence(q.quantifier, result, evidence);
+    let mut elements = Vec::new();
+    let progress = tally.keep_evidence(q.quantifier, result, &mut elements);
+    // The quantifier's own line first: it says what failed, its elements' lines say why.
     evidence.push(Evidence::Quantifier {
         path: full,
         quantifier: q.quantifier.as_str().to_owned(),
@@ -278,6 +356,7 @@ fn eval_quantifier(
         unknown: tally.unknown,
         if_empty: empty_note,
     });
+    evidence.extend(elements);
     (result, progress)
 }
 
@@ -303,8 +382,9 @@ fn quantified_items<'v>(subject: &'v Value, path: &str) -> Result<Walked<'v>, (S
     Ok(Walked { items, partial })
 }
 
-/// How many equally near candidates of a failed `any` show their evidence.
-const NEAREST_SHOWN: usize = 3;
+/// How many equally near candidates of a failed `any` show their evidence: one, so that the
+/// quantifier gives one explanation (its own line names every candidate).
+const NEAREST_SHOWN: usize = 1;
 
 /// The elements a quantifier's `where` holds for, does not, or cannot decide, by identity.
 struct Tally {
@@ -433,11 +513,15 @@ fn eval_leaf(
         LeafSubject::Path(p) => match resolve(subject, p) {
             Resolved::Error(at, err) => {
                 evidence.push(error_evidence(join(prefix, &at), err));
+                let machine = machine_form(leaf, env);
                 evidence.push(Evidence::Leaf {
                     path: join(prefix, p),
                     expected: leaf.expected(),
                     actual: Value::Null,
                     holds: None,
+                    operator: Some(machine.operator),
+                    expected_value: machine.value,
+                    parameter: machine.parameter,
                 });
                 return (Truth::Unknown, 0);
             }
@@ -445,13 +529,81 @@ fn eval_leaf(
         },
     };
     let (result, reason, partial) = leaf_truth(leaf, actual, env);
+    let machine = machine_form(leaf, env);
     evidence.push(Evidence::Leaf {
         path,
         expected: expectation(leaf, env, reason),
         actual: shorten(actual),
         holds: result.as_holds(),
+        operator: Some(machine.operator),
+        expected_value: machine.value,
+        parameter: machine.parameter,
     });
     (result, leaf_progress(leaf, result, partial))
+}
+
+/// A leaf's expectation as data: the evidence's `operator`, `expected_value` and `parameter`.
+struct MachineForm {
+    operator: String,
+    value: Option<Value>,
+    parameter: Option<String>,
+}
+
+/// The operator and its operand as JSON, parameters and the clock resolved.
+fn machine_form(leaf: &Leaf, env: &Env<'_>) -> MachineForm {
+    let param = |name: &str| env.params.get(name).map(param_to_json);
+    let (value, parameter) = match &leaf.operand {
+        Operand::Flag(b) => (Some(Value::Bool(*b)), None),
+        Operand::Literal(l) => (literal_json(l), None),
+        Operand::List(items) => (
+            items
+                .iter()
+                .map(literal_json)
+                .collect::<Option<Vec<Value>>>()
+                .map(Value::Array),
+            None,
+        ),
+        Operand::Param(name) => (param(name), Some(name.clone())),
+        Operand::NowMinus(d) => (
+            now_minus(d, env).map(|t| Value::String(t.to_string())),
+            match d {
+                DurationRef::Param(name) => Some(name.clone()),
+                DurationRef::Fixed(_) => None,
+            },
+        ),
+        Operand::Regex(_, text) => (Some(Value::String(text.clone())), None),
+        Operand::Events(e) => {
+            let mut sets = serde_json::Map::new();
+            sets.insert("all_of".into(), Value::String(e.all_of.0.clone()));
+            if let Some((name, _)) = &e.none_of {
+                sets.insert("none_of".into(), Value::String(name.clone()));
+            }
+            (Some(Value::Object(sets)), None)
+        }
+        Operand::FilterText(t) => (
+            text_key(t, env.params).map(Value::String),
+            match &t.key {
+                TextKey::Param(name) => Some(name.clone()),
+                TextKey::Literal(_) => None,
+            },
+        ),
+    };
+    MachineForm {
+        operator: leaf.op.as_str().to_owned(),
+        value,
+        parameter,
+    }
+}
+
+/// A literal as JSON; `None` for a number JSON cannot hold.
+fn literal_json(l: &Literal) -> Option<Value> {
+    Some(match l {
+        Literal::Bool(b) => Value::Bool(*b),
+        Literal::Int(i) => Value::from(*i),
+        Literal::Number(n) => Value::Number(serde_json::Number::from_f64(*n)?),
+        Literal::String(s) => Value::String(s.clone()),
+        Literal::Timestamp(t) => Value::String(t.to_string()),
+    })
 }
 
 /// What a leaf expects, in evidence: parameters and the clock resolved, and the reason a

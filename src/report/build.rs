@@ -184,9 +184,17 @@ impl RuleInfo {
     }
 }
 
-/// A rule file's name as a relative, `/`-separated path (`./rules/x.yaml` → `rules/x.yaml`).
+/// A rule file's name as a relative, `/`-separated path (`./rules/x.yaml` → `rules/x.yaml`;
+/// `--rules /abs/dir` under the working directory → `dir/x.yaml`, as a reader at that
+/// directory would name it).
 fn relative_path(name: &str) -> String {
-    let mut path = name.replace('\\', "/");
+    let under_cwd = std::env::current_dir().ok().and_then(|cwd| {
+        let rest = std::path::Path::new(name).strip_prefix(cwd).ok()?;
+        Some(rest.to_string_lossy().into_owned())
+    });
+    let mut path = under_cwd
+        .unwrap_or_else(|| name.to_owned())
+        .replace('\\', "/");
     if let Some(rest) = path.strip_prefix("builtin:") {
         path = rest.to_owned();
     }

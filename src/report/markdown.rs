@@ -1,20 +1,29 @@
 //! Markdown for `$GITHUB_STEP_SUMMARY`, PR comments and audit write-ups.
 //!
 //! The gate verdict first, then the summary tables (status counts, FAIL by severity), failures
-//! grouped by rule with their remediation (text, and the command in a code block), errors with
-//! their reasons, the per-framework coverage of controls, and baseline and waiver notes. Table
-//! cells go through [`cell`]: `|`, line breaks and HTML-significant characters are escaped.
+//! grouped by rule, most severe first, each with the rule's message, one row per resource with
+//! its decisive evidence line, and the remediation (text, the command in a code block, and
+//! `trailguard rules explain ID` for a built-in rule or `file:line` for the user's own); errors
+//! with their reasons, the per-framework coverage of controls, and baseline and waiver notes.
+//! Tables of more than [`FOLD_ROWS`] rows are folded in `<details>`; times are shown to the
+//! second. Table cells go through [`cell`]: `|`, line breaks and HTML-significant characters
+//! are escaped.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::describe::{SEVERITIES_DESC, error_reason, gates, resource_label, status_word};
-use super::{BaselineState, Report, ReportFinding};
+use super::describe::{
+    SEVERITIES_DESC, decisive_line, error_reason, gates, resource_label, status_word,
+};
+use super::{BaselineState, Report, ReportFinding, RuleInfo};
+use crate::inventory::Timestamp;
 use crate::vocabulary::Status;
 
 /// Rows per rule in the failures tables: a job summary is limited to 1 MiB, and the JSON
 /// report has every finding.
 const MAX_ROWS: usize = 100;
+/// Tables longer than this are folded in `<details>`.
+const FOLD_ROWS: usize = 10;
 
 /// Writes the Markdown document.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -51,8 +60,8 @@ fn header(md: &mut String, report: &Report) {
         inline(&listed(&run.accounts, 10)),
         plural(run.regions.len(), "region"),
         report.rule_pack.count,
-        run.started_at,
-        run.finished_at
+        to_the_second(run.started_at),
+        to_the_second(run.finished_at)
     ));
     if let Some(fw) = &run.framework {
         md.push_str(&format!(" · framework `{}`", inline(fw)));
@@ -119,78 +128,134 @@ fn failures(md: &mut String, report: &Report) {
             head.severity,
             inline(&head.title)
         ));
-        md.push_str(
-            "| | Resource | Account | Region | Finding |\n| --- | --- | --- | --- | --- |\n",
+        // A rule's FAILs share its message: said once, the rows show what differs.
+        let shared = findings.iter().all(|f| f.message == head.message);
+        if shared {
+            md.push_str(&format!("{}\n\n", inline(&head.message)));
+        }
+        let mut table = String::from(
+            "| | Resource | Account | Region | Evidence |\n| --- | --- | --- | --- | --- |\n",
         );
         let hidden = findings.len().saturating_sub(MAX_ROWS);
+        let rows = findings.len().min(MAX_ROWS);
         for f in findings.into_iter().take(MAX_ROWS) {
-            let mut note = cell(&f.message);
-            if let Some(w) = &f.waiver {
-                note.push_str(&format!(
-                    "<br>waived by {} until {}: {}",
-                    cell(&w.id),
-                    cell(&w.expires),
-                    cell(&w.reason)
-                ));
-            }
-            if f.baseline == Some(BaselineState::New) {
-                note.push_str(" **(new)**");
-            }
-            md.push_str(&format!(
-                "| {} | {} | {} | {} | {note} |\n",
-                if gates(f, &report.gate) { "✖" } else { "·" },
-                code(
-                    &f.resource
-                        .arn
-                        .clone()
-                        .unwrap_or_else(|| f.resource.id.clone())
-                ),
-                cell(&f.resource.account_id),
-                cell(f.resource.region.as_deref().unwrap_or("–")),
-            ));
+            table.push_str(&failure_row(f, report, shared));
         }
         if hidden > 0 {
-            md.push_str(&format!(
+            table.push_str(&format!(
                 "| | … and {hidden} more (see the JSON report) | | | |\n"
             ));
         }
-        md.push('\n');
+        folded(md, &table, rows, &plural(rows + hidden, "finding"));
         if let Some(rule) = report.rule(rule_id) {
-            md.push_str(&format!("**Fix.** {}\n\n", inline(&rule.remediation.text)));
-            if let Some(cli) = &rule.remediation.cli {
-                let fence = fence(cli);
-                md.push_str(&format!("{fence}sh\n{}\n{fence}\n\n", cli.trim()));
-            }
-            if let Some(url) = &rule.remediation.url {
-                md.push_str(&format!(
-                    "See <{url}>. Rule: `{}:{}`.\n\n",
-                    rule.source.path, rule.source.line
-                ));
-            }
+            remediation(md, rule);
         }
     }
 }
 
+/// One FAIL's row: gate marker, resource, account, region, and its decisive evidence line
+/// (after the message when the rule's FAILs do not share one), waiver and baseline notes.
+fn failure_row(f: &ReportFinding, report: &Report, shared: bool) -> String {
+    let mut note = Vec::new();
+    if !shared {
+        note.push(cell(&f.message));
+    }
+    if let Some(line) = decisive_line(&f.evidence) {
+        note.push(code(&line));
+    }
+    if let Some(w) = &f.waiver {
+        note.push(format!(
+            "waived by {} until {}: {}",
+            cell(&w.id),
+            cell(&w.expires),
+            cell(&w.reason)
+        ));
+    }
+    let mut note = note.join("<br>");
+    if f.baseline == Some(BaselineState::New) {
+        note.push_str(" **(new)**");
+    }
+    format!(
+        "| {} | {} | {} | {} | {note} |\n",
+        if gates(f, &report.gate) { "✖" } else { "·" },
+        code(
+            &f.resource
+                .arn
+                .clone()
+                .unwrap_or_else(|| f.resource.id.clone())
+        ),
+        cell(&f.resource.account_id),
+        cell(f.resource.region.as_deref().unwrap_or("–")),
+    )
+}
+
+/// The fix: remediation text, the command, the link, and where to read the whole rule — the
+/// `rules explain` command for a built-in rule (its file is not in the user's repository),
+/// the file and line for the user's own.
+fn remediation(md: &mut String, rule: &RuleInfo) {
+    md.push_str(&format!("**Fix.** {}\n\n", inline(&rule.remediation.text)));
+    if let Some(cli) = &rule.remediation.cli {
+        let fence = fence(cli);
+        md.push_str(&format!("{fence}sh\n{}\n{fence}\n\n", cli.trim()));
+    }
+    let mut more = Vec::new();
+    if let Some(url) = &rule.remediation.url {
+        more.push(format!("See <{url}>."));
+    }
+    if rule.builtin {
+        more.push(format!(
+            "The whole rule: `trailguard rules explain {}`.",
+            inline(&rule.id)
+        ));
+    } else {
+        more.push(format!(
+            "Rule: `{}:{}`.",
+            inline(&rule.source.path),
+            rule.source.line
+        ));
+    }
+    md.push_str(&format!("{}\n\n", more.join(" ")));
+}
+
+/// A table, folded in `<details>` when it is longer than [`FOLD_ROWS`] rows so that a step
+/// summary or PR comment stays short; GitHub renders Markdown inside `<details>` when blank
+/// lines surround it.
+fn folded(md: &mut String, table: &str, rows: usize, summary: &str) {
+    if rows > FOLD_ROWS {
+        md.push_str(&format!(
+            "<details><summary>{}</summary>\n\n{table}\n</details>\n\n",
+            inline(summary)
+        ));
+    } else {
+        md.push_str(table);
+        md.push('\n');
+    }
+}
+
 fn errors(md: &mut String, report: &Report) {
-    let list: Vec<&ReportFinding> = report
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::Error)
-        .collect();
-    if list.is_empty() {
+    let groups = grouped(report, Status::Error);
+    if groups.is_empty() {
         return;
     }
+    let count: usize = groups.iter().map(|(_, g)| g.len()).sum();
     md.push_str("### Errors\n\nThese rules could not be evaluated on these resources.\n\n");
-    md.push_str("| Rule | Resource | Reason |\n| --- | --- | --- |\n");
-    for f in list {
-        md.push_str(&format!(
-            "| {} | {} | {} |\n",
+    let mut table =
+        String::from("| Rule | Severity | Resource | Reason |\n| --- | --- | --- | --- |\n");
+    for f in groups.iter().flat_map(|(_, g)| g) {
+        table.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
             cell(&f.rule_id),
+            f.severity,
             cell(&resource_label(&f.resource)),
             cell(&error_reason(&f.evidence, &f.message))
         ));
     }
-    md.push('\n');
+    let summary = format!(
+        "{} in {}",
+        plural(count, "error"),
+        plural(groups.len(), "rule")
+    );
+    folded(md, &table, count, &summary);
 }
 
 fn coverage(md: &mut String, report: &Report) {
@@ -299,6 +364,11 @@ fn notes(md: &mut String, report: &Report) {
         md.push_str(&l);
         md.push('\n');
     }
+}
+
+/// A time as a person reads it in a summary: RFC 3339 without the fraction of a second.
+fn to_the_second(t: Timestamp) -> Timestamp {
+    Timestamp(t.0.replace_nanosecond(0).unwrap_or(t.0))
 }
 
 /// Text for a table cell: `|` escaped, line breaks as `<br>`, `<`, `>` and `&` as entities.

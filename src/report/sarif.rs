@@ -50,7 +50,9 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::describe::{error_reason, evidence_lines, qualified_name, resource_label};
+use super::describe::{
+    decisive_line, error_reason, evidence_lines, qualified_name, resource_label,
+};
 use super::{RenderOptions, Report, ReportFinding, RuleInfo};
 use crate::finding::Resource;
 use crate::vocabulary::{ResourceType, Severity, Status};
@@ -245,6 +247,12 @@ fn result(report: &Report, f: &ReportFinding, with_suppressions: bool) -> Value 
     };
     if !text.ends_with('.') {
         text.push('.');
+    }
+    // The alert's one line of why, in the words the text and Markdown reports use.
+    if f.status == Status::Fail
+        && let Some(why) = decisive_line(&f.evidence)
+    {
+        text.push_str(&format!(" Evidence: {why}."));
     }
     let mut result = json!({
         "ruleId": f.rule_id,

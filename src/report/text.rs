@@ -1,7 +1,8 @@
 //! The text format: for a person at a terminal.
 //!
-//! FAIL and ERROR findings first, grouped by rule (id, severity, title), each resource with the
-//! evidence that explains it, marked `✖` when it counts toward the gate and `·` when it is
+//! FAIL and ERROR findings first, grouped by rule (id, severity, title), the most severe rule
+//! first (critical before low, then by id), each resource with the evidence that explains it,
+//! marked `✖` when it counts toward the gate and `·` when it is
 //! report-only (waived, below `--fail-on`, allowed error, or not new under
 //! `--fail-on-new-only`). Then baseline and waiver notes, the counts, and last the line that
 //! says why the exit code is what it is. PASS and NOT_APPLICABLE findings are counted, and
@@ -30,15 +31,7 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
     let listed =
         |f: &ReportFinding| options.verbose || matches!(f.status, Status::Fail | Status::Error);
     let mut first = true;
-    let mut start = 0;
-    while start < report.findings.len() {
-        let rule_id = &report.findings[start].rule_id;
-        let end = report.findings[start..]
-            .iter()
-            .position(|f| &f.rule_id != rule_id)
-            .map_or(report.findings.len(), |n| start + n);
-        let group = &report.findings[start..end];
-        start = end;
+    for group in rule_groups(&report.findings) {
         let mut shown: Vec<&ReportFinding> = group.iter().filter(|f| listed(f)).collect();
         if shown.is_empty() {
             continue;
@@ -53,7 +46,7 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
         writeln!(
             out,
             "{} {} {}",
-            paint.apply(rule_id, Style::new().bold()),
+            paint.apply(&head.rule_id, Style::new().bold()),
             paint.severity(head.severity),
             head.title
         )?;
@@ -66,6 +59,19 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
     }
     notes(out, &paint, report)?;
     summary(out, &paint, report)
+}
+
+/// The findings of each rule (they are sorted by rule id), the most severe rule first, as in
+/// Markdown: the worst failure is read first, not the alphabetically first.
+fn rule_groups(findings: &[ReportFinding]) -> Vec<&[ReportFinding]> {
+    let mut groups: Vec<&[ReportFinding]> =
+        findings.chunk_by(|a, b| a.rule_id == b.rule_id).collect();
+    groups.sort_by(|a, b| {
+        b[0].severity
+            .cmp(&a[0].severity)
+            .then_with(|| a[0].rule_id.cmp(&b[0].rule_id))
+    });
+    groups
 }
 
 fn status_rank(s: Status) -> u8 {

@@ -232,6 +232,8 @@ impl fmt::Display for Literal {
             Literal::Bool(b) => write!(f, "{b}"),
             Literal::Int(i) => write!(f, "{i}"),
             Literal::Number(n) => write!(f, "{n}"),
+            // An empty string would print as nothing (`equals `).
+            Literal::String(s) if s.is_empty() => f.write_str("\"\""),
             Literal::String(s) => write!(f, "{s}"),
             Literal::Timestamp(t) => write!(f, "{t}"),
         }

@@ -102,6 +102,8 @@ impl fmt::Display for ParamValue {
         match self {
             ParamValue::Bool(b) => write!(f, "{b}"),
             ParamValue::Integer(i) => write!(f, "{i}"),
+            // An empty string would print as nothing (`default , in force `).
+            ParamValue::String(s) if s.is_empty() => f.write_str("\"\""),
             ParamValue::String(s) => write!(f, "{s}"),
             ParamValue::StringList(l) => write!(f, "[{}]", l.join(", ")),
             ParamValue::Duration(d) => f.write_str(&d.text),

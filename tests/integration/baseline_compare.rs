@@ -138,7 +138,7 @@ fn the_gate_counts_only_new_findings_with_fail_on_new_only() {
     assert_eq!(d.exit_code, 1);
     assert_eq!(
         d.reason,
-        "exit 1: 2 new FAIL (CT-A07, CT-C03) (not counted: 3 already in the baseline)"
+        "exit 1: 2 new FAIL in 2 rules: CT-A07 high, CT-C03 medium (not counted: 3 already in the baseline)"
     );
 }
 

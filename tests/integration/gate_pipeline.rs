@@ -46,19 +46,19 @@ fn waivers_baseline_and_threshold_together() {
             policy(None, false),
             None,
             1,
-            "exit 1: 3 FAIL (CT-A02, CT-A07, CT-C03) (not counted: 2 waived)",
+            "exit 1: 3 FAIL in 3 rules: CT-A02 high, CT-A07 high, CT-C03 medium (not counted: 2 waived)",
         ),
         (
             policy(Some(Severity::High), false),
             None,
             1,
-            "exit 1: 2 FAIL at or above high (CT-A02, CT-A07) (not counted: 2 waived, 1 FAIL below high)",
+            "exit 1: 2 FAIL at or above high in 2 rules: CT-A02 high, CT-A07 high (not counted: 2 waived, 1 FAIL below high)",
         ),
         (
             policy(None, true),
             Some(&new),
             1,
-            "exit 1: 2 new FAIL (CT-A07, CT-C03) (not counted: 2 waived, 1 already in the baseline)",
+            "exit 1: 2 new FAIL in 2 rules: CT-A07 high, CT-C03 medium (not counted: 2 waived, 1 already in the baseline)",
         ),
         (
             policy(Some(Severity::Critical), true),
@@ -86,6 +86,6 @@ fn exit_zero_reports_what_would_have_failed() {
     assert_eq!(d.result(), "fail");
     assert_eq!(
         d.reason,
-        "exit 0 (--exit-zero): the gate would have failed on 5 FAIL (CT-A02, CT-A07, CT-C03, CT-D02, CT-D06)"
+        "exit 0 (--exit-zero): the gate would have failed on 5 FAIL in 5 rules: CT-D02 critical, CT-A02 high, CT-A07 high, CT-C03 medium, CT-D06 medium"
     );
 }

@@ -28,6 +28,8 @@ mod json_errors;
 mod output_files;
 mod parsers_fuzz;
 mod report_collection;
+mod report_demo;
+mod report_evidence;
 mod report_json;
 mod report_junit;
 mod report_markdown;

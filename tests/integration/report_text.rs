@@ -87,3 +87,40 @@ fn verbose_lists_every_finding() {
     assert_eq!(count("PASS "), report.summary.pass);
     assert_eq!(count("N/A  "), report.summary.not_applicable);
 }
+
+/// Worst first: the rule lines come critical before high before medium before low, whatever
+/// their ids, so the first thing a reader sees is the most severe failure.
+#[test]
+fn rules_are_listed_most_severe_first() {
+    let report = fixture::report();
+    let out = text(RenderOptions::default());
+    let rank = |word: &str| {
+        ["critical", "high", "medium", "low", "info"]
+            .iter()
+            .position(|s| *s == word)
+    };
+    let severities: Vec<usize> = out
+        .lines()
+        .filter(|l| l.starts_with("CT-"))
+        .filter_map(|l| rank(l.split(' ').nth(1)?))
+        .collect();
+    assert!(severities.len() > 2, "{out}");
+    assert!(severities.is_sorted(), "not worst first:\n{out}");
+    // And the fixture does mix them, so the order proves something.
+    let by_id: Vec<&str> = {
+        let mut ids: Vec<&str> = out.lines().filter(|l| l.starts_with("CT-")).collect();
+        ids.sort();
+        ids
+    };
+    let listed: Vec<&str> = out.lines().filter(|l| l.starts_with("CT-")).collect();
+    assert_ne!(
+        listed, by_id,
+        "the fixture's rules happen to be in id order"
+    );
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.severity.as_str() == "critical")
+    );
+}

@@ -351,6 +351,15 @@ fn rules_explain() {
         assert!(stdout(&o).contains(line), "{line}: {}", stdout(&o));
     }
     insta::assert_snapshot!("rules_explain_ct_f05", transcript(&o, &[]));
+    // An empty string parameter and literal print as `""`, not as nothing.
+    let o = run(&["rules", "explain", "CT-B08"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    for line in [
+        "  required_tag_key (string, default \"\", in force \"\"): ",
+        "      parameter `required_tag_key` equals \"\"\n",
+    ] {
+        assert!(stdout(&o).contains(line), "{line}: {}", stdout(&o));
+    }
     let o = run(&["rules", "explain", "CT-A2"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("unknown rule id"), "{}", stderr(&o));

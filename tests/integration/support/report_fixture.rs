@@ -147,7 +147,7 @@ pub fn report() -> Report {
         gate: GateSummary {
             exit_code: 1,
             failed: true,
-            reason: "8 FAIL at or above low (CT-A03, CT-B01, CT-B07, CT-D02, CT-D03) and 3 ERROR (CT-B03, CT-D02, CT-D03; use --allow-errors to ignore) (not counted: 1 waived)".into(),
+            reason: "8 FAIL at or above low in 5 rules: CT-D02 critical, CT-A03 high, CT-B01 medium, CT-B07 low, CT-D03 low; 3 ERROR in 3 rules: CT-D02 critical, CT-B03 medium, CT-D03 low (use --allow-errors to ignore) (not counted: 1 waived)".into(),
             fail_on: Some(Severity::Low),
             allow_errors: false,
             exit_zero: false,
