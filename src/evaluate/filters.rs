@@ -1,12 +1,14 @@
 //! `matches_events`: a CloudWatch Logs filter pattern judged by the CloudTrail records it
 //! matches (never by its text), with the first reason it falls short.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, PoisonError};
 
 use crate::filter_pattern::{FilterPattern, Verdict, normalize_whitespace};
 use crate::rules::{EventRecord, EventsOperand, FilterTextOperand, ParamValue, TextKey};
 
 /// Why a filter pattern falls short of `matches_events`.
+#[derive(Debug, Clone)]
 pub(super) struct Shortfall {
     /// The first reason, in words.
     pub why: String,
@@ -47,6 +49,30 @@ pub(super) fn judge_pattern(pattern: &str, events: &EventsOperand) -> Result<(),
         return fail(format!("also matches {} (`{set}`)", event.why), 999);
     }
     Ok(())
+}
+
+/// [`judge_pattern`]'s answers within one evaluation, shared by its threads. The accounts of an
+/// organization carry the same CIS filter texts, and every member sees the organization trail's
+/// log group: each (pattern, event set) pair is judged once, not once per account and trail.
+///
+/// An event set is keyed by its address, so a memo must not outlive the rules it judged: it
+/// lives inside one evaluation, which borrows its rule set throughout.
+#[derive(Debug, Default)]
+pub struct PatternMemo(Mutex<HashMap<(String, usize), Result<(), Shortfall>>>);
+
+impl PatternMemo {
+    /// [`judge_pattern`], remembered.
+    pub(super) fn judge(&self, pattern: &str, events: &EventsOperand) -> Result<(), Shortfall> {
+        let key = (pattern.to_owned(), std::ptr::from_ref(events) as usize);
+        let lock = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(known) = lock().get(&key) {
+            return known.clone();
+        }
+        // Judged outside the lock: two threads may both judge a new pair, to the same answer.
+        let answer = judge_pattern(pattern, events);
+        lock().insert(key, answer.clone());
+        answer
+    }
 }
 
 fn first_matched<'e>(

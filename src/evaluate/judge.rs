@@ -89,7 +89,19 @@ pub fn judge(
     params: &BTreeMap<String, ParamValue>,
     now: Timestamp,
 ) -> Verdict {
-    let env = Env { params, now };
+    judge_in(
+        rule,
+        subject,
+        &Env {
+            params,
+            now,
+            patterns: None,
+        },
+    )
+}
+
+/// [`judge`] in an environment (with the evaluation's shared pattern judgements).
+pub(super) fn judge_in(rule: &Rule, subject: &Value, env: &Env<'_>) -> Verdict {
     let mut evidence = Vec::new();
     if let Some(reason) = owned_elsewhere(rule.scope, subject) {
         evidence.push(Evidence::Leaf {
@@ -111,7 +123,7 @@ pub fn judge(
         };
     }
     if let Some(when) = &rule.when {
-        match eval(when, subject, &env, "", &mut evidence) {
+        match eval(when, subject, env, "", &mut evidence) {
             Truth::True => {}
             Truth::False | Truth::NotApplicable => {
                 return Verdict {
@@ -131,7 +143,7 @@ pub fn judge(
         }
         evidence.clear();
     }
-    let (status, message) = match eval(&rule.check, subject, &env, "", &mut evidence) {
+    let (status, message) = match eval(&rule.check, subject, env, "", &mut evidence) {
         Truth::True => (Status::Pass, rule.title.clone()),
         Truth::False => (Status::Fail, rule.message.clone()),
         Truth::Unknown => (Status::Error, error_message(&evidence)),

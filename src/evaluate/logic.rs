@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::filters::{judge_pattern, judge_text, text_key};
+use super::filters::{PatternMemo, judge_pattern, judge_text, text_key};
 use crate::finding::Evidence;
 use crate::inventory::Timestamp;
 use crate::rules::{
@@ -49,6 +49,8 @@ pub struct Env<'a> {
     pub params: &'a BTreeMap<String, ParamValue>,
     /// The evaluation clock.
     pub now: Timestamp,
+    /// Filter-pattern judgements shared by the subjects of one evaluation, when there is one.
+    pub patterns: Option<&'a PatternMemo>,
 }
 
 /// Evaluates a condition; evidence is appended to `evidence`, with paths prefixed by `prefix`.
@@ -696,13 +698,14 @@ fn resolve_operand(operand: &Operand, env: &Env<'_>) -> Option<Rhs> {
     }
 }
 
-/// A leaf's truth, and for a filter pattern judged against event sets the reason it fails
-/// (judged once: the verdict and the evidence come from the same evaluation).
 /// A leaf's truth, the reason when an operator gives one, and how much of a False leaf held,
 /// in thousandths (a filter pattern matching some of the required events).
 fn leaf_truth(leaf: &Leaf, actual: &Value, env: &Env<'_>) -> (Truth, Option<String>, Progress) {
     match (&leaf.operand, actual) {
-        (Operand::Events(events), Value::String(pattern)) => match judge_pattern(pattern, events) {
+        (Operand::Events(events), Value::String(pattern)) => match env.patterns.map_or_else(
+            || judge_pattern(pattern, events),
+            |memo| memo.judge(pattern, events),
+        ) {
             Ok(()) => (Truth::True, None, 0),
             Err(short) => (Truth::False, Some(short.why), short.matched_share),
         },

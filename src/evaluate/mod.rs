@@ -17,11 +17,12 @@ pub use gaps::UNLISTED_REGIONS;
 pub use judge::{CaseResult, Verdict, judge, run_tests};
 pub use logic::{Env, Truth, eval, fold_all, fold_any};
 pub use subjects::{
-    Subject, organization_subjects, organization_trails_hidden, subjects, subjects_with,
+    Subject, TrailJoins, organization_subjects, organization_trails_hidden, subjects, subjects_with,
 };
 pub use unreachable::unreachable_accounts;
 
-use judge::to_finding;
+use filters::PatternMemo;
+use judge::{judge_in, to_finding};
 
 use crate::finding::{self, Finding};
 use crate::inventory::{Account, Inventory, Timestamp};
@@ -56,7 +57,7 @@ pub fn evaluate_all<'a>(
 /// megabytes at twenty accounts). Accounts are independent, so they are shared out among a few
 /// threads; the caller sorts, so the result does not depend on the order.
 fn evaluate_unsorted(rules: &RuleSet, inventory: &Inventory, now: Timestamp) -> Vec<Finding> {
-    let by_scope: Vec<(Scope, Vec<ScopedRule>)> = Scope::ALL
+    let by_scope: Vec<(Scope, Vec<ScopedRule>, TrailJoins)> = Scope::ALL
         .iter()
         .map(|&scope| {
             let scoped: Vec<ScopedRule> = rules
@@ -64,22 +65,28 @@ fn evaluate_unsorted(rules: &RuleSet, inventory: &Inventory, now: Timestamp) -> 
                 .filter(|rule| rule.scope == scope)
                 .map(|rule| (rule, rule.param_values()))
                 .collect();
-            (scope, scoped)
+            let paths: Vec<String> = scoped.iter().flat_map(|(rule, _)| rule.paths()).collect();
+            (
+                scope,
+                scoped,
+                TrailJoins::read_by(paths.iter().map(String::as_str)),
+            )
         })
-        .filter(|(_, scoped)| !scoped.is_empty())
+        .filter(|(_, scoped, _)| !scoped.is_empty())
         .collect();
     // Members inherit the organization trail from the management account: what hides it
     // there may hide it from them.
     let inherited = organization_trails_hidden(inventory);
+    let patterns = PatternMemo::default();
     let per_account = |account: &Account| {
         let gaps = account.trail_gaps();
         let mut out = Vec::new();
-        for (scope, scoped) in &by_scope {
+        for (scope, scoped, joins) in &by_scope {
             // One subject per organization, not per account: judged below.
             if *scope != Scope::Organization {
-                let subjects = subjects_with(*scope, account, inherited.as_ref());
-                judge_subjects(scoped, subjects, now, &mut out);
                 let rules: Vec<&Rule> = scoped.iter().map(|(rule, _)| *rule).collect();
+                let subjects = subjects_with(*scope, account, inherited.as_ref(), *joins);
+                judge_subjects(scoped, subjects, (now, &patterns), &mut out);
                 out.extend(gaps::gap_findings(
                     *scope, &rules, inventory, account, &gaps,
                 ));
@@ -91,8 +98,13 @@ fn evaluate_unsorted(rules: &RuleSet, inventory: &Inventory, now: Timestamp) -> 
         .into_iter()
         .flatten()
         .collect();
-    if let Some((_, scoped)) = by_scope.iter().find(|(s, _)| *s == Scope::Organization) {
-        judge_subjects(scoped, organization_subjects(inventory), now, &mut findings);
+    if let Some((_, scoped, _)) = by_scope.iter().find(|(s, ..)| *s == Scope::Organization) {
+        judge_subjects(
+            scoped,
+            organization_subjects(inventory),
+            (now, &patterns),
+            &mut findings,
+        );
     }
     findings.extend(unreachable_accounts(rules, inventory));
     findings
@@ -105,12 +117,17 @@ type ScopedRule<'a> = (&'a Rule, BTreeMap<String, ParamValue>);
 fn judge_subjects(
     scoped: &[ScopedRule],
     subjects: Vec<Subject>,
-    now: Timestamp,
+    (now, patterns): (Timestamp, &PatternMemo),
     findings: &mut Vec<Finding>,
 ) {
     for subject in subjects {
         for (rule, params) in scoped {
-            let mut verdict = judge(rule, &subject.value, params, now);
+            let env = Env {
+                params,
+                now,
+                patterns: Some(patterns),
+            };
+            let mut verdict = judge_in(rule, &subject.value, &env);
             verdict.evidence.extend(subject.notes.iter().cloned());
             findings.push(to_finding(rule, &subject.resource, verdict));
         }

@@ -32,11 +32,74 @@ fn to_json<T: Serialize>(v: &T) -> Value {
 }
 
 fn trail_view(account: &Account, trail: &Trail) -> TrailView {
+    joined_trail_view(account, trail, TrailJoins::ALL)
+}
+
+/// The parts joined into a trail's view (its bucket, key and log group with the monitoring
+/// chain) that the rules judging a scope read. A region subject embeds its trails' views once
+/// per region — twenty copies of an organization trail's log group with its filters, alarms
+/// and topics — so a part no rule of the scope reads is left out. A part left out is one no
+/// rule looks at: it cannot change a verdict, and no read error in it can be missed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrailJoins {
+    /// `trails[].bucket`.
+    pub bucket: bool,
+    /// `trails[].kms_key`.
+    pub kms_key: bool,
+    /// `trails[].log_group`.
+    pub log_group: bool,
+}
+
+impl TrailJoins {
+    /// Every part: what a subject built for any rule has.
+    pub const ALL: TrailJoins = TrailJoins {
+        bucket: true,
+        kms_key: true,
+        log_group: true,
+    };
+
+    /// The parts any of `paths` (the paths rules' leaves test, see
+    /// [`crate::rules::Rule::paths`]) may read: a path to the part or below it, or to a list
+    /// or object that holds it (a leaf testing `trails` itself, say `empty`, reads it whole).
+    pub fn read_by<'p>(paths: impl IntoIterator<Item = &'p str> + Clone) -> TrailJoins {
+        let reads = |part: &str| {
+            let full = format!("trails.{part}");
+            paths
+                .clone()
+                .into_iter()
+                .any(|p| within(p, &full) || within(&full, p))
+        };
+        TrailJoins {
+            bucket: reads("bucket"),
+            kms_key: reads("kms_key"),
+            log_group: reads("log_group"),
+        }
+    }
+}
+
+/// Whether dotted `path` is `outer` or below it (`""` holds everything).
+fn within(path: &str, outer: &str) -> bool {
+    outer.is_empty()
+        || path
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+fn joined_trail_view(account: &Account, trail: &Trail, joins: TrailJoins) -> TrailView {
     TrailView {
         trail: trail.clone(),
-        bucket: account.bucket_of(trail).cloned(),
-        kms_key: account.key_of(trail).cloned(),
-        log_group: log_group_view(account, trail),
+        bucket: joins
+            .bucket
+            .then(|| account.bucket_of(trail).cloned())
+            .flatten(),
+        kms_key: joins
+            .kms_key
+            .then(|| account.key_of(trail).cloned())
+            .flatten(),
+        log_group: joins
+            .log_group
+            .then(|| log_group_view(account, trail))
+            .flatten(),
     }
 }
 
@@ -79,20 +142,21 @@ fn resource(
 
 /// The subjects of a scope in one account, in inventory order.
 pub fn subjects(scope: Scope, account: &Account) -> Vec<Subject> {
-    subjects_with(scope, account, None)
+    subjects_with(scope, account, None, TrailJoins::ALL)
 }
 
 /// [`subjects`], when a failed read outside the account may hide trails it sees: in an
 /// organization scan, the management account's discovery gaps may hide the organization trail
-/// that members inherit.
+/// that members inherit. Region subjects' trails carry only the parts in `joins`.
 pub fn subjects_with(
     scope: Scope,
     account: &Account,
     inherited: Option<&CollectError>,
+    joins: TrailJoins,
 ) -> Vec<Subject> {
     match scope {
         Scope::Account => vec![account_subject(account, inherited)],
-        Scope::Region => region_subjects(account, inherited),
+        Scope::Region => region_subjects(account, inherited, joins),
         Scope::Trail => trail_subjects(account),
         Scope::Bucket => bucket_subjects(account),
         // One per organization, not per account: see `organization_subjects`.
@@ -133,7 +197,11 @@ fn account_subject(account: &Account, inherited: Option<&CollectError>) -> Subje
 }
 
 /// One subject per in-scope region, with the trails that apply to it.
-fn region_subjects(account: &Account, inherited: Option<&CollectError>) -> Vec<Subject> {
+fn region_subjects(
+    account: &Account,
+    inherited: Option<&CollectError>,
+    joins: TrailJoins,
+) -> Vec<Subject> {
     // Up to twenty regions embed the same few trail views: each is serialized once per
     // account and cloned, the same JSON `RegionSubject` serializes to (tested).
     let account_value = to_json(&account_ref(account));
@@ -149,7 +217,9 @@ fn region_subjects(account: &Account, inherited: Option<&CollectError>) -> Vec<S
                 .filter_map(|arn| account.trails.iter().position(|t| &t.arn == arn))
                 .map(|i| {
                     views[i]
-                        .get_or_insert_with(|| to_json(&trail_view(account, &account.trails[i])))
+                        .get_or_insert_with(|| {
+                            to_json(&joined_trail_view(account, &account.trails[i], joins))
+                        })
                         .clone()
                 })
                 .collect();
@@ -520,5 +590,75 @@ mod tests {
         }
         // The fixtures have regions with trails, without, and with a failed DescribeTrails.
         assert!(compared > 10, "only {compared} region subjects compared");
+    }
+
+    #[test]
+    fn a_joined_part_is_kept_when_a_path_reaches_it_or_holds_it() {
+        let joins = |paths: &[&str]| TrailJoins::read_by(paths.iter().copied());
+        let none = TrailJoins {
+            bucket: false,
+            kms_key: false,
+            log_group: false,
+        };
+        assert_eq!(
+            joins(&["trails", "trails.status.is_logging"]),
+            TrailJoins::ALL
+        );
+        assert_eq!(joins(&[""]), TrailJoins::ALL);
+        assert_eq!(joins(&["trails.status.is_logging", "region"]), none);
+        assert_eq!(
+            joins(&["trails.log_group.metric_filters.pattern"]),
+            TrailJoins {
+                log_group: true,
+                ..none
+            }
+        );
+        assert_eq!(
+            joins(&["trails.bucket", "trails.kms_keyring"]),
+            TrailJoins {
+                bucket: true,
+                ..none
+            }
+        );
+    }
+
+    /// Leaving out the parts the region rules do not read changes no finding: the built-in
+    /// pack judged on region subjects with every part and with only the parts it reads.
+    #[test]
+    fn region_subjects_without_unread_parts_give_the_same_verdicts() {
+        let rules = crate::rules::load_builtin().expect("built-in rules");
+        let region_rules: Vec<&crate::rules::Rule> =
+            rules.iter().filter(|r| r.scope == Scope::Region).collect();
+        let paths: Vec<String> = region_rules.iter().flat_map(|r| r.paths()).collect();
+        let joins = TrailJoins::read_by(paths.iter().map(String::as_str));
+        assert!(
+            !joins.log_group,
+            "no region rule reads the monitoring chain: {paths:?}"
+        );
+        let now = crate::inventory::Timestamp::parse("2026-01-01T00:00:00Z").expect("time");
+        let mut judged = 0;
+        for text in [
+            include_str!("../../tests/fixtures/inventories/compliant.json"),
+            include_str!("../../tests/fixtures/inventories/denied.json"),
+            include_str!("../../tests/fixtures/inventories/org-member.json"),
+            include_str!("../../tests/fixtures/inventories/legacy.json"),
+            include_str!("../../examples/demo-inventory.json"),
+        ] {
+            let inventory = Inventory::from_json(text, "fixture").expect("fixture inventory");
+            for account in &inventory.accounts {
+                let full = subjects_with(Scope::Region, account, None, TrailJoins::ALL);
+                let pruned = subjects_with(Scope::Region, account, None, joins);
+                for (f, p) in full.iter().zip(&pruned) {
+                    for rule in &region_rules {
+                        let params = rule.param_values();
+                        let a = super::super::judge(rule, &f.value, &params, now);
+                        let b = super::super::judge(rule, &p.value, &params, now);
+                        assert_eq!(a, b, "{} on {}", rule.id, f.resource.id);
+                        judged += 1;
+                    }
+                }
+            }
+        }
+        assert!(judged > 10, "only {judged} verdicts compared");
     }
 }

@@ -26,6 +26,39 @@ pub enum Condition {
     Use(Box<Used>),
 }
 
+impl Condition {
+    /// The paths of the subject whose values the condition's leaves test, dotted from the
+    /// subject's root (a leaf inside a quantifier over `trails` testing `status.is_logging`
+    /// reads `trails.status.is_logging`). A quantifier's list itself is only walked: its
+    /// elements are read by the leaves below it. Parameters are not paths.
+    pub fn paths(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.paths_under("", &mut out);
+        out
+    }
+
+    fn paths_under(&self, prefix: &str, out: &mut Vec<String>) {
+        let under = |path: &str| match (prefix.is_empty(), path.is_empty()) {
+            (true, _) => path.to_owned(),
+            (false, true) => prefix.to_owned(),
+            (false, false) => format!("{prefix}.{path}"),
+        };
+        match self {
+            Condition::All(items) | Condition::Any(items) => {
+                items.iter().for_each(|c| c.paths_under(prefix, out));
+            }
+            Condition::Not(inner) => inner.paths_under(prefix, out),
+            Condition::Quantified(q) => q.condition.paths_under(&under(&q.path), out),
+            Condition::Leaf(Leaf {
+                subject: LeafSubject::Path(path),
+                ..
+            }) => out.push(under(path)),
+            Condition::Leaf(_) => {}
+            Condition::Use(used) => used.condition.paths_under(prefix, out),
+        }
+    }
+}
+
 /// A shared condition where a rule uses it: its name and meaning (for `rules explain`) and
 /// its condition, parsed at the place of use.
 #[derive(Debug, Clone)]

@@ -127,6 +127,14 @@ impl Rule {
             .map(|(k, p)| (k.clone(), p.value.clone()))
             .collect()
     }
+
+    /// The subject paths the leaves of the rule's `when` and `check` test (see
+    /// [`Condition::paths`]).
+    pub fn paths(&self) -> Vec<String> {
+        let mut out = self.when.as_ref().map(Condition::paths).unwrap_or_default();
+        out.extend(self.check.paths());
+        out
+    }
 }
 
 /// A set of loaded rules, sorted by id.
