@@ -387,7 +387,7 @@ TAMPERS = {
     "modified-digest": modified_digest,
     "deleted-middle-digest": deleted_digest(2),
     "deleted-newest-digest": deleted_digest(-1),
-    "copied-newest-digest": copied_digest(-1, dt.timedelta(hours=1)),
+    "copied-newest-digest": copied_digest(-1, dt.timedelta(minutes=30)),
     "copied-middle-digest": copied_digest(2, dt.timedelta(minutes=30)),
     "bad-signature-newest": bad_signature(-1),
     "bad-signature-middle": bad_signature(2),
