@@ -24,7 +24,8 @@ docs/emulator.md "Digest chains"):
   tampering), through the test hook.
 Then it applies each --tamper CASE (TAMPERS below) and writes a JSON manifest of what is
 in S3: account, credentials, bucket, trail, keys, every digest and log, expected counts
-for the intact chain, and per tamper case the objects it touched (`targets`).
+for the intact chain, and per tamper case the objects it touched (`targets`) and the
+items verify-logs must report at least (`expected_items`).
 
 Exit 0 on success; on any error a message on stderr and exit 1.
 """
@@ -397,6 +398,29 @@ TAMPERS = {
 }
 
 
+# What verify-logs must report at least, per case (issue 18 item 4's item vocabulary):
+# (kind, status, target role). The CLI's own reports (same status) plus what it misses:
+# a deleted newest digest cuts the chain, a stray copy is `unexpected`, a wrong link
+# makes the digest that carries it invalid.
+EXPECTED_ITEMS = {
+    "modified-log": [("log_file", "invalid", "log")],
+    "deleted-log": [("log_file", "missing", "log")],
+    "appended-log": [("log_file", "invalid", "log")],
+    "uncompressed-log": [("log_file", "invalid", "log")],
+    "modified-digest": [("digest", "invalid", "digest")],
+    "deleted-middle-digest": [("digest", "missing", "digest")],
+    "deleted-newest-digest": [("chain", "cut", "digest")],
+    "copied-newest-digest": [("digest", "invalid", "copy")],
+    "copied-middle-digest": [("digest", "unexpected", "copy")],
+    "bad-signature-newest": [("digest", "invalid", "digest")],
+    "bad-signature-middle": [("digest", "invalid", "digest")],
+    "unlisted-key": [("digest", "invalid", "digest")],
+    "unlisted-key-other-region": [("digest", "invalid", "digest")],
+    "relinked-digest": [("digest", "invalid", "digest")],
+}
+CASE_REGION = {"unlisted-key-other-region": OTHER}
+
+
 # ---------------------------------------------------------------------------
 # Set-up and the run
 # ---------------------------------------------------------------------------
@@ -457,7 +481,10 @@ class Run:
         self.latest_digest_delivery = newest
 
     def tamper(self, case):
-        self.tampered.append({"case": case, "targets": TAMPERS[case](self)})
+        targets = TAMPERS[case](self)
+        expected = [{"kind": kind, "status": status, "region": CASE_REGION.get(case, HOME),
+                     "object": targets[role]} for kind, status, role in EXPECTED_ITEMS[case]]
+        self.tampered.append({"case": case, "targets": targets, "expected_items": expected})
 
     def manifest(self):
         gaps = {HOME: [{"start": iso(parse_time(self.window["start"]) + STOP),

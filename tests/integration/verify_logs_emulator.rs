@@ -110,6 +110,15 @@ fn replay(name: &str) -> Value {
     );
     assert_eq!(lines(&out.stderr), expected("stderr"), "{shown}");
     assert_eq!(lines(&out.stdout), expected("stdout"), "{shown}");
+    for tampered in manifest["tampered"].as_array().into_iter().flatten() {
+        // What verify-logs must report at least: named objects, one item per problem.
+        let items = tampered["expected_items"].as_array();
+        assert!(items.is_some_and(|i| !i.is_empty()), "{tampered:#}");
+        for item in items.into_iter().flatten() {
+            let object = item["object"].as_str().unwrap_or_default();
+            assert!(object.starts_with("s3://"), "{item:#}");
+        }
+    }
     if case["generate"]
         .as_array()
         .is_some_and(|g| !g.iter().any(|o| o == "--tamper"))
