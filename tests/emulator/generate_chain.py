@@ -47,15 +47,15 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 import seed
 
 HOME = "us-east-1"
-OTHER = "eu-west-1"
+OTHER = "eu-west-1"  # the default second source region
 TRAIL = "chain-trail"
-HOURS = 8
+HOURS = 8  # default window length (--hours)
 DIGEST_OFFSET = dt.timedelta(minutes=5)  # digests end a few minutes past the hour
 STOP = dt.timedelta(hours=3, minutes=40)  # home region: logging stopped at 03:40 ...
 RESTART = dt.timedelta(hours=5, minutes=10)  # ... and started again at 05:10
 ROTATION = dt.timedelta(hours=2, minutes=30)  # signing key rotated at 02:30
 EMPTY_HOUR = 1  # the home digest ending at 02:05 lists no log files
-LOGS_PER_HOUR = 2
+LOGS_PER_HOUR = 2  # default (--logs-per-hour)
 
 
 def iso(t):
@@ -235,10 +235,10 @@ def put_digest(writer, body, signer):
             "logs": [log["s3Object"] for log in body["logFiles"]]}
 
 
-def periods(region, start):
+def periods(region, start, hours):
     """(begin, end, starts_chain) of each digest of `region`, oldest first."""
     out, begin, first, stopped = [], start + dt.timedelta(minutes=2), True, False
-    for hour in range(HOURS):
+    for hour in range(hours):
         end = start + dt.timedelta(hours=hour + 1) + DIGEST_OFFSET
         stop = start + STOP
         if region == HOME and not stopped and begin < stop <= end:
@@ -252,14 +252,14 @@ def periods(region, start):
     return out
 
 
-def write_chain(writer, layout, rng, region, start, keys):
+def write_chain(writer, layout, rng, region, start, keys, hours, logs_per_hour):
     digests, previous = [], None
-    for index, (begin, end, chain_start) in enumerate(periods(region, start)):
+    for index, (begin, end, chain_start) in enumerate(periods(region, start, hours)):
         if chain_start:
             previous = None
         signer = keys[1] if end >= start + ROTATION else keys[0]
         empty = region == HOME and index == EMPTY_HOUR
-        logs = [] if empty else write_logs(writer, layout, rng, region, begin, end, LOGS_PER_HOUR)
+        logs = [] if empty else write_logs(writer, layout, rng, region, begin, end, logs_per_hour)
         key = layout.digest_key(region, end)
         previous = put_digest(writer, digest_body(layout, region, begin, end, key, signer, logs, previous),
                               signer)
@@ -359,8 +359,10 @@ def resign(run, region, index, change, signer):
 
 
 def unlisted_key(region):
-    """The newest digest of `region` signed by a key ListPublicKeys never returns."""
-    def tamper(run):
+    """The newest digest of `region` (None: the second source region) signed by a key
+    ListPublicKeys never returns."""
+    def tamper(run, region=region):
+        region = region or run.regions[1]
         start = parse_time(run.window["start"])
         rogue = SigningKey(region, start, start + dt.timedelta(days=30), register=False)
         run.keys.append(rogue)
@@ -393,7 +395,7 @@ TAMPERS = {
     "bad-signature-newest": bad_signature(-1),
     "bad-signature-middle": bad_signature(2),
     "unlisted-key": unlisted_key(HOME),
-    "unlisted-key-other-region": unlisted_key(OTHER),
+    "unlisted-key-other-region": unlisted_key(None),
     "relinked-digest": relinked_digest,
 }
 
@@ -418,7 +420,6 @@ EXPECTED_ITEMS = {
     "unlisted-key-other-region": [("digest", "invalid", "digest")],
     "relinked-digest": [("digest", "invalid", "digest")],
 }
-CASE_REGION = {"unlisted-key-other-region": OTHER}
 
 
 # ---------------------------------------------------------------------------
@@ -442,7 +443,9 @@ class Run:
         self.layout = Layout(bucket, args.prefix, org_id, log_account, TRAIL, HOME)
         self.writer = Writer(self.s3, bucket)
         start = parse_time(args.start)
-        self.window = {"start": iso(start), "end": iso(start + dt.timedelta(hours=HOURS))}
+        self.hours, self.logs_per_hour = args.hours, args.logs_per_hour
+        self.regions = [HOME] + [r for r in args.other_regions.split(",") if r and r != HOME]
+        self.window = {"start": iso(start), "end": iso(start + dt.timedelta(hours=args.hours))}
         self.trail_arn = self.create_trail(args)
         self.keys, self.chains, self.tampered = [], {}, []
 
@@ -457,7 +460,7 @@ class Run:
 
     def register_keys(self):
         start = parse_time(self.window["start"])
-        for region in (HOME, OTHER):
+        for region in self.regions:
             pair = [SigningKey(region, start - dt.timedelta(days=20), start + ROTATION),
                     SigningKey(region, start + ROTATION, start + dt.timedelta(days=30))]
             for key in pair:
@@ -471,9 +474,10 @@ class Run:
     def write(self, seed_value):
         rng = random.Random(seed_value)
         start = parse_time(self.window["start"])
-        for region in (HOME, OTHER):
+        for region in self.regions:
             keys = [k for k in self.keys if k.region == region]
-            self.chains[region] = write_chain(self.writer, self.layout, rng, region, start, keys)
+            self.chains[region] = write_chain(self.writer, self.layout, rng, region, start, keys,
+                                              self.hours, self.logs_per_hour)
         newest = max(d["end"] for chain in self.chains.values() for d in chain)
         hook(self.endpoint, "cloudtrail/digest-delivery", {
             "account_id": self.session.client("sts").get_caller_identity()["Account"],
@@ -482,13 +486,15 @@ class Run:
 
     def tamper(self, case):
         targets = TAMPERS[case](self)
-        expected = [{"kind": kind, "status": status, "region": CASE_REGION.get(case, HOME),
+        region = self.regions[1] if case == "unlisted-key-other-region" else HOME
+        expected = [{"kind": kind, "status": status, "region": region,
                      "object": targets[role]} for kind, status, role in EXPECTED_ITEMS[case]]
         self.tampered.append({"case": case, "targets": targets, "expected_items": expected})
 
     def manifest(self):
-        gaps = {HOME: [{"start": iso(parse_time(self.window["start"]) + STOP),
-                        "end": iso(parse_time(self.window["start"]) + RESTART)}], OTHER: []}
+        def gaps(digests):  # a chain start after older digests: logging was off in between
+            return [{"start": older["end"], "end": newer["start"]}
+                    for older, newer in zip(digests, digests[1:]) if newer["previous_key"] is None]
         return {
             "account_id": self.session.client("sts").get_caller_identity()["Account"],
             "log_account_id": self.layout.account,
@@ -498,11 +504,11 @@ class Run:
             "prefix": self.layout.prefix,
             "trail_arn": self.trail_arn,
             "home_region": HOME,
-            "regions": [HOME, OTHER],
+            "regions": self.regions,
             "window": self.window,
             "latest_digest_delivery_time": self.latest_digest_delivery,
             "keys": [k.manifest() for k in self.keys],
-            "chains": [{"region": region, "digests": digests, "gaps": gaps[region],
+            "chains": [{"region": region, "digests": digests, "gaps": gaps(digests),
                         "expected": {"digests": len(digests),
                                      "logs": sum(len(d["logs"]) for d in digests)}}
                        for region, digests in self.chains.items()],
@@ -522,6 +528,12 @@ def main():
     parser.add_argument("--member-account", default="210987654321")
     parser.add_argument("--start", default="2026-03-01T00:00:00Z", help="window start (UTC, whole hour)")
     parser.add_argument("--seed", type=int, default=18, help="seed for names and records")
+    parser.add_argument("--hours", type=int, default=HOURS,
+                        help=f"window length in hours (default {HOURS}; the home-region stop/start "
+                             "needs at least 7)")
+    parser.add_argument("--other-regions", default=OTHER,
+                        help=f"comma-separated source regions besides {HOME} (default {OTHER})")
+    parser.add_argument("--logs-per-hour", type=int, default=LOGS_PER_HOUR)
     parser.add_argument("--tamper", action="append", default=[], choices=sorted(TAMPERS))
     args = parser.parse_args()
     try:
