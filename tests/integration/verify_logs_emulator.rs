@@ -331,3 +331,45 @@ fn test_hook_rejects_a_key_that_is_not_base64_der() {
     assert_eq!(status, 400, "{}", String::from_utf8_lossy(&answer));
     assert!(String::from_utf8_lossy(&answer).contains("not DER"));
 }
+
+#[test]
+fn an_sdk_gets_the_der_bytes_of_each_key() {
+    // SDKs decode the base64 blob (the Rust SDK's `Blob` likewise): the caller must get the
+    // DER PKCS#1 key itself, whose MD5 is the fingerprint.
+    let emulator = Emulator::shared();
+    let manifest = generate_chain(emulator, &unique_account_id(), &[]);
+    let code = "import base64, boto3, hashlib, json, sys\n\
+        ct = boto3.client('cloudtrail', region_name='us-east-1', endpoint_url=sys.argv[1])\n\
+        keys = ct.list_public_keys(StartTime=sys.argv[2], EndTime=sys.argv[3])['PublicKeyList']\n\
+        print(json.dumps({k['Fingerprint']: [base64.b64encode(k['Value']).decode(),\n\
+            hashlib.md5(k['Value']).hexdigest(), k['Value'][:1] == b'\\x30'] for k in keys}))\n";
+    let creds = [
+        ("AWS_ACCESS_KEY_ID", "/credentials/access_key_id"),
+        ("AWS_SECRET_ACCESS_KEY", "/credentials/secret_access_key"),
+        ("AWS_SESSION_TOKEN", "/credentials/session_token"),
+    ];
+    let env: Vec<(&str, &str)> = creds
+        .iter()
+        .map(|(k, p)| (*k, manifest_str(&manifest, p)))
+        .collect();
+    let args = [
+        emulator.endpoint(),
+        manifest_str(&manifest, "/window/start").to_string(),
+        manifest_str(&manifest, "/window/end").to_string(),
+    ];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run_python(code, &args, &env);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let served: Value = serde_json::from_slice(&out.stdout).expect("JSON from the snippet");
+    for key in manifest_keys(&manifest, "us-east-1") {
+        let fingerprint = key["fingerprint"].as_str().expect("fingerprint");
+        let got = &served[fingerprint];
+        assert_eq!(got[0], key["value"], "DER bytes differ for {fingerprint}");
+        assert_eq!(got[1], fingerprint, "MD5 of the DER is the fingerprint");
+        assert_eq!(got[2], true, "DER starts with an ASN.1 SEQUENCE");
+    }
+}
