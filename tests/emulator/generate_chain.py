@@ -222,12 +222,12 @@ def digest_body(layout, region, start, end, key, signer, logs, previous):
     }
 
 
-def put_digest(writer, body, signer):
+def put_digest(writer, body, signer, extra_metadata=None):
     """Serialises, signs and stores one digest; returns its manifest entry."""
     inflated = json.dumps(body, separators=(",", ":")).encode()
     signature = signer.sign(string_to_sign(body, inflated))
     writer.put(body["digestS3Object"], gzip.compress(inflated, mtime=0),
-               {"signature": signature, "signature-algorithm": "SHA256withRSA"})
+               {"signature": signature, "signature-algorithm": "SHA256withRSA", **(extra_metadata or {})})
     return {"key": body["digestS3Object"], "start": body["digestStartTime"], "end": body["digestEndTime"],
             "fingerprint": signer.fingerprint, "signature": signature,
             "sha256": hashlib.sha256(inflated).hexdigest(),
@@ -250,6 +250,27 @@ def periods(region, start, hours):
         out.append((begin, end, first))
         begin, first = end, False
     return out
+
+
+BACKFILL_HOUR = 2  # the backfill digest supplements the home digest 02:05-03:05 ...
+BACKFILL_GENERATED = dt.timedelta(hours=3, minutes=20)  # ... generated at 03:20
+
+
+def write_backfill(writer, layout, rng, start, keys):
+    """One backfill digest (issue 18: a separate chain): a log file delivered late for the
+    home hour 02:05-03:05, under the same key with `_backfill` before `.json.gz` and S3
+    metadata `backfill-generation-timestamp` (what aws-cli >= 2026-02 requires; it looks the
+    key up for that time +-1 h). Assumed, not documented by AWS: its previousDigest* fields
+    are null (a backfill digest is not linked), the timestamp is ISO 8601 UTC, and it is
+    signed by the key valid at generation time."""
+    begin, end = periods(HOME, start, BACKFILL_HOUR + 1)[BACKFILL_HOUR][:2]
+    generated = start + BACKFILL_GENERATED
+    signer = next(k for k in keys if k.valid_from <= generated <= k.valid_to)
+    logs = write_logs(writer, layout, rng, HOME, begin, end, 1)
+    key = layout.digest_key(HOME, end)[:-len(".json.gz")] + "_backfill.json.gz"
+    body = digest_body(layout, HOME, begin, end, key, signer, logs, None)
+    entry = put_digest(writer, body, signer, {"backfill-generation-timestamp": iso(generated)})
+    return {**entry, "generation_timestamp": iso(generated)}
 
 
 def write_chain(writer, layout, rng, region, start, keys, hours, logs_per_hour):
@@ -443,7 +464,7 @@ class Run:
         self.layout = Layout(bucket, args.prefix, org_id, log_account, TRAIL, HOME)
         self.writer = Writer(self.s3, bucket)
         start = parse_time(args.start)
-        self.hours, self.logs_per_hour = args.hours, args.logs_per_hour
+        self.hours, self.logs_per_hour, self.with_backfill = args.hours, args.logs_per_hour, args.backfill
         self.regions = [HOME] + [r for r in args.other_regions.split(",") if r and r != HOME]
         self.window = {"start": iso(start), "end": iso(start + dt.timedelta(hours=args.hours))}
         self.trail_arn = self.create_trail(args)
@@ -483,6 +504,10 @@ class Run:
             "account_id": self.session.client("sts").get_caller_identity()["Account"],
             "trail_arn": self.trail_arn, "latest_digest_delivery_time": newest})
         self.latest_digest_delivery = newest
+        self.backfill = []
+        if self.with_backfill:
+            keys = [k for k in self.keys if k.region == HOME]
+            self.backfill.append(write_backfill(self.writer, self.layout, rng, start, keys))
 
     def tamper(self, case):
         targets = TAMPERS[case](self)
@@ -512,6 +537,7 @@ class Run:
                         "expected": {"digests": len(digests),
                                      "logs": sum(len(d["logs"]) for d in digests)}}
                        for region, digests in self.chains.items()],
+            "backfill": self.backfill,
             "tampered": self.tampered,
         }
 
@@ -534,6 +560,8 @@ def main():
     parser.add_argument("--other-regions", default=OTHER,
                         help=f"comma-separated source regions besides {HOME} (default {OTHER})")
     parser.add_argument("--logs-per-hour", type=int, default=LOGS_PER_HOUR)
+    parser.add_argument("--backfill", action="store_true",
+                        help="also write one home-region backfill digest (see write_backfill)")
     parser.add_argument("--tamper", action="append", default=[], choices=sorted(TAMPERS))
     args = parser.parse_args()
     try:

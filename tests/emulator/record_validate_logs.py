@@ -6,9 +6,10 @@ Usage: record_validate_logs.py --endpoint http://127.0.0.1:PORT [--out validate_
 For every case in CASES it runs generate_chain.py into a fresh account, runs the AWS CLI
 from this venv against the emulator (AWS_ENDPOINT_URL, the generated credentials), and
 writes what the CLI printed: exit status, stderr lines, stdout lines. Objects the tamper
-touched, the trail ARN and a rogue key's fingerprint are written as placeholders
-({digest}, {log}, {copy}, {previous}, {fingerprint}, {trail_arn}) so the file holds
-for any account; tests/integration/verify_logs_emulator.rs replays every case and
+touched, a rogue key's fingerprint, the trail ARN, the bucket, the organization id and the
+account whose logs they are, are written as placeholders ({digest}, {log}, {copy}, {previous},
+{fingerprint}, {trail_arn}, {bucket}, {organization_id}, {account}) so the file holds for any
+account; tests/integration/verify_logs_emulator.rs replays every case and
 asserts the CLI still prints exactly this. Rerun it after an awscli upgrade and review
 the diff: it is the record of the CLI's behaviour that trailguard is held to.
 """
@@ -32,6 +33,11 @@ CASES = {
     "organization-trail-other-region": (["--org", "--member-account", MEMBER], "other",
                                         ["--account-id", MEMBER]),
     "prefixed-trail": (["--prefix", "audit/cloudtrail"], "home", []),
+    # --verbose lists every valid digest and log file, in the order the CLI checks them.
+    "intact-verbose": ([], "home", ["--verbose"]),
+    "organization-trail-verbose": (["--org", "--member-account", MEMBER], "home",
+                                   ["--account-id", MEMBER, "--verbose"]),
+    "backfill": (["--backfill"], "home", ["--verbose"]),
 }
 for tamper in ["modified-log", "deleted-log", "appended-log", "uncompressed-log", "modified-digest",
                "deleted-middle-digest", "deleted-newest-digest", "copied-newest-digest",
@@ -55,12 +61,21 @@ def cli_env(endpoint, manifest, home):
 
 
 def templated(text, manifest):
-    replacements = {manifest["trail_arn"]: "{trail_arn}"}
+    """Tamper targets, then the trail ARN, bucket, organization id and log account become
+    placeholders (longest first, so a target URI wins over the bucket inside it)."""
+    replacements = {}
     for tampered in manifest["tampered"]:
         for role, value in tampered["targets"].items():
             replacements[value] = "{" + role + "}"
-    for value in sorted(replacements, key=len, reverse=True):
-        text = text.replace(value, replacements[value])
+    ordered = sorted(replacements, key=len, reverse=True)
+    ordered += [manifest["trail_arn"], manifest["bucket"], manifest["organization_id"],
+                manifest["log_account_id"]]
+    replacements.update({manifest["trail_arn"]: "{trail_arn}", manifest["bucket"]: "{bucket}",
+                         manifest["organization_id"]: "{organization_id}",
+                         manifest["log_account_id"]: "{account}"})
+    for value in ordered:
+        if value:
+            text = text.replace(value, replacements[value])
     return text
 
 

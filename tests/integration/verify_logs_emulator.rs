@@ -39,7 +39,7 @@ fn strings(v: &Value, what: &str) -> Vec<String> {
 
 /// The recorded line with the manifest's objects put in for the placeholders.
 fn filled(line: &str, manifest: &Value) -> String {
-    let mut out = line.replace("{trail_arn}", manifest_str(manifest, "/trail_arn"));
+    let mut out = line.to_string();
     for tampered in manifest["tampered"].as_array().into_iter().flatten() {
         for (role, value) in tampered["targets"].as_object().into_iter().flatten() {
             let value = value
@@ -48,7 +48,11 @@ fn filled(line: &str, manifest: &Value) -> String {
             out = out.replace(&format!("{{{role}}}"), value);
         }
     }
-    out
+    let organization = manifest["organization_id"].as_str().unwrap_or_default();
+    out.replace("{trail_arn}", manifest_str(manifest, "/trail_arn"))
+        .replace("{bucket}", manifest_str(manifest, "/bucket"))
+        .replace("{organization_id}", organization)
+        .replace("{account}", manifest_str(manifest, "/log_account_id"))
 }
 
 fn lines(bytes: &[u8]) -> Vec<String> {
@@ -124,17 +128,31 @@ fn replay(name: &str) -> Value {
         .is_some_and(|g| !g.iter().any(|o| o == "--tamper"))
     {
         // An untampered chain: the CLI counts exactly what the manifest says was written.
-        let chain = chain(&manifest, region);
-        let (digests, logs) = (&chain["expected"]["digests"], &chain["expected"]["logs"]);
-        let stdout = lines(&out.stdout);
-        for want in [
-            format!("{digests}/{digests} digest files valid"),
-            format!("{logs}/{logs} log files valid"),
-        ] {
-            assert!(stdout.contains(&want), "expected {want:?}\n{shown}");
-        }
+        assert_counts(&manifest, region, &lines(&out.stdout), &shown);
     }
     manifest
+}
+
+/// The CLI's summary shows every digest and log file of the manifest's chain (and backfill) valid.
+fn assert_counts(manifest: &Value, region: &str, stdout: &[String], shown: &str) {
+    let chain = chain(manifest, region);
+    let digests = &chain["expected"]["digests"];
+    // Backfill digests (home region only) list log files of their own.
+    let backfill = manifest["backfill"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    let backfill_logs: usize = backfill
+        .iter()
+        .filter(|_| region == manifest_str(manifest, "/home_region"))
+        .map(|b| b["logs"].as_array().map_or(0, Vec::len))
+        .sum();
+    let logs = chain["expected"]["logs"].as_u64().unwrap_or_default() as usize + backfill_logs;
+    for want in [
+        format!("{digests}/{digests} digest files valid"),
+        format!("{logs}/{logs} log files valid"),
+    ] {
+        assert!(stdout.contains(&want), "expected {want:?}\n{shown}");
+    }
 }
 
 macro_rules! cases {
@@ -165,6 +183,9 @@ cases! {
     organization_trail_validates => "organization-trail",
     organization_trail_validates_in_other_region => "organization-trail-other-region",
     prefixed_trail_validates => "prefixed-trail",
+    intact_chain_verbose_lists_every_valid_object => "intact-verbose",
+    organization_trail_verbose_lists_every_valid_object => "organization-trail-verbose",
+    backfill_digest_validates_as_its_own_chain => "backfill",
     modified_log_is_invalid => "modified-log",
     deleted_log_is_not_found => "deleted-log",
     bytes_after_gzip_are_invalid => "appended-log",
