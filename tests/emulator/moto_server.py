@@ -15,6 +15,9 @@ Usage: moto_server.py [--port N] [--recording-file PATH] [--record] [--verbose]
   per server (``--recording-file`` or a temp file), so parallel servers do not mix
   their recordings. With ``--record`` it records from boot; otherwise it starts
   stopped and tests start it through the API.
+* Test hooks under ``/trailguard-test/`` (loopback clients only) give moto what only
+  AWS itself could: CloudTrail's signing public keys for ListPublicKeys and a trail's
+  LatestDigestDeliveryTime (see class TestHooks and docs/emulator.md).
 """
 
 import argparse
@@ -592,6 +595,203 @@ class CloudWatchCborShim:
         return [encoded]
 
 
+# ---------------------------------------------------------------------------
+# Patch (k): CloudTrail ListPublicKeys (moto answers HTTP 500: not implemented).
+# AWS: "Returns all public keys whose private keys were used to sign the digest
+# files within the specified time range"; StartTime and EndTime default to now
+# ("If not specified, the current time is used, and the current public key is
+# returned"); a start after the end is InvalidTimeRangeException; "CloudTrail uses
+# different private and public key pairs per Region"
+# (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_ListPublicKeys.html).
+# So keys are kept per region, for every account alike, and a key is returned when
+# its validity [ValidityStartTime, ValidityEndTime] overlaps [StartTime, EndTime].
+# Keys come from the tests, through the loopback test hook below
+# (POST /trailguard-test/cloudtrail/public-keys). On the wire `Value` is plain base64
+# of the DER PKCS#1 RSAPublicKey (API_PublicKey.html: "The DER encoded public key
+# value in PKCS#1 format"; moto's JSON responses carry blobs as base64, as AWS does).
+# `Fingerprint` is the hex MD5 of those DER bytes: that is what AWS's own example in
+# aws-cli awscli/examples/cloudtrail/list-public-keys.rst gives (its Value's MD5 is its
+# Fingerprint, 7f3f4014...). NextToken is "Reserved for future use": never returned.
+# ---------------------------------------------------------------------------
+PUBLIC_KEYS = {}  # region -> {fingerprint: {"der", "start", "end"}}
+PUBLIC_KEYS_LOCK = threading.Lock()
+
+
+def epoch_seconds(value):
+    """A timestamp from a JSON body (epoch number, or ISO 8601 text) as epoch seconds."""
+    import datetime
+
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        parsed = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+        return parsed.timestamp()
+
+
+def register_public_key(region, value_b64, validity_start, validity_end):
+    """Stores one test key for `region`; returns its fingerprint as AWS computes it."""
+    import base64
+    import binascii
+    import hashlib
+
+    try:
+        der = base64.b64decode(value_b64, validate=True)
+    except (binascii.Error, ValueError) as err:
+        raise ValueError(f"value is not base64: {err}") from err
+    if not der.startswith(b"\x30"):
+        raise ValueError("value is not DER (a PKCS#1 RSAPublicKey is an ASN.1 SEQUENCE)")
+    start, end = epoch_seconds(validity_start), epoch_seconds(validity_end)
+    if start > end:
+        raise ValueError("validity_start is after validity_end")
+    fingerprint = hashlib.md5(der).hexdigest()
+    with PUBLIC_KEYS_LOCK:
+        PUBLIC_KEYS.setdefault(region, {})[fingerprint] = {"der": der, "start": start, "end": end}
+    return fingerprint
+
+
+def patch_cloudtrail_list_public_keys():
+    import base64
+    import time
+
+    from moto.cloudtrail.responses import CloudTrailResponse
+    from moto.core.exceptions import JsonRESTError
+    from moto.moto_api._internal.models import MotoAPIBackend
+
+    if hasattr(CloudTrailResponse, "list_public_keys"):
+        die("moto now implements CloudTrail ListPublicKeys; review patch (k) before upgrading.")
+    require_source(MotoAPIBackend.reset, "BackendDict.reset()")
+
+    def list_public_keys(self):
+        now = time.time()
+        start = self._get_param("StartTime")
+        end = self._get_param("EndTime")
+        start = now if start is None else epoch_seconds(start)
+        end = now if end is None else epoch_seconds(end)
+        if start > end:
+            raise JsonRESTError("InvalidTimeRangeException",
+                                "Start time must be before or equal to end time.")
+        with PUBLIC_KEYS_LOCK:
+            keys = list(PUBLIC_KEYS.get(self.region, {}).items())
+        listed = [
+            {"Value": base64.b64encode(k["der"]).decode("ascii"),
+             "ValidityStartTime": k["start"], "ValidityEndTime": k["end"],
+             "Fingerprint": fingerprint}
+            for fingerprint, k in sorted(keys, key=lambda item: (item[1]["start"], item[0]))
+            if k["start"] <= end and k["end"] >= start
+        ]
+        return json.dumps({"PublicKeyList": listed})
+
+    original_reset = MotoAPIBackend.reset
+
+    def reset(self):
+        with PUBLIC_KEYS_LOCK:
+            PUBLIC_KEYS.clear()
+        return original_reset(self)
+
+    CloudTrailResponse.list_public_keys = list_public_keys
+    MotoAPIBackend.reset = reset
+
+
+# ---------------------------------------------------------------------------
+# Patch (l): GetTrailStatus reports LatestDigestDeliveryTime once a test has set it.
+# AWS: "LatestDigestDeliveryTime: Specifies the date and time that the last digest
+# file was delivered to an Amazon S3 bucket"
+# (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetTrailStatus.html).
+# moto delivers no digests and never sends it; a verifier compares it with the newest
+# digest it finds (a deleted newest digest is otherwise invisible), so the tests set it
+# through the hook (POST /trailguard-test/cloudtrail/digest-delivery) to what their
+# generated chain says. Unset, the field stays absent, as for a trail without digests.
+# ---------------------------------------------------------------------------
+def patch_cloudtrail_latest_digest_delivery():
+    from moto.cloudtrail.models import TrailStatus
+
+    require_source(TrailStatus.description, 'desc["LatestDeliveryTime"] = self.latest_delivery_time')
+    original = TrailStatus.description
+
+    def description(self):
+        desc = original(self)
+        delivered = getattr(self, "trailguard_latest_digest_delivery", None)
+        if delivered is not None:
+            desc["LatestDigestDeliveryTime"] = delivered
+        return desc
+
+    TrailStatus.description = description
+
+
+def set_latest_digest_delivery(account_id, trail_arn, delivered):
+    """Sets the trail's LatestDigestDeliveryTime (epoch seconds, None to clear)."""
+    from moto.cloudtrail.models import cloudtrail_backends
+
+    parts = trail_arn.split(":")
+    if len(parts) < 6 or not parts[5].startswith("trail/"):
+        raise ValueError(f"not a trail ARN: {trail_arn!r}")
+    region, name = parts[3], parts[5][len("trail/"):]
+    trail = cloudtrail_backends[account_id][region].trails.get(name)
+    if trail is None:
+        raise ValueError(f"no trail {name!r} in account {account_id} region {region}")
+    trail.status.trailguard_latest_digest_delivery = (
+        None if delivered is None else int(epoch_seconds(delivered)))
+
+
+# ---------------------------------------------------------------------------
+# Test hooks: test-only calls that have no AWS API (AWS makes its signing keys and
+# delivers digests itself). Served under /trailguard-test/ before moto sees the
+# request, to loopback clients only (the server binds 127.0.0.1 anyway):
+#   POST /trailguard-test/cloudtrail/public-keys
+#        {"region", "value": base64 DER PKCS#1, "validity_start", "validity_end"}
+#        -> {"Fingerprint"}
+#   POST /trailguard-test/cloudtrail/digest-delivery
+#        {"account_id", "trail_arn", "latest_digest_delivery_time": epoch|ISO|null} -> {}
+# A bad request answers 400 with {"message"}.
+# ---------------------------------------------------------------------------
+TEST_HOOK_PREFIX = "/trailguard-test/"
+
+
+class TestHooks:
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(TEST_HOOK_PREFIX):
+            return self.app(environ, start_response)
+        if environ.get("REMOTE_ADDR") not in ("127.0.0.1", "::1"):
+            return self.answer(start_response, "403 FORBIDDEN", {"message": "loopback only"})
+        if environ.get("REQUEST_METHOD") != "POST":
+            return self.answer(start_response, "405 METHOD NOT ALLOWED", {"message": "POST only"})
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = json.loads(environ["wsgi.input"].read(length) or b"{}")
+            result = self.dispatch(path[len(TEST_HOOK_PREFIX):], body)
+        except (KeyError, TypeError, ValueError) as err:
+            return self.answer(start_response, "400 BAD REQUEST", {"message": f"{type(err).__name__}: {err}"})
+        if result is None:
+            return self.answer(start_response, "404 NOT FOUND", {"message": f"no test hook {path}"})
+        return self.answer(start_response, "200 OK", result)
+
+    @staticmethod
+    def dispatch(hook, body):
+        if hook == "cloudtrail/public-keys":
+            fingerprint = register_public_key(body["region"], body["value"],
+                                              body["validity_start"], body["validity_end"])
+            return {"Fingerprint": fingerprint}
+        if hook == "cloudtrail/digest-delivery":
+            set_latest_digest_delivery(body["account_id"], body["trail_arn"],
+                                       body["latest_digest_delivery_time"])
+            return {}
+        return None
+
+    @staticmethod
+    def answer(start_response, status, payload):
+        data = json.dumps(payload).encode()
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+        return [data]
+
+
 def watch_stdin(cleanup):
     """Exit the whole process when the parent closes our stdin (or dies)."""
     try:
@@ -643,6 +843,8 @@ def main():
     patch_cloudtrail_list_trails()
     patch_sns_pending_confirmation()
     patch_cloudwatch_alarms_for_metric_dimensions()
+    patch_cloudtrail_list_public_keys()
+    patch_cloudtrail_latest_digest_delivery()
     patch_request_routing_cache()  # last: it caches what the patches above define
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -651,7 +853,7 @@ def main():
     if not args.verbose:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
-    app = CloudWatchCborShim(DomainDispatcherApplication(create_backend_app))
+    app = TestHooks(CloudWatchCborShim(DomainDispatcherApplication(create_backend_app)))
     server = make_server("127.0.0.1", args.port, app, threaded=True)  # bound and listening
     port = server.server_port
     os.environ["MOTO_PORT"] = str(port)

@@ -48,4 +48,5 @@ mod rules_views;
 mod scan_emulator;
 mod scan_monitoring;
 mod scan_org;
+mod verify_logs_emulator;
 mod waivers_file;

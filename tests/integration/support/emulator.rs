@@ -150,7 +150,7 @@ fn tail(s: &str, max: usize) -> &str {
 }
 
 /// An environment for child processes that cannot see the developer's AWS set-up.
-fn isolated_command(program: impl AsRef<OsStr>, home: &Path) -> Command {
+pub fn isolated_command(program: impl AsRef<OsStr>, home: &Path) -> Command {
     let mut cmd = Command::new(program);
     cmd.env_clear();
     if let Some(path) = std::env::var_os("PATH") {
@@ -168,10 +168,11 @@ fn isolated_command(program: impl AsRef<OsStr>, home: &Path) -> Command {
 }
 
 /// A scratch directory removed on drop.
-struct TempDir(PathBuf);
+pub struct TempDir(pub PathBuf);
 
 impl TempDir {
-    fn new(prefix: &str) -> TempDir {
+    /// A new empty directory under the system temp dir, unique to this process and call.
+    pub fn new(prefix: &str) -> TempDir {
         let dir = std::env::temp_dir().join(format!(
             "trailguard-{prefix}-{}-{}",
             std::process::id(),

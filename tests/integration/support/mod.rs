@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests (`crate::support::…`).
 
+pub mod chains;
 pub mod cli;
 pub mod collected;
 pub mod emulator;
@@ -9,5 +10,6 @@ pub mod paths;
 pub mod report_fixture;
 pub mod schema;
 
+pub use chains::*;
 pub use emulator::*;
 pub use paths::repo_root;
