@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
@@ -120,8 +121,8 @@ struct Walk<'a> {
     digests: BTreeMap<String, Item>,
     others: Vec<Item>,
     log_files: Vec<LogFileEntry>,
-    /// Key time of every digest that was read (valid or not): the newest shows a cut.
-    read: BTreeSet<OffsetDateTime>,
+    /// Key time of every listed digest that exists (readable or not): the newest shows a cut.
+    present: BTreeSet<OffsetDateTime>,
 }
 
 impl<'a> Walk<'a> {
@@ -148,7 +149,7 @@ impl<'a> Walk<'a> {
             digests: BTreeMap::new(),
             others,
             log_files: Vec::new(),
-            read: BTreeSet::new(),
+            present: BTreeSet::new(),
         }
     }
 
@@ -183,12 +184,15 @@ impl<'a> Walk<'a> {
         let bucket = self.input.bucket;
         let (status, reason) = match &listed.fetched {
             Fetched::NotFound => (Status::Missing, "not found (listed, then gone)".to_owned()),
-            Fetched::Failed { call, message } => (
-                Status::Invalid,
-                format!("could not be read ({call}: {message})"),
-            ),
+            Fetched::Failed { call, message } => {
+                self.present.insert(time); // it exists; only reading it failed
+                (
+                    Status::Invalid,
+                    format!("could not be read ({call}: {message})"),
+                )
+            }
             Fetched::Object { body, metadata } => {
-                self.read.insert(time);
+                self.present.insert(time);
                 let found = FetchedDigest {
                     bucket,
                     key: &listed.key,
@@ -341,7 +345,7 @@ impl<'a> Walk<'a> {
     fn cut(&self) -> Option<Item> {
         let latest = self.input.latest_delivery?;
         let window = self.input.window;
-        let newest = self.read.last().copied();
+        let newest = self.present.last().copied();
         let (key, start, reason) = match newest {
             Some(newest) if latest - newest > DELIVERY_TOLERANCE && newest < window.end => {
                 let key = self
@@ -351,14 +355,17 @@ impl<'a> Walk<'a> {
                     .find(|(t, _)| *t == newest)
                     .map(|(_, l)| l.key.clone());
                 let reason = format!(
-                    "the newest digest ends at {newest}, but CloudTrail last delivered a digest at \
-                     {latest}: newer digests were deleted"
+                    "the newest digest ends at {}, but CloudTrail last delivered a digest at {}: \
+                     newer digests were deleted",
+                    rfc3339(newest),
+                    rfc3339(latest)
                 );
                 (key.unwrap_or_default(), newest, reason)
             }
             None if latest >= window.start => {
                 let reason = format!(
-                    "no digest in the window, but CloudTrail last delivered one at {latest}"
+                    "no digest in the window, but CloudTrail last delivered one at {}",
+                    rfc3339(latest)
                 );
                 (String::new(), window.start, reason)
             }
@@ -383,13 +390,20 @@ fn digest_item(bucket: &str, key: &str, status: Status, reason: impl Into<String
 
 fn gap_item(bucket: &str, restart_key: &str, start: OffsetDateTime, end: OffsetDateTime) -> Item {
     let reason = format!(
-        "no digests between {start} and {end}: the chain restarts at this digest (logging or \
-         log file validation was off)"
+        "no digests between {} and {}: the chain restarts at this digest (logging or log file \
+         validation was off)",
+        rfc3339(start),
+        rfc3339(end)
     );
     let mut item = Item::object(ItemKind::Gap, Status::Gap, bucket, restart_key, reason);
     item.start = Some(start);
     item.end = Some(end);
     item
+}
+
+/// A time as reports print it (`2026-03-01T04:05:00Z`).
+fn rfc3339(time: OffsetDateTime) -> String {
+    time.format(&Rfc3339).unwrap_or_else(|_| time.to_string())
 }
 
 /// The time in a digest key's name: `…_YYYYMMDDTHHMMSSZ.json.gz`, or
