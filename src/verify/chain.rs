@@ -117,6 +117,8 @@ struct Walk<'a> {
     input: &'a ChainInput<'a>,
     /// Listed digests with a timestamp in their name, oldest first.
     order: Vec<(OffsetDateTime, &'a ListedDigest)>,
+    /// Key → position in `order` (links are followed by key).
+    positions: BTreeMap<&'a str, usize>,
     visited: Vec<bool>,
     digests: BTreeMap<String, Item>,
     others: Vec<Item>,
@@ -142,9 +144,15 @@ impl<'a> Walk<'a> {
         }
         order.sort_by(|a, b| (a.0, &a.1.key).cmp(&(b.0, &b.1.key)));
         let visited = vec![false; order.len()];
+        let positions = order
+            .iter()
+            .enumerate()
+            .map(|(pos, (_, l))| (l.key.as_str(), pos))
+            .collect();
         Walk {
             input,
             order,
+            positions,
             visited,
             digests: BTreeMap::new(),
             others,
@@ -314,7 +322,7 @@ impl<'a> Walk<'a> {
     }
 
     fn position(&self, key: &str) -> Option<usize> {
-        self.order.iter().position(|(_, listed)| listed.key == key)
+        self.positions.get(key).copied()
     }
 
     fn finish(mut self) -> ChainOutcome {
