@@ -1004,6 +1004,23 @@ MONITORING_CHAINS = [
 ]
 
 
+def monitoring_base(session, account, region, log_group, prefix):
+    """What every monitoring set-up starts from: `log_group` (created if missing) and three
+    topics, `<prefix>-alerts` with a confirmed SQS subscription, `<prefix>-silent` without
+    one and `<prefix>-pending` with a pending e-mail one. Returns (logs, sns, cloudwatch
+    clients, {key: topic ARN})."""
+    logs = session.client("logs", region)
+    if not logs.describe_log_groups(logGroupNamePrefix=log_group)["logGroups"]:
+        logs.create_log_group(logGroupName=log_group)
+    sns, cw = session.client("sns", region), session.client("cloudwatch", region)
+    topics = {key: sns.create_topic(Name=f"{prefix}-{key}")["TopicArn"]
+              for key in ("alerts", "silent", "pending")}
+    sns.subscribe(TopicArn=topics["alerts"], Protocol="sqs",
+                  Endpoint=f"arn:{PARTITION}:sqs:{region}:{account}:{prefix}-alerts")
+    sns.subscribe(TopicArn=topics["pending"], Protocol="email", Endpoint="nobody@example.com")
+    return logs, sns, cw, topics
+
+
 def seed_monitoring(session, account, region, log_group, prefix="cis"):
     """A CIS monitoring set-up on `log_group` (created if missing) in `account`/`region`:
     one metric filter per MONITORING_CHAINS entry, publishing to namespace CISBenchmark, each
@@ -1011,16 +1028,8 @@ def seed_monitoring(session, account, region, log_group, prefix="cis"):
     pending e-mail one), `<prefix>-silent` (no subscription) and `<prefix>-pending` (e-mail and
     HTTPS, both PendingConfirmation). Reusable by the demo and benchmark organizations.
     Returns the facts tests assert on."""
-    logs = session.client("logs", region)
-    if not logs.describe_log_groups(logGroupNamePrefix=log_group)["logGroups"]:
-        logs.create_log_group(logGroupName=log_group)
-    sns, cw = session.client("sns", region), session.client("cloudwatch", region)
-    topics = {key: sns.create_topic(Name=f"{prefix}-{key}")["TopicArn"]
-              for key in ("alerts", "silent", "pending")}
-    queue = f"arn:{PARTITION}:sqs:{region}:{account}:{prefix}-alerts"
-    sns.subscribe(TopicArn=topics["alerts"], Protocol="sqs", Endpoint=queue)
+    logs, sns, cw, topics = monitoring_base(session, account, region, log_group, prefix)
     sns.subscribe(TopicArn=topics["alerts"], Protocol="email", Endpoint="oncall@example.com")
-    sns.subscribe(TopicArn=topics["pending"], Protocol="email", Endpoint="nobody@example.com")
     sns.subscribe(TopicArn=topics["pending"], Protocol="https", Endpoint="https://example.com/hook")
     filters = {}
     for key, metric, dimensions, namespace, enabled, topic in MONITORING_CHAINS:
@@ -1173,15 +1182,7 @@ def seed_cis_controls(session, account, region, log_group, links, prefix="cis"):
     filter), namespace (the alarm's),
     dimensions (the filter's), actions_enabled, action ("topic" | "none" | "ec2-stop"),
     topic ("alerts" | "silent" | "pending"). Returns {control: facts}."""
-    logs = session.client("logs", region)
-    if not logs.describe_log_groups(logGroupNamePrefix=log_group)["logGroups"]:
-        logs.create_log_group(logGroupName=log_group)
-    sns, cw = session.client("sns", region), session.client("cloudwatch", region)
-    topics = {key: sns.create_topic(Name=f"{prefix}-{key}")["TopicArn"]
-              for key in ("alerts", "silent", "pending")}
-    sns.subscribe(TopicArn=topics["alerts"], Protocol="sqs",
-                  Endpoint=f"arn:{PARTITION}:sqs:{region}:{account}:{prefix}-alerts")
-    sns.subscribe(TopicArn=topics["pending"], Protocol="email", Endpoint="nobody@example.com")
+    logs, sns, cw, topics = monitoring_base(session, account, region, log_group, prefix)
     facts = {}
     for control, metric in CIS_METRICS.items():
         link = links.get(control, {})

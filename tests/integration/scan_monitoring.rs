@@ -15,6 +15,16 @@ const CONTROLS: [&str; 15] = [
 
 /// `scan --only CT-F01,…` in us-east-1 with the JSON report on stdout; (exit code, report).
 fn scan_monitoring(emulator: &Emulator, seeded: &Seeded, env: &[(&str, &str)]) -> (i32, Value) {
+    scan_monitoring_of(emulator, seeded, &[], env)
+}
+
+/// [`scan_monitoring`] of a `target` (`--org`, or nothing for the seeded account).
+fn scan_monitoring_of(
+    emulator: &Emulator,
+    seeded: &Seeded,
+    target: &[&str],
+    env: &[(&str, &str)],
+) -> (i32, Value) {
     let only = CONTROLS.join(",");
     let args = [
         "scan",
@@ -27,6 +37,7 @@ fn scan_monitoring(emulator: &Emulator, seeded: &Seeded, env: &[(&str, &str)]) -
         "--output",
         "json",
     ];
+    let args = args.iter().chain(target);
     let out = trailguard_with_env(emulator, seeded, args, env);
     let report = serde_json::from_str(&cli::stdout(&out)).unwrap_or_else(|e| {
         panic!(
@@ -199,23 +210,8 @@ fn a_denied_list_subscriptions_is_an_error_for_every_control_never_a_fail() {
 fn members_inherit_the_organization_trails_monitoring_or_their_own() {
     let emulator = Emulator::shared();
     let seeded = seed(emulator, "org", &unique_account_id());
-    let only = CONTROLS.join(",");
-    let args = [
-        "scan",
-        "--org",
-        "--region",
-        "us-east-1",
-        "--color",
-        "never",
-        "--only",
-        &only,
-        "--output",
-        "json",
-    ];
-    let out = trailguard_with_env(emulator, &seeded, args, &[]);
-    let report: Value = serde_json::from_str(&cli::stdout(&out))
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", cli::stderr(&out)));
-    assert_eq!(out.status.code(), Some(1), "{}", cli::stderr(&out));
+    let (code, report) = scan_monitoring_of(emulator, &seeded, &["--org"], &[]);
+    assert_eq!(code, 1, "{report:#}");
     let facts = &seeded.facts;
     let broken = facts["monitoring"]["organization"]["broken"]
         .as_object()

@@ -6,7 +6,7 @@ use std::process::{Output, Stdio};
 
 use serde_json::Value;
 
-use super::emulator::{Emulator, TempDir, emulator_dir, isolated_command, venv_python};
+use super::emulator::{Emulator, TempDir, emulator_script, isolated_command, venv_python};
 
 /// Runs `generate_chain.py` against `emulator` for `account` with extra `options`
 /// (`--tamper CASE`, `--org`, `--prefix P`, …) and returns its manifest. Panics with the
@@ -14,19 +14,10 @@ use super::emulator::{Emulator, TempDir, emulator_dir, isolated_command, venv_py
 pub fn generate_chain(emulator: &Emulator, account: &str, options: &[&str]) -> Value {
     let scratch = TempDir::new("chain");
     let manifest = scratch.0.join("manifest.json");
-    let mut cmd = isolated_command(venv_python(), &scratch.0);
-    cmd.arg(emulator_dir().join("generate_chain.py"))
-        .args([
-            "--endpoint",
-            &emulator.endpoint(),
-            "--account",
-            account,
-            "--out",
-        ])
+    let mut cmd = emulator_script(emulator, "generate_chain.py", &scratch.0);
+    cmd.args(["--account", account, "--out"])
         .arg(&manifest)
-        .args(options)
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .stdin(Stdio::null());
+        .args(options);
     let shown = format!("{cmd:?}");
     let out = cmd
         .output()

@@ -1024,6 +1024,17 @@ impl Seeded {
     }
 }
 
+/// `tests/emulator/SCRIPT --endpoint URL` run by the venv's Python in `dir` (no stdin, no
+/// bytecode files): how the tests run the harness's Python tools against `emulator`.
+pub fn emulator_script(emulator: &Emulator, script: &str, dir: &Path) -> Command {
+    let mut cmd = isolated_command(venv_python(), dir);
+    cmd.arg(emulator_dir().join(script))
+        .args(["--endpoint", &emulator.endpoint()])
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .stdin(Stdio::null());
+    cmd
+}
+
 /// Seeds `scenario` (`collector`, `empty`, `denied`) into `account` on `emulator` by running
 /// `tests/emulator/seed.py`. Panics with seed.py's stderr if anything fails.
 ///
@@ -1033,18 +1044,8 @@ pub fn seed(emulator: &Emulator, scenario: &str, account: &str) -> Seeded {
         emulator.assert_private("the `denied` scenario");
     }
     let home = TempDir::new("seed-home");
-    let mut cmd = isolated_command(venv_python(), &home.0);
-    cmd.arg(emulator_dir().join("seed.py"))
-        .args([
-            "--endpoint",
-            &emulator.endpoint(),
-            "--scenario",
-            scenario,
-            "--account",
-            account,
-        ])
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .stdin(Stdio::null());
+    let mut cmd = emulator_script(emulator, "seed.py", &home.0);
+    cmd.args(["--scenario", scenario, "--account", account]);
     let shown = format!("{cmd:?}");
     let out = cmd
         .output()
