@@ -23,8 +23,8 @@
 //! with positions and the diagnostics that point into it), [`files`] (bounded reads, safe
 //! writes) and [`json_error`] (`line:col` of a bad JSON file).
 //! [`filter_pattern`] parses CloudWatch Logs filter patterns and evaluates them on events.
-//! `verify` (cargo feature `aws`) proves delivered logs intact: digest chains and log hashes,
-//! pure functions over fetched bytes (`verify-logs`).
+//! [`verify`] proves delivered logs intact: digest chains and log hashes, pure functions over
+//! fetched bytes (cargo feature `aws`), and the report model its renderers read (`verify-logs`).
 
 // The stages, in order (one per line so that rustfmt keeps the order).
 pub mod cli;
@@ -44,7 +44,6 @@ pub mod waivers;
 
 pub mod evaluate;
 
-#[cfg(feature = "aws")]
 pub mod verify;
 
 pub mod finding;

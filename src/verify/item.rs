@@ -1,10 +1,13 @@
 //! What verification says about one object, gap or chain (issue 18's JSON item vocabulary).
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// What an item is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     /// A digest file.
@@ -13,12 +16,26 @@ pub enum ItemKind {
     LogFile,
     /// A stretch of time no digest covers.
     Gap,
-    /// The chain as a whole (cut).
+    /// The chain as a whole (cut, or could not be read).
     Chain,
 }
 
+impl ItemKind {
+    /// The name in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Digest => "digest",
+            ItemKind::LogFile => "log_file",
+            ItemKind::Gap => "gap",
+            ItemKind::Chain => "chain",
+        }
+    }
+}
+
 /// The verdict on an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Verified: unchanged since CloudTrail delivered it.
@@ -33,6 +50,23 @@ pub enum Status {
     Cut,
     /// The chain restarts: CloudTrail delivered no digests in between.
     Gap,
+    /// Could not be read or judged (a denied or failed call): never "valid".
+    Error,
+}
+
+impl Status {
+    /// The name in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::Invalid => "invalid",
+            Status::Missing => "missing",
+            Status::Unexpected => "unexpected",
+            Status::Cut => "cut",
+            Status::Gap => "gap",
+            Status::Error => "error",
+        }
+    }
 }
 
 /// One finding of the verification, with its reason in plain words.

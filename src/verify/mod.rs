@@ -8,26 +8,44 @@
 //! * [`verify_log`] streams one log file through gunzip and SHA-256 (constant memory) and
 //!   compares it with the hash its digest records.
 //!
-//! The crypto (aws-lc-rs) and gunzip (flate2) come with the AWS SDK, so the module builds with
-//! the `aws` feature.
+//! * [`Verification`] (`outcome.rs`) is what the renderers read: chains, counts and items.
+//!
+//! The crypto (aws-lc-rs) and gunzip (flate2) come with the AWS SDK, so verification builds
+//! with the `aws` feature; the vocabulary and the report model do not need it.
 
+#[cfg(feature = "aws")]
 mod chain;
+#[cfg(feature = "aws")]
 mod digest;
+#[cfg(feature = "aws")]
 mod error;
+#[cfg(feature = "aws")]
 mod gzip;
 mod item;
+#[cfg(feature = "aws")]
 mod keys;
+#[cfg(feature = "aws")]
 mod log;
+mod outcome;
 
+#[cfg(feature = "aws")]
 pub use chain::{
     ChainInput, ChainOutcome, DELIVERY_TOLERANCE, Fetched, ListedDigest, Window, verify_chain,
 };
+#[cfg(feature = "aws")]
 pub use digest::{FetchedDigest, LogFileEntry, PreviousLink, VerifiedDigest, verify_digest};
+#[cfg(feature = "aws")]
 pub use error::{ChainError, DigestError};
+#[cfg(feature = "aws")]
 pub use gzip::{GzipError, Hashed, hash_gzip};
 pub use item::{Item, ItemKind, Status};
+#[cfg(feature = "aws")]
 pub use keys::PublicKeys;
+#[cfg(feature = "aws")]
 pub use log::{LogSource, verify_log};
+pub use outcome::{
+    Chain, Counts, Period, ReportItem, Summary, ToolInfo, VERIFICATION_SCHEMA, Verification,
+};
 
-#[cfg(test)]
+#[cfg(all(test, feature = "aws"))]
 mod tests;
