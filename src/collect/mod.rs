@@ -42,6 +42,7 @@ mod round_two;
 mod shared;
 mod targets;
 mod trails;
+mod verify_logs;
 
 pub use clients::BOOTSTRAP_REGION;
 pub use coordinator::collect;
@@ -49,6 +50,7 @@ pub use ctx::Ctx;
 pub use error::CollectFailure;
 pub use options::{CollectOptions, Progress, ProgressSink};
 pub use org::{OrgOptions, SESSION_NAME};
+pub use verify_logs::{VerifyCollected, VerifyRequest, verify_logs, verify_logs_blocking};
 
 use crate::inventory::{Inventory, Timestamp};
 

@@ -15,6 +15,7 @@ mod markdown;
 mod model;
 mod sarif;
 mod text;
+mod verification;
 
 use std::io::{self, Write};
 
@@ -27,6 +28,7 @@ pub use model::{
     Report, ReportFinding, ReportInput, ResolvedFinding, RuleInfo, RulePack, RuleSource, RunInfo,
     SCHEMA, SeverityCounts, Summary, Tool, WaiverEntry, WaiverReport,
 };
+pub use verification::render_verification;
 
 /// Renders the report in one format.
 pub fn render(
