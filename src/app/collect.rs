@@ -30,6 +30,7 @@ pub fn collect_live(ui: &Ui, target: &Target) -> Result<Inventory, Error> {
         concurrency: target.concurrency,
         timeout: target.timeout,
         progress: ProgressSink(sink),
+        trails_only: false,
         org: target.org.as_ref().map(|org| OrgOptions {
             role_name: org.role_name.clone(),
             role_arn_template: org.role_arn_template.clone(),

@@ -13,7 +13,7 @@ use crate::inventory::{
 };
 
 /// Where a bucket is, or that it is gone.
-enum Located {
+pub enum Located {
     At(Region),
     Missing,
     /// S3 answers 403 to HeadBucket when the bucket exists but is not the caller's to read.
@@ -235,7 +235,7 @@ where
 /// HeadBucket from the account's home region; its answer names the bucket's region. Real S3
 /// answers a request to the wrong region with 301 (or 403 for another account's bucket) and the
 /// `x-amz-bucket-region` header, which the SDK does not follow, so read the header from errors.
-async fn locate(ctx: &Ctx, name: &str) -> Located {
+pub async fn locate(ctx: &Ctx, name: &str) -> Located {
     let client = ctx.clients.s3(&ctx.clients.home_region());
     let head = {
         let _permit = ctx.permit().await;

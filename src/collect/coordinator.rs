@@ -50,6 +50,23 @@ pub async fn collect(
     opts: &CollectOptions,
     now: &dyn Fn() -> Timestamp,
 ) -> Result<Inventory, CollectFailure> {
+    Ok(collect_session(opts, now).await?.0)
+}
+
+/// The credentials a collection used, for reads that follow it (`verify-logs`): each
+/// identified account's, and the caller's.
+pub struct Session {
+    /// Who owns which bucket, and each identified account's context.
+    pub ownership: Arc<Ownership>,
+    /// The caller's context.
+    pub caller: Ctx,
+}
+
+/// [`collect`], keeping the credentials for reads that follow.
+pub async fn collect_session(
+    opts: &CollectOptions,
+    now: &dyn Fn() -> Timestamp,
+) -> Result<(Inventory, Session), CollectFailure> {
     let started_at = now();
     let base = clients::load_config(&clients::ConfigOptions {
         profile: opts.profile.clone(),
@@ -80,13 +97,20 @@ pub async fn collect(
     for target in targets {
         let (shared, report) = (Arc::clone(&shared), report.clone());
         let (requested, progress) = (requested.clone(), opts.progress.clone());
-        tasks.spawn(run_account(target, shared, report, requested, progress));
+        let trails_only = opts.trails_only;
+        tasks.spawn(run_account(
+            target,
+            shared,
+            report,
+            (requested, trails_only),
+            progress,
+        ));
     }
     drop(report);
     // On an error the task set is dropped, which stops every account.
-    let ownership = gather_ownership(reports, expected, &caller, &requested).await?;
+    let ownership = Arc::new(gather_ownership(reports, expected, &caller, &requested).await?);
     // Nobody waits for this value if every receiver is gone; that is fine.
-    let _ = publish.send(Some(Arc::new(ownership)));
+    let _ = publish.send(Some(Arc::clone(&ownership)));
 
     let mut accounts = Vec::new();
     let mut failed: Vec<Unidentified> = Vec::new();
@@ -106,7 +130,11 @@ pub async fn collect(
         finished_at: now(),
         requested_regions: requested,
     };
-    Ok(inventory(meta, accounts, org_scan))
+    let session = Session {
+        ownership,
+        caller: caller_ctx,
+    };
+    Ok((inventory(meta, accounts, org_scan), session))
 }
 
 /// The caller, and the accounts to collect: the caller's own, or with `--org` the selected
@@ -144,7 +172,7 @@ async fn run_account(
     target: Target,
     shared: Arc<Shared>,
     report: mpsc::UnboundedSender<RoundOne>,
-    requested: Vec<Region>,
+    (requested, trails_only): (Vec<Region>, bool),
     progress: ProgressSink,
 ) -> Result<Account, Unidentified> {
     let account = target.account_id.clone();
@@ -158,7 +186,7 @@ async fn run_account(
     let _ = report.send(RoundOne { account, ready });
     drop(report);
     let out = match result {
-        Ok(p) => Ok(collect_account(p, shared, requested).await),
+        Ok(p) => Ok(collect_account(p, shared, requested, trails_only).await),
         Err(failure) => Err(failure),
     };
     if let Some(p) = &progress.0 {

@@ -29,6 +29,25 @@ pub enum CollectFailure {
     /// `--org` could not list the organization.
     #[error("--org: {0}")]
     Organization(String),
+    /// `--trail` names no trail of the audited accounts.
+    #[error("--trail {trail}: no such trail (trails found: {known})")]
+    NoSuchTrail {
+        /// The value given.
+        trail: String,
+        /// The trails found, comma-separated.
+        known: String,
+    },
+    /// `--trail` names a trail without log file validation: there is nothing to verify.
+    #[error(
+        "--trail: {trail} does not have log file validation enabled, so it has no digests to verify"
+    )]
+    ValidationDisabled {
+        /// The trail's ARN.
+        trail: String,
+    },
+    /// No chain could be verified.
+    #[error("nothing to verify{0}")]
+    NothingToVerify(String),
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(String),

@@ -44,4 +44,7 @@ pub struct CollectOptions {
     pub org: Option<OrgOptions>,
     /// Who to tell about progress.
     pub progress: ProgressSink,
+    /// Only trails and their status, not their buckets, keys and log groups (`verify-logs`
+    /// needs no more, and asks for no permission it does not use).
+    pub trails_only: bool,
 }

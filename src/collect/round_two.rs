@@ -24,7 +24,12 @@ use crate::inventory::{
 };
 
 /// Round two for one account, once round one is done.
-pub async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Region>) -> Account {
+pub async fn collect_account(
+    p: Prepared,
+    shared: Arc<Shared>,
+    requested: Vec<Region>,
+    trails_only: bool,
+) -> Account {
     let Prepared {
         ctx,
         identity,
@@ -44,6 +49,7 @@ pub async fn collect_account(p: Prepared, shared: Arc<Shared>, requested: Vec<Re
         identity.account_id.clone(),
         own.clone(),
     );
+    reads.trails_only = trails_only;
     while let Some(answer) = answers.recv().await {
         reads.take(answer);
     }
@@ -131,6 +137,8 @@ struct Reads {
     dispatched: BTreeSet<String>,
     /// Every `DescribeTrails` answer, in arrival order.
     per_region: Vec<trails::Described>,
+    /// Read only the trails, not their buckets, keys and log groups.
+    trails_only: bool,
 }
 
 impl Reads {
@@ -149,6 +157,7 @@ impl Reads {
             log_groups_seen: BTreeSet::new(),
             dispatched: BTreeSet::new(),
             per_region: Vec::new(),
+            trails_only: false,
         }
     }
 
@@ -169,6 +178,12 @@ impl Reads {
     /// Starts a trail's details, and its bucket's, key's and log group's reads unless already
     /// started.
     fn dispatch(&mut self, description: &ct::Trail) {
+        let (ctx, me) = self.reader();
+        self.trails
+            .spawn(trails::details(ctx, me, description.clone()));
+        if self.trails_only {
+            return;
+        }
         if let Some(g) = description
             .cloud_watch_logs_log_group_arn()
             .filter(|g| !g.is_empty())
@@ -195,9 +210,6 @@ impl Reads {
             self.keys
                 .spawn(async move { shared.key(&ctx, &me, key_id, region).await });
         }
-        let (ctx, me) = self.reader();
-        self.trails
-            .spawn(trails::details(ctx, me, description.clone()));
     }
 
     /// Who a read task reads as: the account's clients, and the account.

@@ -57,6 +57,16 @@ impl Ownership {
         }
         self.readers.insert(account, ctx);
     }
+
+    /// The credentials of the scanned account that owns `bucket`, if one does.
+    pub fn bucket_reader(&self, bucket: &str) -> Option<&Ctx> {
+        self.owners.get(bucket).and_then(|o| self.readers.get(o))
+    }
+
+    /// An identified account's credentials.
+    pub fn reader(&self, account: &AccountId) -> Option<&Ctx> {
+        self.readers.get(account)
+    }
 }
 
 impl Shared {

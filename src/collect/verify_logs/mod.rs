@@ -1,0 +1,191 @@
+//! Reads for `verify-logs`: which chains exist (the trails with log file validation, their
+//! source regions and member accounts), their digests, the source regions' public keys and
+//! the log files, fetched concurrently under the one budget; verification itself is the pure
+//! `crate::verify`.
+//!
+//! ```text
+//! collect (trails only) ─► plan (pure) ─► per trail: bucket region ∥ member folders
+//!   ─► per chain (account × source region): ListObjectsV2 per day ─► GetObject per digest
+//!      ∥ ListPublicKeys (once per region) ─► verify_chain ─► GetObject per log file (streamed)
+//! ```
+
+mod chains;
+mod plan;
+mod reads;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use tokio::task::JoinSet;
+
+use super::coordinator::{Session, collect_session};
+use super::ctx::{Ctx, join_all};
+use super::error::CollectFailure;
+use super::options::CollectOptions;
+use crate::inventory::{AccountId, Timestamp};
+use crate::verify::{Chain, Period, ReportItem};
+use chains::{ChainJob, ChainResult, KeyCache};
+use plan::{TrailPlan, error_item};
+
+/// What to verify.
+#[derive(Debug, Clone)]
+pub struct VerifyRequest {
+    /// The period.
+    pub window: Period,
+    /// `--trail` values (ARN or name); empty: every trail with log file validation enabled.
+    pub trails: Vec<String>,
+}
+
+/// Every chain verified and every item found (valid ones included).
+#[derive(Debug, Clone, Default)]
+pub struct VerifyCollected {
+    /// One per trail × account × source region (and backfill chain).
+    pub chains: Vec<Chain>,
+    /// Every item of every chain, and errors about trails or accounts that could not be read.
+    pub items: Vec<ReportItem>,
+}
+
+/// Finds the chains and verifies them. Fails (exit 2) when nothing can be verified.
+pub async fn verify_logs(
+    opts: &CollectOptions,
+    request: &VerifyRequest,
+) -> Result<VerifyCollected, CollectFailure> {
+    let opts = CollectOptions {
+        trails_only: true,
+        ..opts.clone()
+    };
+    let now = || Timestamp(time::OffsetDateTime::now_utc());
+    let (inventory, session) = collect_session(&opts, &now).await?;
+    let plan = plan::plan(&inventory, request)?;
+    let session = Arc::new(session);
+    let keys = Arc::new(KeyCache::default());
+    let mut trails = JoinSet::new();
+    for trail in plan.trails {
+        let (session, keys) = (Arc::clone(&session), Arc::clone(&keys));
+        trails.spawn(verify_trail(Arc::new(trail), session, keys, request.window));
+    }
+    let mut out = VerifyCollected {
+        chains: Vec::new(),
+        items: plan.errors,
+    };
+    for result in join_all(trails).await {
+        for (chain, items) in result {
+            out.chains.push(chain);
+            out.items.extend(items);
+        }
+    }
+    if out.chains.is_empty() {
+        return Err(nothing_to_verify(&out.items));
+    }
+    Ok(out)
+}
+
+/// [`verify_logs`] on a fresh async runtime (for the synchronous CLI).
+pub fn verify_logs_blocking(
+    opts: &CollectOptions,
+    request: &VerifyRequest,
+) -> Result<VerifyCollected, CollectFailure> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CollectFailure::Runtime(e.to_string()))?;
+    runtime.block_on(verify_logs(opts, request))
+}
+
+/// Every chain of one trail: each account (known, or a folder found in the bucket) × each
+/// source region in scope.
+async fn verify_trail(
+    trail: Arc<TrailPlan>,
+    session: Arc<Session>,
+    keys: Arc<KeyCache>,
+    window: Period,
+) -> ChainResult {
+    let keys_reader = reader(&session, &trail.seen_from).clone();
+    // The bucket's owner reads it when it was scanned (a log-archive account); otherwise the
+    // account whose trail it is.
+    let reader = session
+        .ownership
+        .bucket_reader(&trail.bucket)
+        .unwrap_or(&keys_reader)
+        .clone();
+    let failed = |why: String| {
+        let mut item = error_item(trail.seen_from.as_str(), &trail.arn, why);
+        item.bucket = trail.bucket.clone();
+        vec![(unverified_chain(&trail), vec![item])]
+    };
+    let bucket_region = match reads::bucket_region(&reader, &trail.bucket).await {
+        Ok(region) => region,
+        Err(err) => return failed(format!("the trail's bucket could not be located ({err})")),
+    };
+    // Account → whether its chain must exist (a known account) or was only found in the bucket.
+    let mut accounts: BTreeMap<String, bool> =
+        trail.accounts.iter().map(|a| (a.clone(), true)).collect();
+    if trail.discover_members {
+        let under = trail.accounts_prefix();
+        match reads::list_folders(&reader, &bucket_region, &trail.bucket, &under).await {
+            Ok(found) => {
+                for folder in found.into_iter().filter(|f| is_account_id(f)) {
+                    accounts.entry(folder).or_insert(false);
+                }
+            }
+            Err(err) => {
+                return failed(format!(
+                    "the member accounts' folders could not be listed ({err})"
+                ));
+            }
+        }
+    }
+    let mut jobs = JoinSet::new();
+    for (account, must_exist) in accounts {
+        for region in &trail.regions {
+            let job = ChainJob {
+                trail: Arc::clone(&trail),
+                account: account.clone(),
+                region: region.clone(),
+                reader: reader.clone(),
+                keys_reader: keys_reader.clone(),
+                bucket_region: bucket_region.clone(),
+                keys: Arc::clone(&keys),
+                window,
+                must_exist: must_exist || !trail.discover_members,
+            };
+            jobs.spawn(job.run());
+        }
+    }
+    join_all(jobs).await.into_iter().flatten().collect()
+}
+
+fn reader<'a>(session: &'a Session, account: &AccountId) -> &'a Ctx {
+    session.ownership.reader(account).unwrap_or(&session.caller)
+}
+
+/// A trail none of whose chains could be read.
+fn unverified_chain(trail: &TrailPlan) -> Chain {
+    Chain {
+        account_id: trail.seen_from.to_string(),
+        trail_arn: trail.arn.clone(),
+        region: trail.home_region.clone(),
+        bucket: trail.bucket.clone(),
+        prefix: trail.accounts_prefix(),
+        backfill: false,
+        digests: Default::default(),
+        log_files: Default::default(),
+        gaps: 0,
+        unexpected: 0,
+        cut: false,
+        error: Some("not verified".to_owned()),
+    }
+}
+
+fn is_account_id(folder: &str) -> bool {
+    folder.len() == 12 && folder.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn nothing_to_verify(errors: &[ReportItem]) -> CollectFailure {
+    let why = match errors.first() {
+        Some(first) if errors.len() == 1 => format!(": {}", first.reason),
+        Some(first) => format!(": {} (and {} more)", first.reason, errors.len() - 1),
+        None => ": no trail has log file validation enabled (see rule CT-B01)".to_owned(),
+    };
+    CollectFailure::NothingToVerify(why)
+}
