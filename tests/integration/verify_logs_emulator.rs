@@ -9,59 +9,9 @@
 //! Run: `cargo test --test integration verify_logs_emulator::`.
 
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 
 use crate::support::*;
 use serde_json::Value;
-
-fn expectations() -> &'static Value {
-    static EXPECTED: OnceLock<Value> = OnceLock::new();
-    EXPECTED.get_or_init(|| {
-        let path = emulator_dir().join("validate_logs_expected.json");
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
-    })
-}
-
-fn strings(v: &Value, what: &str) -> Vec<String> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("{what} is not a list: {v}"))
-        .iter()
-        .map(|s| {
-            s.as_str()
-                .unwrap_or_else(|| panic!("{what} holds a non-string: {s}"))
-                .to_string()
-        })
-        .collect()
-}
-
-/// The recorded line with the manifest's objects put in for the placeholders.
-fn filled(line: &str, manifest: &Value) -> String {
-    let mut out = line.to_string();
-    for tampered in manifest["tampered"].as_array().into_iter().flatten() {
-        for (role, value) in tampered["targets"].as_object().into_iter().flatten() {
-            let value = value
-                .as_str()
-                .unwrap_or_else(|| panic!("target {role}: {value}"));
-            out = out.replace(&format!("{{{role}}}"), value);
-        }
-    }
-    let organization = manifest["organization_id"].as_str().unwrap_or_default();
-    out.replace("{trail_arn}", manifest_str(manifest, "/trail_arn"))
-        .replace("{bucket}", manifest_str(manifest, "/bucket"))
-        .replace("{organization_id}", organization)
-        .replace("{account}", manifest_str(manifest, "/log_account_id"))
-}
-
-fn lines(bytes: &[u8]) -> Vec<String> {
-    String::from_utf8_lossy(bytes)
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(str::to_string)
-        .collect()
-}
 
 /// The manifest's chain for `region`.
 fn chain<'a>(manifest: &'a Value, region: &str) -> &'a Value {

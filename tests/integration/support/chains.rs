@@ -4,9 +4,14 @@
 
 use std::process::{Output, Stdio};
 
+use std::sync::OnceLock;
+
 use serde_json::Value;
 
-use super::emulator::{Emulator, TempDir, emulator_script, isolated_command, venv_python};
+use super::emulator::{
+    Credentials, Emulator, Seeded, TempDir, emulator_dir, emulator_script, isolated_command,
+    venv_python,
+};
 
 /// Runs `generate_chain.py` against `emulator` for `account` with extra `options`
 /// (`--tamper CASE`, `--org`, `--prefix P`, …) and returns its manifest. Panics with the
@@ -99,4 +104,75 @@ pub fn validate_logs(
     ];
     args.extend_from_slice(extra);
     aws_cli(emulator, manifest, &args)
+}
+
+/// tests/emulator/validate_logs_expected.json: what the real AWS CLI printed for every case.
+pub fn expectations() -> &'static Value {
+    static EXPECTED: OnceLock<Value> = OnceLock::new();
+    EXPECTED.get_or_init(|| {
+        let path = emulator_dir().join("validate_logs_expected.json");
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+    })
+}
+
+/// A list of strings, or a panic naming `what`.
+pub fn strings(v: &Value, what: &str) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("{what} is not a list: {v}"))
+        .iter()
+        .map(|s| {
+            s.as_str()
+                .unwrap_or_else(|| panic!("{what} holds a non-string: {s}"))
+                .to_string()
+        })
+        .collect()
+}
+
+/// The recorded line with the manifest's objects put in for the placeholders.
+pub fn filled(line: &str, manifest: &Value) -> String {
+    let mut out = line.to_string();
+    for tampered in manifest["tampered"].as_array().into_iter().flatten() {
+        for (role, value) in tampered["targets"].as_object().into_iter().flatten() {
+            let value = value
+                .as_str()
+                .unwrap_or_else(|| panic!("target {role}: {value}"));
+            out = out.replace(&format!("{{{role}}}"), value);
+        }
+    }
+    let organization = manifest["organization_id"].as_str().unwrap_or_default();
+    out.replace("{trail_arn}", manifest_str(manifest, "/trail_arn"))
+        .replace("{bucket}", manifest_str(manifest, "/bucket"))
+        .replace("{organization_id}", organization)
+        .replace("{account}", manifest_str(manifest, "/log_account_id"))
+}
+
+/// The non-blank lines of an output.
+pub fn lines(bytes: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+
+/// The chain's account as a seeded one: its credentials (from the manifest) for running
+/// trailguard against it.
+pub fn chain_account(manifest: &Value) -> Seeded {
+    Seeded {
+        account_id: manifest_str(manifest, "/account_id").to_owned(),
+        credentials: Credentials {
+            access_key_id: manifest_str(manifest, "/credentials/access_key_id").to_owned(),
+            secret_access_key: manifest_str(manifest, "/credentials/secret_access_key")
+                .to_owned(),
+            session_token: manifest
+                .pointer("/credentials/session_token")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        },
+        facts: Value::Null,
+    }
 }
