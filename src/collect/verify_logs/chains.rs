@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use time::{Date, Duration, OffsetDateTime};
-use tokio::sync::OnceCell;
+use tokio::sync::{OnceCell, Semaphore};
 use tokio::task::JoinSet;
 
 use super::super::ctx::{Ctx, join_all};
@@ -17,6 +17,12 @@ use crate::verify::{
     Chain, ChainInput, Counts, Item, ItemKind, ListedDigest, Period, PublicKeys, ReportItem,
     Status, Window, key_time, verify_chain,
 };
+
+/// Log files hashed at once, whatever `--concurrency` allows: each holds about 300 KiB (gunzip
+/// state, two 64 KiB hash buffers, chunks in flight), so memory stays near 10 MiB for this part
+/// however many files a window has. Beyond a few dozen, the bucket's throughput, not latency,
+/// bounds the speed.
+pub const HASHES_IN_FLIGHT: usize = 32;
 
 /// How far past the window's end digests are listed: the digest delivered just after the end
 /// covers its last hour (the AWS CLI lists to end + 1 h).
@@ -75,6 +81,9 @@ pub struct ChainJob {
     pub bucket_region: String,
     /// The shared public keys.
     pub keys: Arc<KeyCache>,
+    /// Log files hashed at once, across every chain (each holds its buffers; see
+    /// [`HASHES_IN_FLIGHT`]).
+    pub hashes: Arc<Semaphore>,
     /// The period.
     pub window: Period,
     /// A chain that must exist (a known account): an empty listing is verified (and may be
@@ -200,7 +209,12 @@ impl ChainJob {
         let mut reads = JoinSet::new();
         for entry in entries {
             let (ctx, region) = (self.reader.clone(), self.bucket_region.clone());
-            reads.spawn(async move { reads::verify_log_file(&ctx, &region, entry).await });
+            let hashes = Arc::clone(&self.hashes);
+            reads.spawn(async move {
+                // Closed never: `None` would only mean no limit.
+                let _hashing = hashes.acquire().await.ok();
+                reads::verify_log_file(&ctx, &region, entry).await
+            });
         }
         join_all(reads).await
     }

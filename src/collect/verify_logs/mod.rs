@@ -16,6 +16,7 @@ mod reads;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::coordinator::{Session, collect_session};
@@ -24,7 +25,7 @@ use super::error::CollectFailure;
 use super::options::CollectOptions;
 use crate::inventory::{AccountId, Timestamp};
 use crate::verify::{Chain, Period, ReportItem};
-use chains::{ChainJob, ChainResult, KeyCache};
+use chains::{ChainJob, ChainResult, HASHES_IN_FLIGHT, KeyCache};
 use plan::{TrailPlan, error_item};
 
 /// What to verify.
@@ -58,11 +59,17 @@ pub async fn verify_logs(
     let (inventory, session) = collect_session(&opts, &now).await?;
     let plan = plan::plan(&inventory, request)?;
     let session = Arc::new(session);
-    let keys = Arc::new(KeyCache::default());
+    let shared = Arc::new(Shared {
+        keys: Arc::new(KeyCache::default()),
+        hashes: Arc::new(Semaphore::new(
+            HASHES_IN_FLIGHT.min(opts.concurrency.max(1)),
+        )),
+        window: request.window,
+    });
     let mut trails = JoinSet::new();
     for trail in plan.trails {
-        let (session, keys) = (Arc::clone(&session), Arc::clone(&keys));
-        trails.spawn(verify_trail(Arc::new(trail), session, keys, request.window));
+        let (session, shared) = (Arc::clone(&session), Arc::clone(&shared));
+        trails.spawn(verify_trail(Arc::new(trail), session, shared));
     }
     let mut out = VerifyCollected {
         chains: Vec::new(),
@@ -92,13 +99,19 @@ pub fn verify_logs_blocking(
     runtime.block_on(verify_logs(opts, request))
 }
 
+/// What every chain of the run shares.
+struct Shared {
+    keys: Arc<KeyCache>,
+    hashes: Arc<Semaphore>,
+    window: Period,
+}
+
 /// Every chain of one trail: each account (known, or a folder found in the bucket) × each
 /// source region in scope.
 async fn verify_trail(
     trail: Arc<TrailPlan>,
     session: Arc<Session>,
-    keys: Arc<KeyCache>,
-    window: Period,
+    shared: Arc<Shared>,
 ) -> ChainResult {
     let keys_reader = reader(&session, &trail.seen_from).clone();
     // The bucket's owner reads it when it was scanned (a log-archive account); otherwise the
@@ -145,8 +158,9 @@ async fn verify_trail(
                 reader: reader.clone(),
                 keys_reader: keys_reader.clone(),
                 bucket_region: bucket_region.clone(),
-                keys: Arc::clone(&keys),
-                window,
+                keys: Arc::clone(&shared.keys),
+                hashes: Arc::clone(&shared.hashes),
+                window: shared.window,
                 must_exist: must_exist || !trail.discover_members,
             };
             jobs.spawn(job.run());
