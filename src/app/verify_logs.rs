@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use super::collect::collect_options;
 use super::pipeline::write_outputs;
 use super::progress::with_progress;
-use crate::collect::{VerifyRequest, verify_logs_blocking};
+use crate::collect::{VerifyCollected, VerifyRequest, verify_logs_blocking};
 use crate::exit::{Error, ExitStatus, NothingToJudge};
 use crate::report;
 use crate::settings::{Ui, VerifyLogs};
@@ -28,6 +28,17 @@ pub fn run(ui: &Ui, verify: &VerifyLogs) -> Result<ExitStatus, Error> {
         start: started,
         end: clock(),
     };
+    report_and_decide(ui, verify, collected, run)
+}
+
+/// Builds the report, decides the exit status, and writes every output — none when nothing
+/// was verified (exit 2).
+fn report_and_decide(
+    ui: &Ui,
+    verify: &VerifyLogs,
+    collected: VerifyCollected,
+    run: Period,
+) -> Result<ExitStatus, Error> {
     let report = Verification::new(
         verify.window,
         run,
@@ -143,10 +154,99 @@ pub fn decide(report: &Verification, fail_on_gaps: bool) -> Result<Verdict, Noth
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+    use std::time::Duration;
+
     use time::macros::datetime;
 
     use super::*;
+    use crate::cli::{OutputArgs, OutputSpec};
+    use crate::report::Format;
+    use crate::settings::{Colors, Outputs, Target};
     use crate::verify::{Chain, Counts, ItemKind, ReportItem};
+
+    const UI: Ui = Ui {
+        color: Colors {
+            stdout: false,
+            stderr: false,
+            files: false,
+        },
+        quiet: true,
+        verbose: false,
+        progress: false,
+        progress_lines: None,
+    };
+
+    /// Settings writing one JSON report to `path`.
+    fn settings(path: &Path) -> VerifyLogs {
+        let args = OutputArgs {
+            outputs: vec![OutputSpec {
+                format: Format::Json,
+                path: Some(path.to_path_buf()),
+            }],
+            list_all: false,
+            sarif_include_waived: false,
+            sarif_category: None,
+        };
+        let window = Period {
+            start: datetime!(2026-03-01 00:00 UTC),
+            end: datetime!(2026-03-02 00:00 UTC),
+        };
+        VerifyLogs {
+            target: Target {
+                profile: None,
+                regions: Vec::new(),
+                concurrency: 1,
+                timeout: Duration::from_secs(1),
+                org: None,
+            },
+            trails: Vec::new(),
+            window,
+            clock: None,
+            outputs: Outputs::resolve(&args, &UI).unwrap_or_else(|e| panic!("{e}")),
+            fail_on_gaps: false,
+            list_valid: false,
+        }
+    }
+
+    #[test]
+    fn a_problem_is_reported_in_every_output_and_exits_1_and_nothing_verified_writes_none() {
+        let dir =
+            std::env::temp_dir().join(format!("trailguard-verify-app-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.join("verify.json");
+        let verify = settings(&path);
+        let collected = VerifyCollected {
+            chains: vec![chain("us-east-1")],
+            items: vec![
+                item(ItemKind::LogFile, Status::Valid),
+                item(ItemKind::LogFile, Status::Missing),
+            ],
+        };
+        let status = report_and_decide(&UI, &verify, collected, verify.window);
+        assert_eq!(status.ok(), Some(ExitStatus::Failure));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(json["schema"], "trailguard.verification/v1");
+        assert_eq!(
+            json["items"].as_array().map(Vec::len),
+            Some(1),
+            "problems only"
+        );
+        assert_eq!(json["items"][0]["status"], "missing");
+
+        std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        let nothing = report_and_decide(&UI, &verify, VerifyCollected::default(), verify.window);
+        assert!(
+            matches!(
+                nothing,
+                Err(Error::NothingToJudge(NothingToJudge::NoChains))
+            ),
+            "{nothing:?}"
+        );
+        assert!(!path.exists(), "no report when nothing was verified");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     fn chain(region: &str) -> Chain {
         Chain {
