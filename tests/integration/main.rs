@@ -48,5 +48,6 @@ mod rules_views;
 mod scan_emulator;
 mod scan_monitoring;
 mod scan_org;
+mod verify_logs_cli;
 mod verify_logs_emulator;
 mod waivers_file;
