@@ -50,4 +50,5 @@ mod scan_monitoring;
 mod scan_org;
 mod verify_logs_cli;
 mod verify_logs_emulator;
+mod verify_logs_run;
 mod waivers_file;

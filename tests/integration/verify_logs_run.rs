@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use crate::support::faults::{Fault, FaultProxy};
 use crate::support::*;
 
 /// The two source regions the generator writes (moto enables more; a real multi-region trail
