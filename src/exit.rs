@@ -198,6 +198,11 @@ pub enum NothingToJudge {
         "0 digest chains to verify: no trail in scope has log file validation enabled (check --trail, --region and the trails' settings)"
     )]
     NoChains,
+    /// `verify-logs` found chains but no digest file in the period: nothing was proven.
+    #[error(
+        "0 digest files in the period: the trails' digest folders hold none between the start and end times (was log file validation on then? check --start-time and --end-time)"
+    )]
+    NoDigests,
 }
 
 /// An output that could not be written. A reader that closed its pipe is not one: that output

@@ -136,6 +136,9 @@ pub fn decide(report: &Verification, fail_on_gaps: bool) -> Result<Verdict, Noth
     if report.chains.is_empty() {
         return Err(NothingToJudge::NoChains);
     }
+    if s.digests.valid + s.digests.invalid + s.digests.missing == 0 {
+        return Err(NothingToJudge::NoDigests);
+    }
     let gaps = match problems.gaps {
         0 => String::new(),
         n => format!(
@@ -405,6 +408,19 @@ mod tests {
                         .into()
             })
         );
+    }
+
+    #[test]
+    fn chains_without_a_digest_in_the_period_are_exit_2_not_a_pass() {
+        let mut empty = chain("us-east-1");
+        empty.digests = Counts::default();
+        empty.log_files = Counts::default();
+        assert!(matches!(
+            decide(&report(vec![empty.clone()], Vec::new()), false),
+            Err(NothingToJudge::NoDigests)
+        ));
+        // One chain with digests is enough to have proven something.
+        assert!(decide(&report(vec![empty, chain("eu-west-1")], Vec::new()), false).is_ok());
     }
 
     #[test]

@@ -204,5 +204,6 @@ fn without_credentials_it_is_exit_2_in_one_line_and_writes_no_report() {
     let err = stderr(&o);
     assert_eq!(err.lines().count(), 1, "one line: {err}");
     assert!(err.starts_with("error: "), "{err}");
+    assert!(err.contains("no AWS credentials"), "{err}");
     assert!(!std::path::Path::new(&report).exists(), "no report written");
 }

@@ -64,6 +64,20 @@ impl Verified {
 /// Runs `verify-logs` over the manifest's window and the generator's regions, as the chain's
 /// account, with `extra` flags and environment.
 fn verify(manifest: &Value, extra: &[&str], env: &[(&str, &str)]) -> Verified {
+    let window = (
+        manifest_str(manifest, "/window/start"),
+        manifest_str(manifest, "/window/end"),
+    );
+    verify_in(manifest, window, extra, env)
+}
+
+/// [`verify`] over another window.
+fn verify_in(
+    manifest: &Value,
+    (start, end): (&str, &str),
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> Verified {
     let emulator = Emulator::shared();
     let seeded = chain_account(manifest);
     let dir = TempDir::new("verify-logs");
@@ -74,9 +88,9 @@ fn verify(manifest: &Value, extra: &[&str], env: &[(&str, &str)]) -> Verified {
     }
     args.extend([
         "--start-time".into(),
-        manifest_str(manifest, "/window/start").into(),
+        start.into(),
         "--end-time".into(),
-        manifest_str(manifest, "/window/end").into(),
+        end.into(),
         "--output".into(),
         format!("json={}", json.display()),
     ]);
@@ -147,7 +161,10 @@ fn cli_says(case: &Value, manifest: &Value) -> CliSays {
 /// the CLI reported. Returns the manifest and the run for case-specific checks.
 fn against_cli(name: &str) -> (Value, Verified) {
     let case = &expectations()["cases"][name];
-    assert!(case.is_object(), "no case {name} in validate_logs_expected.json");
+    assert!(
+        case.is_object(),
+        "no case {name} in validate_logs_expected.json"
+    );
     let options = strings(&case["generate"], "generate");
     let options: Vec<&str> = options.iter().map(String::as_str).collect();
     let manifest = generate_chain(Emulator::shared(), &unique_account_id(), &options);
@@ -181,9 +198,17 @@ fn against_cli(name: &str) -> (Value, Verified) {
         run.shown()
     );
     let digests_valid = chain["digests"]["valid"].as_u64().unwrap_or_default();
-    let beyond_cli = ["deleted-newest-digest", "copied-middle-digest", "relinked-digest"];
+    let beyond_cli = [
+        "deleted-newest-digest",
+        "copied-middle-digest",
+        "relinked-digest",
+    ];
     if beyond_cli.contains(&name) {
-        assert!(digests_valid <= cli.digests_valid, "case {name}\n{}", run.shown());
+        assert!(
+            digests_valid <= cli.digests_valid,
+            "case {name}\n{}",
+            run.shown()
+        );
     } else {
         assert_eq!(
             digests_valid,
@@ -377,11 +402,7 @@ fn denied_digest_listing_is_an_error_not_an_empty_chain() {
     let emulator = Emulator::shared();
     let manifest = generate_chain(emulator, &unique_account_id(), &[]);
     let seeded = chain_account(&manifest);
-    let proxy = FaultProxy::for_account(
-        emulator,
-        &seeded,
-        vec![Fault::deny("s3:ListObjectsV2")],
-    );
+    let proxy = FaultProxy::for_account(emulator, &seeded, vec![Fault::deny("s3:ListObjectsV2")]);
     let endpoint = proxy.endpoint();
     let run = verify(&manifest, &[], &[("AWS_ENDPOINT_URL", &endpoint)]);
     assert_eq!(run.code, 1, "{}", run.shown());
@@ -406,4 +427,23 @@ fn a_named_trail_is_verified_by_name_and_by_arn() {
         assert_eq!(run.code, 0, "{}", run.shown());
         assert_eq!(run.report["summary"]["digests"]["valid"], 15);
     }
+}
+
+/// A period before the chain began holds no digest: nothing is proven, so exit 2 — not a pass,
+/// and not a cut (CloudTrail's later deliveries say nothing about that period).
+#[test]
+fn a_period_without_digests_is_exit_two_not_a_pass() {
+    let manifest = generate_chain(Emulator::shared(), &unique_account_id(), &[]);
+    let run = verify_in(
+        &manifest,
+        ("2026-02-01T00:00:00Z", "2026-02-01T08:00:00Z"),
+        &[],
+        &[],
+    );
+    assert_eq!(run.code, 2, "{}", run.shown());
+    assert!(
+        run.stderr.contains("0 digest files in the period"),
+        "{}",
+        run.shown()
+    );
 }

@@ -14,8 +14,8 @@ use super::plan::{TrailPlan, error_item};
 use super::reads;
 use crate::inventory::CollectError;
 use crate::verify::{
-    Chain, ChainInput, Counts, Item, ItemKind, ListedDigest, Period, PublicKeys, ReportItem,
-    Status, Window, key_time, verify_chain,
+    Chain, ChainInput, Counts, Item, ItemKind, LISTED_PAST_END, ListedDigest, Period, PublicKeys,
+    ReportItem, Status, Window, key_time, verify_chain,
 };
 
 /// Log files hashed at once, whatever `--concurrency` allows: each holds about 300 KiB (gunzip
@@ -23,10 +23,6 @@ use crate::verify::{
 /// however many files a window has. Beyond a few dozen, the bucket's throughput, not latency,
 /// bounds the speed.
 pub const HASHES_IN_FLIGHT: usize = 32;
-
-/// How far past the window's end digests are listed: the digest delivered just after the end
-/// covers its last hour (the AWS CLI lists to end + 1 h).
-const LISTED_PAST_END: Duration = Duration::hours(1);
 
 /// A region's keys, or why `ListPublicKeys` failed.
 type KeysRead = Result<Arc<PublicKeys>, CollectError>;
