@@ -90,6 +90,10 @@ pub struct ReportItem {
     pub trail_arn: String,
     /// The source region (empty when the item is about a whole account or trail).
     pub region: String,
+    /// Whether it belongs to the chain of backfill digests (see [`Chain::backfill`]): a
+    /// backfill chain has the account, trail and region of the standard one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub backfill: bool,
     /// The bucket.
     pub bucket: String,
     /// The object's key (see [`Item::key`]).
@@ -116,6 +120,7 @@ impl ReportItem {
             account_id: chain.account_id.clone(),
             trail_arn: chain.trail_arn.clone(),
             region: chain.region.clone(),
+            backfill: chain.backfill,
             bucket: item.bucket,
             key: item.key,
             status: item.status,
