@@ -6,8 +6,11 @@
 //! each problem with its S3 URI and reason, worst first (invalid, missing, cut, unexpected,
 //! error, then gaps), and with [`RenderOptions::verbose`] the valid objects the report lists.
 //! Problems of no chain (an account or trail that could not be read) follow. Last, one line
-//! with the verdict over every chain, as the AWS CLI's `validate-logs` ends with its counts
-//! ("Results requested for … / N/M digest files valid") — but for every chain at once.
+//! with the verdict over every chain, as the AWS CLI's `validate-logs` ends with the period
+//! and its counts (`Results requested for <start> to <end>`, `3/3 digest files valid`,
+//! `15/15 log files valid`: aws-cli `awscli/examples/cloudtrail/validate-logs.rst`) — but for
+//! every chain at once, naming what is not valid. A problem line carries what the CLI's does
+//! (`Log file <s3 URI> INVALID: hash value doesn't match`): status, kind, URI, reason.
 
 use std::io::{self, Write};
 
