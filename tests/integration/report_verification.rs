@@ -81,6 +81,8 @@ fn the_json_report_has_the_fields_the_issue_names() {
     }
     assert_eq!(doc["summary"]["gaps"], 1);
     assert_eq!(doc["summary"]["chains"], 4);
+    // The unreadable account's item, and the unreadable chain's error that no item carries.
+    assert_eq!(doc["summary"]["errors"], 2);
     let items = doc["items"].as_array().expect("items");
     assert!(!items.is_empty());
     let fields = [

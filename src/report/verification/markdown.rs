@@ -46,7 +46,7 @@ fn header(md: &mut String, report: &Verification, view: &View<'_>) {
     };
     md.push_str(&format!(
         "## trailguard verify-logs: {title}\n\n> {}\n\n",
-        inline(&verdict(report, view))
+        inline(&verdict(report))
     ));
     md.push_str(&format!(
         "Window {} → {} · verified {} → {} · {} {}\n\n",

@@ -50,7 +50,7 @@ pub fn render(
         Outcome::Gaps => Style::new().yellow().bold(),
         Outcome::Problems => Style::new().red().bold(),
     };
-    writeln!(out, "{}", paint.apply(&verdict(report, &view), style))
+    writeln!(out, "{}", paint.apply(&verdict(report), style))
 }
 
 /// A chain's counts, gaps, cut and error, then its problems (and valid objects with `-v`).

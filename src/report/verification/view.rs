@@ -73,11 +73,6 @@ impl<'a> View<'a> {
             .flat_map(|c| c.problems.iter().map(|p| p.as_ref()))
             .chain(self.orphans.iter().copied())
     }
-
-    /// How many problems have `status`.
-    pub fn count(&self, status: Status) -> usize {
-        self.problems().filter(|p| p.status == status).count()
-    }
 }
 
 type ChainKey<'a> = (&'a str, &'a str, &'a str, bool);
@@ -202,7 +197,7 @@ pub(super) fn plural(n: u64, word: &str) -> String {
 /// The verdict in one line, like the AWS CLI's closing summary but over every chain:
 /// `verified 3 chains from … to …: 21/21 digests valid, 36/37 log files valid (1 invalid),
 /// 1 gap`.
-pub(super) fn verdict(report: &Verification, view: &View<'_>) -> String {
+pub(super) fn verdict(report: &Verification) -> String {
     let s = &report.summary;
     let mut parts = vec![
         fraction(s.digests, "digests"),
@@ -212,7 +207,7 @@ pub(super) fn verdict(report: &Verification, view: &View<'_>) -> String {
         (s.unexpected, "unexpected digest"),
         (s.gaps, "gap"),
         (s.cut, "cut chain"),
-        (view.count(Status::Error) as u64, "error"),
+        (s.errors, "error"),
     ] {
         if n > 0 {
             parts.push(plural(n, word));
