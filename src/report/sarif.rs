@@ -62,11 +62,11 @@ const MAX_TAGS: usize = 10;
 /// GitHub's limit for descriptions.
 const MAX_DESCRIPTION: usize = 1024;
 /// GitHub rejects a run with more results.
-const MAX_RESULTS: usize = 25_000;
+pub(super) const MAX_RESULTS: usize = 25_000;
 /// The category prefix without `--sarif-category`.
-const DEFAULT_CATEGORY: &str = "trailguard/aws";
+pub(super) const DEFAULT_CATEGORY: &str = "trailguard/aws";
 /// `tool.driver.informationUri`.
-const INFORMATION_URI: &str = env!("CARGO_PKG_HOMEPAGE");
+pub(super) const INFORMATION_URI: &str = env!("CARGO_PKG_HOMEPAGE");
 
 /// Writes the SARIF log.
 pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -98,7 +98,7 @@ fn sarif_log(report: &Report, options: &RenderOptions) -> Value {
 
 /// The run group of an account: `accounts-ending-7`, from the last digit of its id, so that
 /// it never depends on which or how many other accounts were audited.
-fn account_group(account_id: &str) -> String {
+pub(super) fn account_group(account_id: &str) -> String {
     match account_id.chars().last() {
         Some(d) if d.is_ascii_digit() => format!("accounts-ending-{d}"),
         _ => "accounts-other".to_owned(),
@@ -361,7 +361,7 @@ fn short_name(id: &str) -> &str {
 
 /// A path segment: RFC 3986 unreserved characters kept, every other byte `%XX`; empty, `.`
 /// and `..` (which a path would resolve away) spelled out.
-fn path_segment(text: &str) -> String {
+pub(super) fn path_segment(text: &str) -> String {
     match text {
         "" => return "_".to_owned(),
         "." => return "%2E".to_owned(),

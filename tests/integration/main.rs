@@ -36,6 +36,7 @@ mod report_markdown;
 mod report_pipeline;
 mod report_sarif;
 mod report_text;
+mod report_verification;
 mod rules_cli;
 mod rules_diagnostics;
 mod rules_events;
