@@ -290,6 +290,7 @@ mod tests {
             },
             start: None,
             end: None,
+            backfill: false,
         }
     }
 

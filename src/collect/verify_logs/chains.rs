@@ -240,6 +240,7 @@ impl ChainJob {
         item.region = self.region.clone();
         item.bucket = self.trail.bucket.clone();
         item.key = prefix.to_owned();
+        item.backfill = backfill;
         (chain, vec![item])
     }
 }

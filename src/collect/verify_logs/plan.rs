@@ -293,5 +293,6 @@ pub fn error_item(account: &str, trail_arn: &str, reason: String) -> ReportItem 
         reason,
         start: None,
         end: None,
+        backfill: false,
     }
 }
