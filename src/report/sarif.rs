@@ -152,17 +152,26 @@ fn run(report: &Report, options: &RenderOptions, category: &str, group: &str) ->
 /// Keeps the `max` most important findings (most severe first, FAIL before ERROR, then report
 /// order) in report order, and returns how many were dropped.
 fn cap(findings: &mut Vec<&ReportFinding>, max: usize) -> usize {
-    if findings.len() <= max {
+    keep_first_ranked(findings, max, |f| {
+        (std::cmp::Reverse(f.severity), f.status != Status::Fail)
+    })
+}
+
+/// Keeps the `max` items that rank first (ties: the earlier), in their order, and returns how
+/// many were dropped.
+pub(super) fn keep_first_ranked<T, K: Ord>(
+    items: &mut Vec<&T>,
+    max: usize,
+    rank: impl Fn(&T) -> K,
+) -> usize {
+    if items.len() <= max {
         return 0;
     }
-    let mut ranked: Vec<usize> = (0..findings.len()).collect();
-    ranked.sort_by_key(|&i| {
-        let f = findings[i];
-        (std::cmp::Reverse(f.severity), f.status != Status::Fail, i)
-    });
+    let mut ranked: Vec<usize> = (0..items.len()).collect();
+    ranked.sort_by_key(|&i| (rank(items[i]), i));
     let keep: BTreeSet<usize> = ranked.into_iter().take(max).collect();
-    let dropped = findings.len() - max;
-    *findings = keep.into_iter().map(|i| findings[i]).collect();
+    let dropped = items.len() - max;
+    *items = keep.into_iter().map(|i| items[i]).collect();
     dropped
 }
 
@@ -409,7 +418,7 @@ fn pascal_case(title: &str) -> String {
         .collect()
 }
 
-fn capitalise(word: &str) -> String {
+pub(super) fn capitalise(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

@@ -45,7 +45,8 @@ pub use keys::PublicKeys;
 #[cfg(feature = "aws")]
 pub use log::{LogSource, verify_log};
 pub use outcome::{
-    Chain, Counts, Period, ReportItem, Summary, ToolInfo, VERIFICATION_SCHEMA, Verification,
+    Chain, ChainAt, Counts, Period, ReportItem, Summary, ToolInfo, VERIFICATION_SCHEMA,
+    Verification,
 };
 
 #[cfg(all(test, feature = "aws"))]

@@ -81,6 +81,41 @@ pub struct Chain {
     pub error: Option<String>,
 }
 
+/// Where a chain is, before anything of it was counted.
+#[derive(Debug, Clone, Copy)]
+pub struct ChainAt<'a> {
+    /// The account whose digests these are.
+    pub account_id: &'a str,
+    /// The trail.
+    pub trail_arn: &'a str,
+    /// The source region.
+    pub region: &'a str,
+    /// The bucket.
+    pub bucket: &'a str,
+    /// The digest prefix listed.
+    pub prefix: &'a str,
+}
+
+impl Chain {
+    /// A chain with nothing counted yet (and no error).
+    pub fn at(at: ChainAt<'_>, backfill: bool) -> Self {
+        Chain {
+            account_id: at.account_id.to_owned(),
+            trail_arn: at.trail_arn.to_owned(),
+            region: at.region.to_owned(),
+            bucket: at.bucket.to_owned(),
+            prefix: at.prefix.to_owned(),
+            backfill,
+            digests: Counts::default(),
+            log_files: Counts::default(),
+            gaps: 0,
+            unexpected: 0,
+            cut: false,
+            error: None,
+        }
+    }
+}
+
 /// One item of the report: an object, gap, chain or error, and where it belongs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ReportItem {

@@ -9,8 +9,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::support::repo_root;
-use crate::support::schema::{SARIF_SCHEMA, assert_valid, parse, upload_validator, validator};
+use crate::support::schema::{
+    SARIF_SCHEMA, assert_committed_schema, assert_valid, parse, upload_validator, validator,
+};
 use crate::support::verification_fixture::{render, verification};
 
 use trailguard::report::{Format, RenderOptions};
@@ -18,26 +19,12 @@ use trailguard::verify::{Status, Verification};
 
 const SCHEMA_FILE: &str = "src/report/verification-v1.schema.json";
 
-fn generated_schema() -> String {
-    let schema = trailguard::report::verification_json_schema();
-    let mut text = serde_json::to_string_pretty(&schema).expect("serialises");
-    text.push('\n');
-    text
-}
-
 #[test]
 fn committed_schema_is_the_generated_one() {
-    let path = repo_root().join(SCHEMA_FILE);
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    if std::env::var_os("TRAILGUARD_WRITE_SCHEMA").is_some() {
-        std::fs::write(&path, generated_schema()).expect("writes the schema");
-        return;
-    }
-    assert!(
-        committed == generated_schema(),
-        "{SCHEMA_FILE} is stale: the verification report types changed. Regenerate it with\n    \
-         TRAILGUARD_WRITE_SCHEMA=1 cargo test --test integration report_verification::committed_schema\n\
-         and review the diff (a removed or renamed field is a breaking change: bump the schema major)."
+    assert_committed_schema(
+        SCHEMA_FILE,
+        &trailguard::report::verification_json_schema(),
+        "report_verification::committed_schema",
     );
 }
 
@@ -108,8 +95,7 @@ fn the_json_report_has_the_fields_the_issue_names() {
         .expect("a gap item");
     assert_eq!(gap["start"], "2026-03-01T03:00:00Z");
     assert_eq!(gap["end"], "2026-03-01T06:00:00Z");
-    let schema: Value =
-        serde_json::from_str(&generated_schema()).expect("the generated schema is JSON");
+    let schema = trailguard::report::verification_json_schema();
     let item_props = &schema["$defs"]["ReportItem"]["properties"];
     for field in fields {
         assert!(item_props.get(field).is_some(), "schema item lacks {field}");

@@ -4,11 +4,10 @@
 //! no AWS files, instance metadata off, and the endpoint a loopback port nothing listens on.
 //! Verification itself is tested against the emulator in `verify_logs_emulator`.
 
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use crate::support::cli::{code, stderr, stdout};
+use crate::support::cli::{closed_endpoint, code, stderr, stdout};
 
 /// The hidden clock every run here uses, so "the future" does not depend on today.
 const NOW: &str = "2026-03-10T12:30:00Z";
@@ -71,15 +70,6 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-/// A loopback port nothing listens on.
-fn closed_endpoint() -> String {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port");
-    format!("http://127.0.0.1:{port}")
 }
 
 /// Exit 2 with exactly one stderr line, `error: ` then `want`, and nothing on stdout.

@@ -48,6 +48,16 @@ impl Verified {
             .collect()
     }
 
+    /// The items whose `field` is `value`.
+    fn items_where(&self, field: &str, value: &str) -> Vec<&Value> {
+        self.report["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|i| i[field] == value)
+            .collect()
+    }
+
     /// The chain of `region` (the backfill one when `backfill`).
     fn chain(&self, region: &str, backfill: bool) -> &Value {
         self.report["chains"]
@@ -279,12 +289,7 @@ agrees_with_cli! {
 #[test]
 fn intact_chain_exits_zero_and_reports_the_gap_with_its_times() {
     let (_, run) = against_cli("intact");
-    let gaps: Vec<&Value> = run.report["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|i| i["kind"] == "gap")
-        .collect();
+    let gaps = run.items_where("kind", "gap");
     assert_eq!(gaps.len(), 1, "{}", run.shown());
     assert_eq!(gaps[0]["region"], "us-east-1");
     assert_eq!(gaps[0]["start"], "2026-03-01T03:40:00Z");
@@ -303,12 +308,7 @@ fn fail_on_gaps_turns_a_gap_into_exit_one() {
 #[test]
 fn deleted_newest_digest_is_a_cut_chain_the_cli_misses() {
     let (manifest, run) = against_cli("deleted-newest-digest");
-    let cut: Vec<&Value> = run.report["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|i| i["status"] == "cut")
-        .collect();
+    let cut = run.items_where("status", "cut");
     assert_eq!(cut.len(), 1, "{}", run.shown());
     assert_eq!(cut[0]["region"], "us-east-1");
     assert_eq!(
@@ -340,30 +340,30 @@ fn digest_copied_to_a_middle_key_is_unexpected_though_the_cli_passes_it() {
     );
 }
 
+/// An intact chain verified through a proxy that applies `faults`.
+fn verify_with_faults(faults: Vec<Fault>) -> Verified {
+    let emulator = Emulator::shared();
+    let manifest = generate_chain(emulator, &unique_account_id(), &[]);
+    let proxy = FaultProxy::for_account(emulator, &chain_account(&manifest), faults);
+    let endpoint = proxy.endpoint();
+    verify(&manifest, &[], &[("AWS_ENDPOINT_URL", &endpoint)])
+}
+
 /// Fail closed: a denied `GetObject` on the log files leaves them invalid (naming the call),
 /// never valid; the digests still verify.
 #[test]
 fn denied_log_reads_are_never_valid() {
-    let emulator = Emulator::shared();
-    let manifest = generate_chain(emulator, &unique_account_id(), &[]);
-    let seeded = chain_account(&manifest);
-    let proxy = FaultProxy::for_account(
-        emulator,
-        &seeded,
-        vec![Fault::deny("s3:GetObject").path_contains("/CloudTrail/")],
-    );
-    let endpoint = proxy.endpoint();
-    let run = verify(&manifest, &[], &[("AWS_ENDPOINT_URL", &endpoint)]);
+    let run = verify_with_faults(vec![
+        Fault::deny("s3:GetObject").path_contains("/CloudTrail/"),
+    ]);
     assert_eq!(run.code, 1, "{}", run.shown());
     let summary = &run.report["summary"];
     assert_eq!(summary["log_files"]["valid"], 0, "{}", run.shown());
     assert_eq!(summary["log_files"]["invalid"], 28, "{}", run.shown());
     assert_eq!(summary["digests"]["valid"], 15, "{}", run.shown());
-    let reasons: Vec<&str> = run.report["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|i| i["kind"] == "log_file")
+    let reasons: Vec<&str> = run
+        .items_where("kind", "log_file")
+        .iter()
         .filter_map(|i| i["reason"].as_str())
         .collect();
     assert!(
@@ -375,16 +375,7 @@ fn denied_log_reads_are_never_valid() {
 /// Fail closed: without the public keys no digest is called valid.
 #[test]
 fn denied_public_keys_leave_every_chain_in_error() {
-    let emulator = Emulator::shared();
-    let manifest = generate_chain(emulator, &unique_account_id(), &[]);
-    let seeded = chain_account(&manifest);
-    let proxy = FaultProxy::for_account(
-        emulator,
-        &seeded,
-        vec![Fault::deny("cloudtrail:ListPublicKeys")],
-    );
-    let endpoint = proxy.endpoint();
-    let run = verify(&manifest, &[], &[("AWS_ENDPOINT_URL", &endpoint)]);
+    let run = verify_with_faults(vec![Fault::deny("cloudtrail:ListPublicKeys")]);
     assert_eq!(run.code, 1, "{}", run.shown());
     let summary = &run.report["summary"];
     assert_eq!(summary["digests"]["valid"], 0, "{}", run.shown());
@@ -399,12 +390,7 @@ fn denied_public_keys_leave_every_chain_in_error() {
 /// Fail closed: a digest listing that is denied is an error, not an empty (valid) chain.
 #[test]
 fn denied_digest_listing_is_an_error_not_an_empty_chain() {
-    let emulator = Emulator::shared();
-    let manifest = generate_chain(emulator, &unique_account_id(), &[]);
-    let seeded = chain_account(&manifest);
-    let proxy = FaultProxy::for_account(emulator, &seeded, vec![Fault::deny("s3:ListObjectsV2")]);
-    let endpoint = proxy.endpoint();
-    let run = verify(&manifest, &[], &[("AWS_ENDPOINT_URL", &endpoint)]);
+    let run = verify_with_faults(vec![Fault::deny("s3:ListObjectsV2")]);
     assert_eq!(run.code, 1, "{}", run.shown());
     assert_eq!(run.report["summary"]["errors"], 2, "{}", run.shown());
     assert_eq!(run.report["summary"]["digests"]["valid"], 0);

@@ -14,7 +14,7 @@ use super::plan::{TrailPlan, error_item};
 use super::reads;
 use crate::inventory::CollectError;
 use crate::verify::{
-    Chain, ChainInput, Counts, Item, ItemKind, LISTED_PAST_END, ListedDigest, Period, PublicKeys,
+    Chain, ChainAt, ChainInput, Item, ItemKind, LISTED_PAST_END, ListedDigest, Period, PublicKeys,
     ReportItem, Status, Window, key_time, verify_chain,
 };
 
@@ -216,20 +216,14 @@ impl ChainJob {
     }
 
     fn chain(&self, prefix: &str, backfill: bool) -> Chain {
-        Chain {
-            account_id: self.account.clone(),
-            trail_arn: self.trail.arn.clone(),
-            region: self.region.clone(),
-            bucket: self.trail.bucket.clone(),
-            prefix: prefix.to_owned(),
-            backfill,
-            digests: Counts::default(),
-            log_files: Counts::default(),
-            gaps: 0,
-            unexpected: 0,
-            cut: false,
-            error: None,
-        }
+        let at = ChainAt {
+            account_id: &self.account,
+            trail_arn: &self.trail.arn,
+            region: &self.region,
+            bucket: &self.trail.bucket,
+            prefix,
+        };
+        Chain::at(at, backfill)
     }
 
     /// A chain that could not be verified: an error item naming the call, never "valid".
@@ -324,20 +318,14 @@ mod tests {
             item(ItemKind::Gap, Status::Gap),
             item(ItemKind::Chain, Status::Cut),
         ];
-        let mut chain = Chain {
-            account_id: String::new(),
-            trail_arn: String::new(),
-            region: String::new(),
-            bucket: String::new(),
-            prefix: String::new(),
-            backfill: false,
-            digests: Counts::default(),
-            log_files: Counts::default(),
-            gaps: 0,
-            unexpected: 0,
-            cut: false,
-            error: None,
+        let at = ChainAt {
+            account_id: "",
+            trail_arn: "",
+            region: "",
+            bucket: "",
+            prefix: "",
         };
+        let mut chain = Chain::at(at, false);
         tally(&mut chain, &items);
         assert_eq!((chain.digests.valid, chain.digests.missing), (1, 1));
         assert_eq!((chain.unexpected, chain.log_files.invalid), (1, 1));

@@ -12,6 +12,9 @@
 mod chains;
 mod plan;
 mod reads;
+mod request;
+
+pub use request::{VerifyCollected, VerifyRequest};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -24,27 +27,9 @@ use super::ctx::{Ctx, join_all};
 use super::error::CollectFailure;
 use super::options::CollectOptions;
 use crate::inventory::{AccountId, Timestamp};
-use crate::verify::{Chain, Period, ReportItem};
+use crate::verify::{Chain, ChainAt, Period, ReportItem};
 use chains::{ChainJob, ChainResult, HASHES_IN_FLIGHT, KeyCache};
 use plan::{TrailPlan, error_item};
-
-/// What to verify.
-#[derive(Debug, Clone)]
-pub struct VerifyRequest {
-    /// The period.
-    pub window: Period,
-    /// `--trail` values (ARN or name); empty: every trail with log file validation enabled.
-    pub trails: Vec<String>,
-}
-
-/// Every chain verified and every item found (valid ones included).
-#[derive(Debug, Clone, Default)]
-pub struct VerifyCollected {
-    /// One per trail × account × source region (and backfill chain).
-    pub chains: Vec<Chain>,
-    /// Every item of every chain, and errors about trails or accounts that could not be read.
-    pub items: Vec<ReportItem>,
-}
 
 /// Finds the chains and verifies them. Fails (exit 2) when nothing can be verified.
 pub async fn verify_logs(
@@ -175,20 +160,17 @@ fn reader<'a>(session: &'a Session, account: &AccountId) -> &'a Ctx {
 
 /// A trail none of whose chains could be read.
 fn unverified_chain(trail: &TrailPlan) -> Chain {
-    Chain {
-        account_id: trail.seen_from.to_string(),
-        trail_arn: trail.arn.clone(),
-        region: trail.home_region.clone(),
-        bucket: trail.bucket.clone(),
-        prefix: trail.accounts_prefix(),
-        backfill: false,
-        digests: Default::default(),
-        log_files: Default::default(),
-        gaps: 0,
-        unexpected: 0,
-        cut: false,
-        error: Some("not verified".to_owned()),
-    }
+    let prefix = trail.accounts_prefix();
+    let at = ChainAt {
+        account_id: trail.seen_from.as_str(),
+        trail_arn: &trail.arn,
+        region: &trail.home_region,
+        bucket: &trail.bucket,
+        prefix: &prefix,
+    };
+    let mut chain = Chain::at(at, false);
+    chain.error = Some("not verified".to_owned());
+    chain
 }
 
 fn is_account_id(folder: &str) -> bool {

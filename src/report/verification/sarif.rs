@@ -35,7 +35,8 @@ use serde_json::{Value, json};
 use super::view::{View, kind_words, location, owner_label, rank, rfc3339, trail_name};
 use crate::report::RenderOptions;
 use crate::report::sarif::{
-    DEFAULT_CATEGORY, INFORMATION_URI, MAX_RESULTS, account_group, path_segment,
+    DEFAULT_CATEGORY, INFORMATION_URI, MAX_RESULTS, account_group, capitalise, keep_first_ranked,
+    path_segment,
 };
 use crate::verify::{ItemKind, ReportItem, Status, Verification};
 use crate::vocabulary::Fnv1a64;
@@ -138,15 +139,7 @@ fn run(report: &Verification, mut problems: Vec<&ReportItem>, category: &str) ->
 
 /// Keeps the `max` worst problems, in their order, and returns how many were dropped.
 fn cap(problems: &mut Vec<&ReportItem>, max: usize) -> usize {
-    if problems.len() <= max {
-        return 0;
-    }
-    let mut ranked: Vec<usize> = (0..problems.len()).collect();
-    ranked.sort_by_key(|&i| (rank(problems[i].status), i));
-    let keep: BTreeSet<usize> = ranked.into_iter().take(max).collect();
-    let dropped = problems.len() - max;
-    *problems = keep.into_iter().map(|i| problems[i]).collect();
-    dropped
+    keep_first_ranked(problems, max, |p| rank(p.status))
 }
 
 /// `TG-VERIFY-LOG-FILE-INVALID`.
@@ -327,11 +320,7 @@ fn message(p: &ReportItem) -> String {
             format!("The digest chain of {owner} is cut: {}", p.reason)
         }
         (ItemKind::Chain, _) if p.bucket.is_empty() => {
-            format!(
-                "{} could not be verified: {}",
-                capitalised(&owner),
-                p.reason
-            )
+            format!("{} could not be verified: {}", capitalise(&owner), p.reason)
         }
         (ItemKind::Chain, _) => format!(
             "The digest chain of {owner} at {} could not be verified: {}",
@@ -345,7 +334,7 @@ fn message(p: &ReportItem) -> String {
             };
             format!(
                 "{} {} ({owner}) {verdict}: {}",
-                capitalised(kind_words(kind)),
+                capitalise(kind_words(kind)),
                 location(p),
                 p.reason
             )
@@ -356,14 +345,6 @@ fn message(p: &ReportItem) -> String {
         text.push('.');
     }
     text
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|f| f.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// `trailguard/aws/111122223333/us-east-1/s3/bucket/AWSLogs/…/file.json.gz`: relative,

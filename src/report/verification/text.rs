@@ -14,13 +14,14 @@
 
 use std::io::{self, Write};
 
-use owo_colors::{OwoColorize, Style};
+use owo_colors::Style;
 
 use super::view::{
     ChainView, Outcome, View, chain_label, kind_words, location, outcome, owner_label,
     to_the_second, verdict,
 };
 use crate::report::RenderOptions;
+use crate::report::text::styled;
 use crate::verify::{Counts, ItemKind, ReportItem, Status, Verification};
 
 /// Width of the label column (`log files `).
@@ -175,11 +176,7 @@ struct Paint {
 
 impl Paint {
     fn apply(&self, text: &str, style: Style) -> String {
-        if self.color {
-            text.style(style).to_string()
-        } else {
-            text.to_owned()
-        }
+        styled(self.color, text, style)
     }
 
     /// Red for what breaks the proof, yellow for what to look at, green for valid.
