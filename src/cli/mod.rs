@@ -41,7 +41,8 @@ pub struct Cli {
     #[arg(short, long, global = true, env = "TRAILGUARD_QUIET", value_parser = FalseyValueParser::new())]
     pub quiet: bool,
     /// Print on stderr how the run was set up: the config file, `TRAILGUARD_*` variables, the
-    /// rules selected (reports are unchanged; PASS and N/A lines: `--list-all`).
+    /// rules selected (reports are unchanged; PASS and N/A lines: `--list-all`; for
+    /// `verify-logs`, also list every valid digest and log file, as its `--list-all`).
     #[arg(short, long, global = true)]
     pub verbose: bool,
     /// Size limit for every input file, replacing the defaults (rule and config files 1 MiB,
