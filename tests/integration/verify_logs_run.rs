@@ -340,10 +340,10 @@ fn digest_copied_to_a_middle_key_is_unexpected_though_the_cli_passes_it() {
     );
 }
 
-/// An intact chain verified through a proxy that applies `faults`.
-fn verify_with_faults(faults: Vec<Fault>) -> Verified {
+/// An intact chain (written with `options`) verified through a proxy that applies `faults`.
+fn verify_with_faults(options: &[&str], faults: Vec<Fault>) -> Verified {
     let emulator = Emulator::shared();
-    let manifest = generate_chain(emulator, &unique_account_id(), &[]);
+    let manifest = generate_chain(emulator, &unique_account_id(), options);
     let proxy = FaultProxy::for_account(emulator, &chain_account(&manifest), faults);
     let endpoint = proxy.endpoint();
     verify(&manifest, &[], &[("AWS_ENDPOINT_URL", &endpoint)])
@@ -353,9 +353,10 @@ fn verify_with_faults(faults: Vec<Fault>) -> Verified {
 /// never valid; the digests still verify.
 #[test]
 fn denied_log_reads_are_never_valid() {
-    let run = verify_with_faults(vec![
-        Fault::deny("s3:GetObject").path_contains("/CloudTrail/"),
-    ]);
+    let run = verify_with_faults(
+        &[],
+        vec![Fault::deny("s3:GetObject").path_contains("/CloudTrail/")],
+    );
     assert_eq!(run.code, 1, "{}", run.shown());
     let summary = &run.report["summary"];
     assert_eq!(summary["log_files"]["valid"], 0, "{}", run.shown());
@@ -375,7 +376,7 @@ fn denied_log_reads_are_never_valid() {
 /// Fail closed: without the public keys no digest is called valid.
 #[test]
 fn denied_public_keys_leave_every_chain_in_error() {
-    let run = verify_with_faults(vec![Fault::deny("cloudtrail:ListPublicKeys")]);
+    let run = verify_with_faults(&[], vec![Fault::deny("cloudtrail:ListPublicKeys")]);
     assert_eq!(run.code, 1, "{}", run.shown());
     let summary = &run.report["summary"];
     assert_eq!(summary["digests"]["valid"], 0, "{}", run.shown());
@@ -390,7 +391,7 @@ fn denied_public_keys_leave_every_chain_in_error() {
 /// Fail closed: a digest listing that is denied is an error, not an empty (valid) chain.
 #[test]
 fn denied_digest_listing_is_an_error_not_an_empty_chain() {
-    let run = verify_with_faults(vec![Fault::deny("s3:ListObjectsV2")]);
+    let run = verify_with_faults(&[], vec![Fault::deny("s3:ListObjectsV2")]);
     assert_eq!(run.code, 1, "{}", run.shown());
     assert_eq!(run.report["summary"]["errors"], 2, "{}", run.shown());
     assert_eq!(run.report["summary"]["digests"]["valid"], 0);
@@ -432,4 +433,61 @@ fn a_period_without_digests_is_exit_two_not_a_pass() {
         "{}",
         run.shown()
     );
+}
+
+/// SSE-KMS log files (CloudTrail's encryption with the trail's key) are read through S3 like
+/// any other: they verify, and the objects really are stored with `aws:kms`.
+#[test]
+fn sse_kms_log_files_verify_transparently() {
+    let emulator = Emulator::shared();
+    let manifest = generate_chain(emulator, &unique_account_id(), &["--sse-kms"]);
+    let log = manifest["chains"][0]["digests"][0]["logs"][0]
+        .as_str()
+        .expect("a log file in the manifest");
+    let bucket = manifest_str(&manifest, "/bucket");
+    let head = aws_cli(
+        emulator,
+        &manifest,
+        &["s3api", "head-object", "--bucket", bucket, "--key", log],
+    );
+    let head = String::from_utf8_lossy(&head.stdout);
+    assert!(
+        head.contains("\"ServerSideEncryption\": \"aws:kms\""),
+        "{head}"
+    );
+    let run = verify(&manifest, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.shown());
+    assert_eq!(
+        run.report["summary"]["log_files"]["valid"],
+        28,
+        "{}",
+        run.shown()
+    );
+}
+
+/// Without `kms:Decrypt` S3 refuses the SSE-KMS object (403 AccessDenied naming KMS): each such
+/// log file is invalid with that reason — never valid, never silently skipped.
+#[test]
+fn sse_kms_log_files_without_decrypt_are_invalid_naming_kms() {
+    let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>\
+                <Message>User: arn:aws:sts::123456789012:assumed-role/audit/x is not authorized \
+                to perform: kms:Decrypt on the resource associated with this ciphertext because \
+                no identity-based policy allows the kms:Decrypt action</Message></Error>";
+    let fault =
+        Fault::answer("s3:GetObject", 403, "application/xml", body).path_contains("/CloudTrail/");
+    let run = verify_with_faults(&["--sse-kms"], vec![fault]);
+    assert_eq!(run.code, 1, "{}", run.shown());
+    assert_eq!(
+        run.report["summary"]["log_files"]["valid"],
+        0,
+        "{}",
+        run.shown()
+    );
+    let logs = run.items_where("kind", "log_file");
+    assert_eq!(logs.len(), 28, "{}", run.shown());
+    for item in logs {
+        assert_eq!(item["status"], "invalid");
+        let reason = item["reason"].as_str().unwrap_or_default();
+        assert!(reason.contains("kms:Decrypt"), "{reason}");
+    }
 }
