@@ -491,3 +491,60 @@ fn sse_kms_log_files_without_decrypt_are_invalid_naming_kms() {
         assert!(reason.contains("kms:Decrypt"), "{reason}");
     }
 }
+
+/// With `--org`, an organization trail's chains are verified for every account of the
+/// organization (here the management account, whose own activity the trail also logs).
+#[test]
+fn org_flag_verifies_the_organization_accounts_chains() {
+    let account = unique_account_id();
+    let manifest = generate_chain(
+        Emulator::shared(),
+        &account,
+        &["--org", "--member-account", &account],
+    );
+    let run = verify(&manifest, &["--org"], &[]);
+    assert_eq!(run.code, 0, "{}", run.shown());
+    assert_eq!(
+        run.report["summary"]["digests"]["valid"],
+        15,
+        "{}",
+        run.shown()
+    );
+    assert_eq!(
+        run.report["summary"]["log_files"]["valid"],
+        28,
+        "{}",
+        run.shown()
+    );
+}
+
+/// With `--org`, an account of the organization whose digest folder is gone is not skipped:
+/// CloudTrail delivered digests in the period, so its chains are cut. A member folder found in
+/// the bucket is verified too.
+#[test]
+fn org_flag_reports_a_vanished_account_folder_as_cut() {
+    let member = unique_account_id();
+    let manifest = generate_chain(
+        Emulator::shared(),
+        &unique_account_id(),
+        &["--org", "--member-account", &member],
+    );
+    let run = verify(&manifest, &["--org"], &[]);
+    assert_eq!(run.code, 1, "{}", run.shown());
+    let management = manifest_str(&manifest, "/account_id");
+    let cut = run.items_where("status", "cut");
+    assert_eq!(cut.len(), 2, "one per source region\n{}", run.shown());
+    assert!(
+        cut.iter().all(|c| c["account_id"] == management),
+        "{}",
+        run.shown()
+    );
+    let member_valid: u64 = run.report["chains"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["account_id"] == member.as_str())
+        .filter_map(|c| c["digests"]["valid"].as_u64())
+        .sum();
+    assert_eq!(member_valid, 15, "{}", run.shown());
+}
