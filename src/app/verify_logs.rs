@@ -20,6 +20,7 @@ pub fn run(ui: &Ui, verify: &VerifyLogs) -> Result<ExitStatus, Error> {
     let request = VerifyRequest {
         window: verify.window,
         trails: verify.trails.clone(),
+        keep_valid: verify.list_valid,
     };
     let collected = with_progress(ui, "verifying", |progress| {
         verify_logs_blocking(&collect_options(&verify.target, progress), &request)

@@ -3,13 +3,14 @@
 //! valid digests list (concurrently) — all under the one budget.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use time::{Date, Duration, OffsetDateTime};
 use tokio::sync::{OnceCell, Semaphore};
 use tokio::task::JoinSet;
 
-use super::super::ctx::{Ctx, join_all};
+use super::super::ctx::{Ctx, join_all, joined};
 use super::plan::{TrailPlan, error_item};
 use super::reads;
 use crate::inventory::CollectError;
@@ -18,11 +19,12 @@ use crate::verify::{
     ReportItem, Status, Window, key_time, verify_chain,
 };
 
-/// Log files hashed at once, whatever `--concurrency` allows: each holds about 300 KiB (gunzip
-/// state, two 64 KiB hash buffers, chunks in flight), so memory stays near 10 MiB for this part
-/// however many files a window has. Beyond a few dozen, the bucket's throughput, not latency,
-/// bounds the speed.
-pub const HASHES_IN_FLIGHT: usize = 32;
+/// Digest and log file reads at once, whatever `--concurrency` allows: a log file being hashed
+/// holds about 300 KiB (gunzip state, two 64 KiB hash buffers, chunks in flight) and every
+/// read's task holds the SDK call's future (kilobytes), so memory stays near 10 MiB for this
+/// part however many objects a period has. Beyond a few dozen, the bucket's throughput, not
+/// latency, bounds the speed.
+pub const OBJECTS_IN_FLIGHT: usize = 32;
 
 /// A region's keys, or why `ListPublicKeys` failed.
 type KeysRead = Result<Arc<PublicKeys>, CollectError>;
@@ -77,9 +79,10 @@ pub struct ChainJob {
     pub bucket_region: String,
     /// The shared public keys.
     pub keys: Arc<KeyCache>,
-    /// Log files hashed at once, across every chain (each holds its buffers; see
-    /// [`HASHES_IN_FLIGHT`]).
-    pub hashes: Arc<Semaphore>,
+    /// Objects read at once, across every chain (see [`OBJECTS_IN_FLIGHT`]).
+    pub objects: Arc<Semaphore>,
+    /// Keep the valid items (`-v`); they are counted either way.
+    pub keep_valid: bool,
     /// The period.
     pub window: Period,
     /// A chain that must exist (a known account): an empty listing is verified (and may be
@@ -186,36 +189,30 @@ impl ChainJob {
         tally(&mut chain, &items);
         let items = items
             .into_iter()
+            .filter(|i| self.keep_valid || i.status != Status::Valid)
             .map(|i| ReportItem::of(&chain, i))
             .collect();
         (chain, items)
     }
 
     async fn read_digests(&self, keys: Vec<String>) -> Vec<ListedDigest> {
-        let mut reads = JoinSet::new();
-        for key in keys {
+        bounded(&self.objects, keys, |key| {
             let (ctx, region) = (self.reader.clone(), self.bucket_region.clone());
             let bucket = self.trail.bucket.clone();
-            reads.spawn(async move {
+            async move {
                 let fetched = reads::get_digest(&ctx, &region, &bucket, &key).await;
                 ListedDigest { key, fetched }
-            });
-        }
-        join_all(reads).await
+            }
+        })
+        .await
     }
 
     async fn read_logs(&self, entries: Vec<crate::verify::LogFileEntry>) -> Vec<Item> {
-        let mut reads = JoinSet::new();
-        for entry in entries {
+        bounded(&self.objects, entries, |entry| {
             let (ctx, region) = (self.reader.clone(), self.bucket_region.clone());
-            let hashes = Arc::clone(&self.hashes);
-            reads.spawn(async move {
-                // Closed never: `None` would only mean no limit.
-                let _hashing = hashes.acquire().await.ok();
-                reads::verify_log_file(&ctx, &region, entry).await
-            });
-        }
-        join_all(reads).await
+            async move { reads::verify_log_file(&ctx, &region, entry).await }
+        })
+        .await
     }
 
     fn chain(&self, prefix: &str, backfill: bool) -> Chain {
@@ -240,6 +237,33 @@ impl ChainJob {
         item.backfill = backfill;
         (chain, vec![item])
     }
+}
+
+/// Runs `work` on every input, spawning each only once one of `limit`'s permits is free: a
+/// spawned task holds its whole future (an SDK call's is kilobytes), so spawning thousands up
+/// front would hold them all at once. Results come in completion order.
+async fn bounded<I, T, F, Fut>(limit: &Arc<Semaphore>, inputs: Vec<I>, work: F) -> Vec<T>
+where
+    F: Fn(I) -> Fut,
+    Fut: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let mut running = JoinSet::new();
+    let mut out = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        // The semaphore is never closed: `None` would only mean no limit.
+        let permit = Arc::clone(limit).acquire_owned().await.ok();
+        let task = work(input);
+        running.spawn(async move {
+            let _permit = permit;
+            task.await
+        });
+        while let Some(done) = running.try_join_next() {
+            out.extend(joined(done));
+        }
+    }
+    out.extend(join_all(running).await);
+    out
 }
 
 /// Counts a chain's items.

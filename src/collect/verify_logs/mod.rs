@@ -28,7 +28,7 @@ use super::error::CollectFailure;
 use super::options::CollectOptions;
 use crate::inventory::{AccountId, Timestamp};
 use crate::verify::{Chain, ChainAt, Period, ReportItem};
-use chains::{ChainJob, ChainResult, HASHES_IN_FLIGHT, KeyCache};
+use chains::{ChainJob, ChainResult, KeyCache, OBJECTS_IN_FLIGHT};
 use plan::{TrailPlan, error_item};
 
 /// Finds the chains and verifies them. Fails (exit 2) when nothing can be verified.
@@ -46,10 +46,11 @@ pub async fn verify_logs(
     let session = Arc::new(session);
     let shared = Arc::new(Shared {
         keys: Arc::new(KeyCache::default()),
-        hashes: Arc::new(Semaphore::new(
-            HASHES_IN_FLIGHT.min(opts.concurrency.max(1)),
+        objects: Arc::new(Semaphore::new(
+            OBJECTS_IN_FLIGHT.min(opts.concurrency.max(1)),
         )),
         window: request.window,
+        keep_valid: request.keep_valid,
     });
     let mut trails = JoinSet::new();
     for trail in plan.trails {
@@ -87,8 +88,9 @@ pub fn verify_logs_blocking(
 /// What every chain of the run shares.
 struct Shared {
     keys: Arc<KeyCache>,
-    hashes: Arc<Semaphore>,
+    objects: Arc<Semaphore>,
     window: Period,
+    keep_valid: bool,
 }
 
 /// Every chain of one trail: each account (known, or a folder found in the bucket) × each
@@ -144,7 +146,8 @@ async fn verify_trail(
                 keys_reader: keys_reader.clone(),
                 bucket_region: bucket_region.clone(),
                 keys: Arc::clone(&shared.keys),
-                hashes: Arc::clone(&shared.hashes),
+                objects: Arc::clone(&shared.objects),
+                keep_valid: shared.keep_valid,
                 window: shared.window,
                 must_exist: must_exist || !trail.discover_members,
             };

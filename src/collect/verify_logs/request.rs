@@ -9,6 +9,9 @@ pub struct VerifyRequest {
     pub window: Period,
     /// `--trail` values (ARN or name); empty: every trail with log file validation enabled.
     pub trails: Vec<String>,
+    /// Return the valid items too (`-v`); problems are always returned, and every item is
+    /// counted in its chain either way.
+    pub keep_valid: bool,
 }
 
 /// Every chain verified and every item found (valid ones included).
