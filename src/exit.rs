@@ -105,6 +105,39 @@ pub enum Usage {
     /// `--now` is not a timestamp.
     #[error("--now `{0}` is not an RFC 3339 timestamp")]
     Now(String),
+    /// `--start-time` or `--end-time` is not a time.
+    #[error("{flag} `{value}` is not a time: {why}")]
+    Time {
+        /// The flag.
+        flag: &'static str,
+        /// The value given.
+        value: String,
+        /// The forms accepted, or why the value is out of range.
+        why: String,
+    },
+    /// `--start-time` or `--end-time` is after the clock.
+    #[error("{flag} `{value}` is in the future (now is {now})")]
+    FutureTime {
+        /// The flag.
+        flag: &'static str,
+        /// The value given.
+        value: String,
+        /// The clock, RFC 3339.
+        now: String,
+    },
+    /// The period is empty or reversed.
+    #[error("--start-time {start} is not before --end-time {end}")]
+    TimeRange {
+        /// The start, RFC 3339.
+        start: String,
+        /// The end, RFC 3339.
+        end: String,
+    },
+    /// `--trail` is neither a trail ARN nor a trail name.
+    #[error(
+        "--trail `{0}` is neither a trail ARN (arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME) nor a trail name"
+    )]
+    Trail(String),
     /// `--only` or `--skip` names no loaded rule.
     #[error("unknown rule id `{id}` in {flag}{}", help(.suggestion))]
     UnknownRuleInFlag {
@@ -126,7 +159,7 @@ pub enum Usage {
     /// `--framework` (of `check`, `scan` or `rules list`) is not in the registry.
     #[error("--framework {id}: {error}", id = .0.id, error = .0)]
     Framework(UnknownFramework),
-    /// `collect` or `scan` in a build without the AWS SDK.
+    /// `collect`, `scan` or `verify-logs` in a build without the AWS SDK.
     #[error(
         "this trailguard was built without the `aws` feature; rebuild with default features to {0}"
     )]
@@ -160,6 +193,16 @@ pub enum NothingToJudge {
     /// No account has a region in scope.
     #[error("0 regions in scope: no account has an enabled region in the scan's scope")]
     NoRegions,
+    /// `verify-logs` found no digest chain and no error: nothing was verified.
+    #[error(
+        "0 digest chains to verify: no trail in scope has log file validation enabled (check --trail, --region and the trails' settings)"
+    )]
+    NoChains,
+    /// `verify-logs` found chains but no digest file in the period: nothing was proven.
+    #[error(
+        "0 digest files in the period: the trails' digest folders hold none between the start and end times (was log file validation on then? check --start-time and --end-time)"
+    )]
+    NoDigests,
 }
 
 /// An output that could not be written. A reader that closed its pipe is not one: that output

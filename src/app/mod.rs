@@ -7,9 +7,13 @@ mod collect;
 mod diff;
 mod output;
 mod pipeline;
+#[cfg(feature = "aws")]
+mod progress;
 mod rules;
 #[cfg(feature = "aws")]
 mod scan;
+#[cfg(feature = "aws")]
+mod verify_logs;
 
 use std::process::ExitCode;
 
@@ -68,5 +72,7 @@ fn run(settings: &Settings) -> Result<ExitStatus, Error> {
         Command::Check(s) => check::run(ui, s),
         Command::Rules(task) => rules::run(ui, task),
         Command::Diff(s) => diff::run(s),
+        #[cfg(feature = "aws")]
+        Command::VerifyLogs(s) => verify_logs::run(ui, s),
     }
 }

@@ -203,22 +203,28 @@ fn run_info(plan: &Plan, sources: &[Source], mode: Mode, now: Timestamp) -> RunI
 /// Renders every output. Every file is replaced only once every output is written: a report
 /// set stays consistent.
 fn write_reports(outputs: &Outputs, report: &Report) -> Result<(), Error> {
-    let mut files = FileSet::new();
-    for spec in &outputs.reports {
-        write_report(spec, report, &mut files)?;
-    }
-    Ok(output::commit(files)?)
+    write_outputs(outputs, |spec, out| {
+        report::render(spec.format, report, &spec.options, out)
+    })
 }
 
-/// Renders one output: to stdout, or to a file of `files` (committed with the others).
-fn write_report(spec: &ReportOutput, report: &Report, files: &mut FileSet) -> Result<(), Error> {
-    let render_to = |out: &mut dyn Write| report::render(spec.format, report, &spec.options, out);
-    let what = format!("the {} report", spec.format.as_str());
-    // Streamed either way: a report of a large organization is megabytes.
-    Ok(match &spec.path {
-        None => output::to_stdout(&what, render_to),
-        Some(path) => output::to_file(files, &what, path, render_to),
-    }?)
+/// Renders every output with `render` (`scan` and `check`'s report, `verify-logs`' report):
+/// to stdout, or to files replaced together once every output is written.
+pub fn write_outputs<R>(outputs: &Outputs, render: R) -> Result<(), Error>
+where
+    R: Fn(&ReportOutput, &mut dyn Write) -> std::io::Result<()>,
+{
+    let mut files = FileSet::new();
+    for spec in &outputs.reports {
+        let render_to = |out: &mut dyn Write| render(spec, out);
+        let what = format!("the {} report", spec.format.as_str());
+        // Streamed either way: a report of a large organization is megabytes.
+        match &spec.path {
+            None => output::to_stdout(&what, render_to),
+            Some(path) => output::to_file(&mut files, &what, path, render_to),
+        }?;
+    }
+    Ok(output::commit(files)?)
 }
 
 /// Nothing to judge is "could not run" (exit 2), never a passing gate: an inventory without

@@ -8,6 +8,7 @@ mod rules;
 pub mod run;
 mod scan;
 mod target;
+mod verify_logs;
 
 use clap::builder::FalseyValueParser;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -17,6 +18,7 @@ pub use rules::{ListFormat, RuleSource, RulesArgs, RulesCommand};
 pub use run::{GateArgs, OutputArgs, OutputSpec, RuleArgs};
 pub use scan::ScanArgs;
 pub use target::{CollectArgs, TargetArgs, parse_duration};
+pub use verify_logs::VerifyLogsArgs;
 
 /// Audit AWS CloudTrail set-up against declarative YAML rules.
 #[derive(Debug, Parser)]
@@ -39,7 +41,8 @@ pub struct Cli {
     #[arg(short, long, global = true, env = "TRAILGUARD_QUIET", value_parser = FalseyValueParser::new())]
     pub quiet: bool,
     /// Print on stderr how the run was set up: the config file, `TRAILGUARD_*` variables, the
-    /// rules selected (reports are unchanged; PASS and N/A lines: `--list-all`).
+    /// rules selected (reports are unchanged; PASS and N/A lines: `--list-all`; for
+    /// `verify-logs`, also list every valid digest and log file, as its `--list-all`).
     #[arg(short, long, global = true)]
     pub verbose: bool,
     /// Size limit for every input file, replacing the defaults (rule and config files 1 MiB,
@@ -64,6 +67,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show the drift between two JSON reports: new failures, resolved, status changes.
     Diff(diff::DiffArgs),
+    /// Prove that the delivered CloudTrail logs were not modified, deleted or forged.
+    VerifyLogs(VerifyLogsArgs),
 }
 
 /// When to colour output.

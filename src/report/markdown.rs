@@ -220,7 +220,7 @@ fn remediation(md: &mut String, rule: &RuleInfo) {
 /// A table, folded in `<details>` when it is longer than [`FOLD_ROWS`] rows so that a step
 /// summary or PR comment stays short; GitHub renders Markdown inside `<details>` when blank
 /// lines surround it.
-fn folded(md: &mut String, table: &str, rows: usize, summary: &str) {
+pub(super) fn folded(md: &mut String, table: &str, rows: usize, summary: &str) {
     if rows > FOLD_ROWS {
         md.push_str(&format!(
             "<details><summary>{}</summary>\n\n{table}\n</details>\n\n",
@@ -392,12 +392,12 @@ pub fn cell(text: &str) -> String {
 
 /// Running text (outside tables): line breaks become spaces, HTML-significant characters
 /// entities.
-fn inline(text: &str) -> String {
+pub(super) fn inline(text: &str) -> String {
     cell(text).replace("<br>", " ").replace("\\|", "|")
 }
 
 /// A code span for a table cell.
-fn code(text: &str) -> String {
+pub(super) fn code(text: &str) -> String {
     let text = text.replace('|', "\\|").replace(['\n', '\r', '`'], " ");
     format!("`{text}`")
 }

@@ -28,7 +28,7 @@ pub use model::{
     Report, ReportFinding, ReportInput, ResolvedFinding, RuleInfo, RulePack, RuleSource, RunInfo,
     SCHEMA, SeverityCounts, Summary, Tool, WaiverEntry, WaiverReport,
 };
-pub use verification::render_verification;
+pub use verification::{render_verification, verification_json_schema};
 
 /// Renders the report in one format.
 pub fn render(

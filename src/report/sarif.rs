@@ -62,11 +62,11 @@ const MAX_TAGS: usize = 10;
 /// GitHub's limit for descriptions.
 const MAX_DESCRIPTION: usize = 1024;
 /// GitHub rejects a run with more results.
-const MAX_RESULTS: usize = 25_000;
+pub(super) const MAX_RESULTS: usize = 25_000;
 /// The category prefix without `--sarif-category`.
-const DEFAULT_CATEGORY: &str = "trailguard/aws";
+pub(super) const DEFAULT_CATEGORY: &str = "trailguard/aws";
 /// `tool.driver.informationUri`.
-const INFORMATION_URI: &str = env!("CARGO_PKG_HOMEPAGE");
+pub(super) const INFORMATION_URI: &str = env!("CARGO_PKG_HOMEPAGE");
 
 /// Writes the SARIF log.
 pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -98,7 +98,7 @@ fn sarif_log(report: &Report, options: &RenderOptions) -> Value {
 
 /// The run group of an account: `accounts-ending-7`, from the last digit of its id, so that
 /// it never depends on which or how many other accounts were audited.
-fn account_group(account_id: &str) -> String {
+pub(super) fn account_group(account_id: &str) -> String {
     match account_id.chars().last() {
         Some(d) if d.is_ascii_digit() => format!("accounts-ending-{d}"),
         _ => "accounts-other".to_owned(),
@@ -152,17 +152,26 @@ fn run(report: &Report, options: &RenderOptions, category: &str, group: &str) ->
 /// Keeps the `max` most important findings (most severe first, FAIL before ERROR, then report
 /// order) in report order, and returns how many were dropped.
 fn cap(findings: &mut Vec<&ReportFinding>, max: usize) -> usize {
-    if findings.len() <= max {
+    keep_first_ranked(findings, max, |f| {
+        (std::cmp::Reverse(f.severity), f.status != Status::Fail)
+    })
+}
+
+/// Keeps the `max` items that rank first (ties: the earlier), in their order, and returns how
+/// many were dropped.
+pub(super) fn keep_first_ranked<T, K: Ord>(
+    items: &mut Vec<&T>,
+    max: usize,
+    rank: impl Fn(&T) -> K,
+) -> usize {
+    if items.len() <= max {
         return 0;
     }
-    let mut ranked: Vec<usize> = (0..findings.len()).collect();
-    ranked.sort_by_key(|&i| {
-        let f = findings[i];
-        (std::cmp::Reverse(f.severity), f.status != Status::Fail, i)
-    });
+    let mut ranked: Vec<usize> = (0..items.len()).collect();
+    ranked.sort_by_key(|&i| (rank(items[i]), i));
     let keep: BTreeSet<usize> = ranked.into_iter().take(max).collect();
-    let dropped = findings.len() - max;
-    *findings = keep.into_iter().map(|i| findings[i]).collect();
+    let dropped = items.len() - max;
+    *items = keep.into_iter().map(|i| items[i]).collect();
     dropped
 }
 
@@ -361,7 +370,7 @@ fn short_name(id: &str) -> &str {
 
 /// A path segment: RFC 3986 unreserved characters kept, every other byte `%XX`; empty, `.`
 /// and `..` (which a path would resolve away) spelled out.
-fn path_segment(text: &str) -> String {
+pub(super) fn path_segment(text: &str) -> String {
     match text {
         "" => return "_".to_owned(),
         "." => return "%2E".to_owned(),
@@ -409,7 +418,7 @@ fn pascal_case(title: &str) -> String {
         .collect()
 }
 
-fn capitalise(word: &str) -> String {
+pub(super) fn capitalise(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

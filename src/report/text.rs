@@ -295,13 +295,18 @@ struct Paint {
     color: bool,
 }
 
+/// `text` in `style` when `color`, else as it is.
+pub(super) fn styled(color: bool, text: &str, style: Style) -> String {
+    if color {
+        text.style(style).to_string()
+    } else {
+        text.to_owned()
+    }
+}
+
 impl Paint {
     fn apply(&self, text: &str, style: Style) -> String {
-        if self.color {
-            text.style(style).to_string()
-        } else {
-            text.to_owned()
-        }
+        styled(self.color, text, style)
     }
 
     fn status(&self, s: Status) -> String {

@@ -9,6 +9,8 @@ mod evaluation;
 mod rules;
 mod target;
 mod ui;
+#[cfg(feature = "aws")]
+mod window;
 
 use std::path::{Path, PathBuf};
 
@@ -17,12 +19,15 @@ pub use evaluation::{Folders, Gate, Outputs, ReportOutput, Selection};
 pub use rules::RulesTask;
 pub use target::{OrgTarget, Target};
 pub use ui::{Colors, Ui};
+#[cfg(feature = "aws")]
+pub use window::{DEFAULT_PERIOD, check_trail, parse_time, resolve_window};
 
 use crate::cli::diff::{DiffArgs, DiffFormat};
 use crate::cli::{CheckArgs, Command as CliCommand};
 use crate::config::Config;
 use crate::exit::{Error, Usage};
 use crate::inventory::Timestamp;
+use crate::verify::Period;
 
 /// Everything a run needs to know, resolved.
 #[derive(Debug)]
@@ -51,6 +56,9 @@ pub enum Command {
     Rules(RulesTask),
     /// `diff`.
     Diff(Diff),
+    /// `verify-logs`.
+    #[cfg(feature = "aws")]
+    VerifyLogs(VerifyLogs),
 }
 
 /// `collect`: read live AWS, write the inventory.
@@ -75,6 +83,26 @@ pub struct Scan {
     pub outputs: Outputs,
     /// Where to also write the collected inventory.
     pub save_inventory: Option<PathBuf>,
+}
+
+/// `verify-logs`: verify the digest chains of the delivered logs in a period.
+#[derive(Debug)]
+pub struct VerifyLogs {
+    /// Which accounts and source regions.
+    pub target: Target,
+    /// `--trail` (ARNs or names, each once); empty: every trail with log file validation.
+    pub trails: Vec<String>,
+    /// The period verified.
+    pub window: Period,
+    /// `--now` (hidden, for tests): one fixed clock for the whole run, the report's run times
+    /// included; `None` reads the system clock.
+    pub clock: Option<Timestamp>,
+    /// The reports.
+    pub outputs: Outputs,
+    /// `--fail-on-gaps`: a gap fails the run too.
+    pub fail_on_gaps: bool,
+    /// `--list-all` or `-v`: the reports also list every valid digest and log file.
+    pub list_valid: bool,
 }
 
 /// `check`: evaluate saved inventories.
@@ -141,17 +169,24 @@ impl Settings {
             CliCommand::Check(args) => Command::Check(check(args, &ui, config)?),
             CliCommand::Rules(args) => Command::Rules(RulesTask::from(&args.command)),
             CliCommand::Diff(args) => Command::Diff(diff(args, &ui)?),
+            #[cfg(feature = "aws")]
+            CliCommand::VerifyLogs(args) => Command::VerifyLogs(verify_logs(args, &ui, config)?),
+            #[cfg(not(feature = "aws"))]
+            CliCommand::VerifyLogs(_) => return Err(Usage::NoAws("verify-logs").into()),
         };
         let notes = located.map(|l| l.note).into_iter().collect();
         Ok(Settings { ui, command, notes })
     }
 }
 
-/// `collect`, `scan` and `check` read the config file (`collect` for its target defaults);
-/// without the `aws` feature, `collect` and `scan` stop before anything is read.
+/// `collect`, `scan`, `verify-logs` and `check` read the config file (`collect` and
+/// `verify-logs` for its target defaults); without the `aws` feature, the live commands stop
+/// before anything is read.
 fn reads_config(command: &CliCommand) -> bool {
     match command {
-        CliCommand::Collect(_) | CliCommand::Scan(_) => cfg!(feature = "aws"),
+        CliCommand::Collect(_) | CliCommand::Scan(_) | CliCommand::VerifyLogs(_) => {
+            cfg!(feature = "aws")
+        }
         CliCommand::Check(_) => true,
         CliCommand::Rules(_) | CliCommand::Diff(_) => false,
     }
@@ -185,11 +220,53 @@ fn scan(args: &crate::cli::ScanArgs, ui: &Ui, config: Option<Config>) -> Result<
     })
 }
 
-fn check(args: &CheckArgs, ui: &Ui, config: Option<Config>) -> Result<Check, Error> {
-    let now = match &args.now {
-        None => None,
-        Some(text) => Some(Timestamp::parse(text).ok_or_else(|| Usage::Now(text.clone()))?),
+#[cfg(feature = "aws")]
+fn verify_logs(
+    args: &crate::cli::VerifyLogsArgs,
+    ui: &Ui,
+    config: Option<Config>,
+) -> Result<VerifyLogs, Error> {
+    let clock = args.now.as_deref().map(parse_now).transpose()?;
+    let now = clock.map_or_else(system_now, |t| t.0);
+    let window = resolve_window(args.start_time.as_deref(), args.end_time.as_deref(), now)?;
+    let mut trails: Vec<String> = Vec::new();
+    for text in &args.trails {
+        let trail = check_trail(text)?;
+        if !trails.contains(&trail) {
+            trails.push(trail);
+        }
+    }
+    let output = crate::cli::OutputArgs {
+        outputs: args.outputs.clone(),
+        list_all: args.list_all || ui.verbose,
+        sarif_include_waived: false,
+        sarif_category: None,
     };
+    Ok(VerifyLogs {
+        target: Target::resolve(&args.target, config.as_ref()),
+        trails,
+        window,
+        clock,
+        outputs: Outputs::resolve(&output, ui)?,
+        fail_on_gaps: args.fail_on_gaps,
+        list_valid: args.list_all || ui.verbose,
+    })
+}
+
+/// The system clock to the second: a default window reads as a person would type it.
+#[cfg(feature = "aws")]
+fn system_now() -> time::OffsetDateTime {
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(0).unwrap_or(now)
+}
+
+/// `--now` as a timestamp, or the usage error naming it.
+fn parse_now(text: &str) -> Result<Timestamp, Usage> {
+    Timestamp::parse(text).ok_or_else(|| Usage::Now(text.to_owned()))
+}
+
+fn check(args: &CheckArgs, ui: &Ui, config: Option<Config>) -> Result<Check, Error> {
+    let now = args.now.as_deref().map(parse_now).transpose()?;
     Ok(Check {
         inventories: args.inventory.clone(),
         now,
@@ -291,6 +368,48 @@ mod tests {
             e.map(|e| e.to_string()).as_deref(),
             Some("--now `soon` is not an RFC 3339 timestamp")
         );
+    }
+
+    #[cfg(feature = "aws")]
+    #[test]
+    fn verify_logs_resolves_its_window_trails_and_outputs_once() {
+        let v = match resolve(&[
+            "verify-logs",
+            "--now",
+            "2026-03-10T12:30:00Z",
+            "--start-time",
+            "7d",
+            "--trail",
+            "main",
+            "--trail",
+            "main",
+            "--list-all",
+            "--output",
+            "json=v.json",
+            "--fail-on-gaps",
+        ])
+        .map(|s| s.command)
+        {
+            Ok(Command::VerifyLogs(v)) => v,
+            other => panic!("{other:?}"),
+        };
+        let at = |text| Timestamp::parse(text).map(|t| t.0);
+        assert_eq!(Some(v.window.start), at("2026-03-03T12:30:00Z"));
+        assert_eq!(Some(v.window.end), at("2026-03-10T12:30:00Z"));
+        assert_eq!(v.clock, Timestamp::parse("2026-03-10T12:30:00Z"));
+        assert_eq!(v.trails, ["main"], "each trail once");
+        assert!(v.list_valid && v.fail_on_gaps);
+        assert_eq!(v.outputs.reports.len(), 1);
+        assert!(v.outputs.reports[0].options.verbose);
+        // Defaults: the last 24 hours, problems only, text on stdout.
+        let v = match resolve(&["verify-logs", "--now", "2026-03-10T12:30:00Z"]).map(|s| s.command)
+        {
+            Ok(Command::VerifyLogs(v)) => v,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(Some(v.window.start), at("2026-03-09T12:30:00Z"));
+        assert!(!v.list_valid && !v.fail_on_gaps && v.trails.is_empty());
+        assert!(v.outputs.text_on_stdout());
     }
 
     #[test]

@@ -25,6 +25,10 @@ use super::keys::PublicKeys;
 /// newer digest is gone; half the interval leaves room for delivery delay on either side.
 pub const DELIVERY_TOLERANCE: Duration = Duration::minutes(30);
 
+/// How far past the window's end digests are listed: the digest delivered just after the end
+/// covers the window's last hour (the AWS CLI lists to end + 1 h).
+pub const LISTED_PAST_END: Duration = Duration::hours(1);
+
 /// The period being verified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
@@ -370,7 +374,9 @@ impl<'a> Walk<'a> {
                 );
                 (key.unwrap_or_default(), newest, reason)
             }
-            None if latest >= window.start => {
+            // Only a delivery inside what was listed shows that digests were deleted; a later
+            // one says nothing about this (past) window.
+            None if latest >= window.start && latest <= window.end + LISTED_PAST_END => {
                 let reason = format!(
                     "no digest in the window, but CloudTrail last delivered one at {}",
                     rfc3339(latest)

@@ -30,8 +30,8 @@ mod outcome;
 
 #[cfg(feature = "aws")]
 pub use chain::{
-    ChainInput, ChainOutcome, DELIVERY_TOLERANCE, Fetched, ListedDigest, Window, key_time,
-    verify_chain,
+    ChainInput, ChainOutcome, DELIVERY_TOLERANCE, Fetched, LISTED_PAST_END, ListedDigest, Window,
+    key_time, verify_chain,
 };
 #[cfg(feature = "aws")]
 pub use digest::{FetchedDigest, LogFileEntry, PreviousLink, VerifiedDigest, verify_digest};
@@ -45,7 +45,8 @@ pub use keys::PublicKeys;
 #[cfg(feature = "aws")]
 pub use log::{LogSource, verify_log};
 pub use outcome::{
-    Chain, Counts, Period, ReportItem, Summary, ToolInfo, VERIFICATION_SCHEMA, Verification,
+    Chain, ChainAt, Counts, Period, ReportItem, Summary, ToolInfo, VERIFICATION_SCHEMA,
+    Verification,
 };
 
 #[cfg(all(test, feature = "aws"))]

@@ -2,6 +2,8 @@
 //! its counts, and the items (every problem; valid objects too when asked). Plain data, built
 //! by the application from the collection's chains; renderers are pure functions of it.
 
+use std::collections::BTreeSet;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -79,6 +81,41 @@ pub struct Chain {
     pub error: Option<String>,
 }
 
+/// Where a chain is, before anything of it was counted.
+#[derive(Debug, Clone, Copy)]
+pub struct ChainAt<'a> {
+    /// The account whose digests these are.
+    pub account_id: &'a str,
+    /// The trail.
+    pub trail_arn: &'a str,
+    /// The source region.
+    pub region: &'a str,
+    /// The bucket.
+    pub bucket: &'a str,
+    /// The digest prefix listed.
+    pub prefix: &'a str,
+}
+
+impl Chain {
+    /// A chain with nothing counted yet (and no error).
+    pub fn at(at: ChainAt<'_>, backfill: bool) -> Self {
+        Chain {
+            account_id: at.account_id.to_owned(),
+            trail_arn: at.trail_arn.to_owned(),
+            region: at.region.to_owned(),
+            bucket: at.bucket.to_owned(),
+            prefix: at.prefix.to_owned(),
+            backfill,
+            digests: Counts::default(),
+            log_files: Counts::default(),
+            gaps: 0,
+            unexpected: 0,
+            cut: false,
+            error: None,
+        }
+    }
+}
+
 /// One item of the report: an object, gap, chain or error, and where it belongs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ReportItem {
@@ -90,6 +127,10 @@ pub struct ReportItem {
     pub trail_arn: String,
     /// The source region (empty when the item is about a whole account or trail).
     pub region: String,
+    /// Whether it belongs to the chain of backfill digests (see [`Chain::backfill`]): a
+    /// backfill chain has the account, trail and region of the standard one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub backfill: bool,
     /// The bucket.
     pub bucket: String,
     /// The object's key (see [`Item::key`]).
@@ -116,6 +157,7 @@ impl ReportItem {
             account_id: chain.account_id.clone(),
             trail_arn: chain.trail_arn.clone(),
             region: chain.region.clone(),
+            backfill: chain.backfill,
             bucket: item.bucket,
             key: item.key,
             status: item.status,
@@ -155,7 +197,8 @@ pub struct Summary {
     pub unexpected: u64,
     /// Chains whose newest digests are gone.
     pub cut: u64,
-    /// Chains, trails or accounts that could not be read.
+    /// Chains, trails or accounts that could not be read: items with status `error`, and
+    /// chains whose `error` no item of theirs carries.
     pub errors: u64,
 }
 
@@ -256,6 +299,18 @@ fn summarize(chains: &[Chain], items: &[ReportItem]) -> Summary {
         summary.cut += u64::from(chain.cut);
     }
     summary.errors = items.iter().filter(|i| i.status == Status::Error).count() as u64;
+    // A chain's error that no item of the chain carries is one more: a chain that could not be
+    // read never leaves the count at zero (the renderers show it as an item of its own).
+    let said: BTreeSet<(&str, &str, &str, bool)> = items
+        .iter()
+        .filter(|i| i.kind == ItemKind::Chain && i.status == Status::Error)
+        .map(|i| (&*i.account_id, &*i.trail_arn, &*i.region, i.backfill))
+        .collect();
+    summary.errors += chains
+        .iter()
+        .filter(|c| c.error.is_some())
+        .filter(|c| !said.contains(&(&*c.account_id, &*c.trail_arn, &*c.region, c.backfill)))
+        .count() as u64;
     summary
 }
 

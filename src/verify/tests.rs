@@ -704,6 +704,14 @@ fn an_empty_listing_with_a_recent_delivery_is_a_cut_chain() {
 }
 
 #[test]
+fn an_empty_listing_with_a_delivery_after_what_was_listed_is_not_a_cut() {
+    // The window is in the past: a delivery since says nothing about it.
+    let later = WINDOW.end + LISTED_PAST_END + time::Duration::minutes(1);
+    let items = verify_all(&[], &BTreeMap::new(), Some(later));
+    assert_eq!(problems(&items), vec![]);
+}
+
+#[test]
 fn a_chain_restart_after_older_digests_is_a_gap_with_its_times() {
     let h = |hour: u8, minute: u8| {
         datetime!(2026-03-01 00:00 UTC)

@@ -175,12 +175,22 @@ def event(rng, account, region, when):
 class Writer:
     """Puts objects through the S3 API and remembers them for the manifest."""
 
-    def __init__(self, s3, bucket):
-        self.s3, self.bucket = s3, bucket
+    def __init__(self, s3, bucket, sse_kms_key=None):
+        self.s3, self.bucket, self.sse_kms_key = s3, bucket, sse_kms_key
 
     def put(self, key, body, metadata=None):
         self.s3.put_object(Bucket=self.bucket, Key=key, Body=body,
                            ContentType="application/json", Metadata=metadata or {})
+
+    def put_log(self, key, body):
+        """A log file: SSE-KMS with the trail's key when it has one (CloudTrail encrypts log
+        files with the trail's KmsKeyId; digest files always with SSE-S3, CT-UG
+        "Encrypting CloudTrail log files with AWS KMS keys")."""
+        extra = {}
+        if self.sse_kms_key:
+            extra = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": self.sse_kms_key}
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=body,
+                           ContentType="application/json", **extra)
 
 
 def write_logs(writer, layout, rng, region, period_start, period_end, count):
@@ -193,7 +203,7 @@ def write_logs(writer, layout, rng, region, period_start, period_end, count):
         records = {"Records": [event(rng, layout.account, region, t) for t in times]}
         raw = json.dumps(records, separators=(",", ":")).encode()
         key = layout.log_key(region, delivered, rng)
-        writer.put(key, gzip.compress(raw, mtime=0))
+        writer.put_log(key, gzip.compress(raw, mtime=0))
         entries.append({"s3Bucket": layout.bucket, "s3Object": key,
                         "hashValue": hashlib.sha256(raw).hexdigest(), "hashAlgorithm": "SHA-256",
                         "newestEventTime": iso(times[-1]), "oldestEventTime": iso(times[0])})
@@ -462,7 +472,11 @@ class Run:
             org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
         log_account = args.member_account if args.org else args.account
         self.layout = Layout(bucket, args.prefix, org_id, log_account, TRAIL, HOME)
-        self.writer = Writer(self.s3, bucket)
+        kms_key = None
+        if args.sse_kms:
+            kms = self.session.client("kms", HOME)
+            kms_key = kms.create_key(Description="trail log files")["KeyMetadata"]["Arn"]
+        self.writer = Writer(self.s3, bucket, kms_key)
         start = parse_time(args.start)
         self.hours, self.logs_per_hour, self.with_backfill = args.hours, args.logs_per_hour, args.backfill
         self.regions = [HOME] + [r for r in args.other_regions.split(",") if r and r != HOME]
@@ -560,6 +574,8 @@ def main():
     parser.add_argument("--other-regions", default=OTHER,
                         help=f"comma-separated source regions besides {HOME} (default {OTHER})")
     parser.add_argument("--logs-per-hour", type=int, default=LOGS_PER_HOUR)
+    parser.add_argument("--sse-kms", action="store_true",
+                        help="log files stored with SSE-KMS (a new KMS key of the account)")
     parser.add_argument("--backfill", action="store_true",
                         help="also write one home-region backfill digest (see write_backfill)")
     parser.add_argument("--tamper", action="append", default=[], choices=sorted(TAMPERS))

@@ -65,6 +65,7 @@ help_snapshots! {
     rules_validate: ["rules", "validate"];
     rules_test: ["rules", "test"];
     rules_fields: ["rules", "fields"];
+    verify_logs: ["verify-logs"];
 }
 
 /// The names under `Commands:` in a help text (without clap's own `help`).

@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::support::cli::stderr;
+use crate::support::cli::{closed_endpoint, stderr};
 
 const ENV_KEY: &str = "AKIAENVIRONMENT0001";
 const PROFILE_KEY: &str = "AKIAPROFILEAUDIT001";
@@ -70,15 +70,6 @@ impl Drop for Setup {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-/// A loopback port nothing listens on.
-fn closed_endpoint() -> String {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port");
-    format!("http://127.0.0.1:{port}")
 }
 
 const ENV_CREDENTIALS: [(&str, &str); 2] = [

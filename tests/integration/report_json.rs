@@ -3,7 +3,9 @@
 
 use crate::support::repo_root;
 use crate::support::report_fixture as fixture;
-use crate::support::schema::{REPORT_SCHEMA, assert_valid, parse, validator};
+use crate::support::schema::{
+    REPORT_SCHEMA, assert_committed_schema, assert_valid, parse, validator,
+};
 
 use trailguard::evaluate::evaluate;
 use trailguard::inventory::Inventory;
@@ -14,26 +16,12 @@ use trailguard::rules::load_builtin;
 
 const SCHEMA_FILE: &str = REPORT_SCHEMA;
 
-fn generated_schema() -> String {
-    let mut text =
-        serde_json::to_string_pretty(&trailguard::report::json_schema()).expect("serialises");
-    text.push('\n');
-    text
-}
-
 #[test]
 fn committed_schema_is_the_generated_one() {
-    let path = repo_root().join(SCHEMA_FILE);
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    if std::env::var_os("TRAILGUARD_WRITE_SCHEMA").is_some() {
-        std::fs::write(&path, generated_schema()).expect("writes the schema");
-        return;
-    }
-    assert!(
-        committed == generated_schema(),
-        "{SCHEMA_FILE} is stale: the report types changed. Regenerate it with\n    \
-         TRAILGUARD_WRITE_SCHEMA=1 cargo test --test integration committed_schema_is_the_generated_one\n\
-         and review the diff (a removed or renamed field is a breaking change: bump the schema major)."
+    assert_committed_schema(
+        SCHEMA_FILE,
+        &trailguard::report::json_schema(),
+        "committed_schema_is_the_generated_one",
     );
 }
 

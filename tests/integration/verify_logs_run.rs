@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use crate::support::faults::{Fault, FaultProxy};
 use crate::support::*;
 
 /// The two source regions the generator writes (moto enables more; a real multi-region trail
@@ -47,6 +48,16 @@ impl Verified {
             .collect()
     }
 
+    /// The items whose `field` is `value`.
+    fn items_where(&self, field: &str, value: &str) -> Vec<&Value> {
+        self.report["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|i| i[field] == value)
+            .collect()
+    }
+
     /// The chain of `region` (the backfill one when `backfill`).
     fn chain(&self, region: &str, backfill: bool) -> &Value {
         self.report["chains"]
@@ -63,6 +74,20 @@ impl Verified {
 /// Runs `verify-logs` over the manifest's window and the generator's regions, as the chain's
 /// account, with `extra` flags and environment.
 fn verify(manifest: &Value, extra: &[&str], env: &[(&str, &str)]) -> Verified {
+    let window = (
+        manifest_str(manifest, "/window/start"),
+        manifest_str(manifest, "/window/end"),
+    );
+    verify_in(manifest, window, extra, env)
+}
+
+/// [`verify`] over another window.
+fn verify_in(
+    manifest: &Value,
+    (start, end): (&str, &str),
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> Verified {
     let emulator = Emulator::shared();
     let seeded = chain_account(manifest);
     let dir = TempDir::new("verify-logs");
@@ -73,9 +98,9 @@ fn verify(manifest: &Value, extra: &[&str], env: &[(&str, &str)]) -> Verified {
     }
     args.extend([
         "--start-time".into(),
-        manifest_str(manifest, "/window/start").into(),
+        start.into(),
         "--end-time".into(),
-        manifest_str(manifest, "/window/end").into(),
+        end.into(),
         "--output".into(),
         format!("json={}", json.display()),
     ]);
@@ -146,7 +171,10 @@ fn cli_says(case: &Value, manifest: &Value) -> CliSays {
 /// the CLI reported. Returns the manifest and the run for case-specific checks.
 fn against_cli(name: &str) -> (Value, Verified) {
     let case = &expectations()["cases"][name];
-    assert!(case.is_object(), "no case {name} in validate_logs_expected.json");
+    assert!(
+        case.is_object(),
+        "no case {name} in validate_logs_expected.json"
+    );
     let options = strings(&case["generate"], "generate");
     let options: Vec<&str> = options.iter().map(String::as_str).collect();
     let manifest = generate_chain(Emulator::shared(), &unique_account_id(), &options);
@@ -180,9 +208,17 @@ fn against_cli(name: &str) -> (Value, Verified) {
         run.shown()
     );
     let digests_valid = chain["digests"]["valid"].as_u64().unwrap_or_default();
-    let beyond_cli = ["deleted-newest-digest", "copied-middle-digest", "relinked-digest"];
+    let beyond_cli = [
+        "deleted-newest-digest",
+        "copied-middle-digest",
+        "relinked-digest",
+    ];
     if beyond_cli.contains(&name) {
-        assert!(digests_valid <= cli.digests_valid, "case {name}\n{}", run.shown());
+        assert!(
+            digests_valid <= cli.digests_valid,
+            "case {name}\n{}",
+            run.shown()
+        );
     } else {
         assert_eq!(
             digests_valid,
@@ -253,12 +289,7 @@ agrees_with_cli! {
 #[test]
 fn intact_chain_exits_zero_and_reports_the_gap_with_its_times() {
     let (_, run) = against_cli("intact");
-    let gaps: Vec<&Value> = run.report["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|i| i["kind"] == "gap")
-        .collect();
+    let gaps = run.items_where("kind", "gap");
     assert_eq!(gaps.len(), 1, "{}", run.shown());
     assert_eq!(gaps[0]["region"], "us-east-1");
     assert_eq!(gaps[0]["start"], "2026-03-01T03:40:00Z");
@@ -277,12 +308,7 @@ fn fail_on_gaps_turns_a_gap_into_exit_one() {
 #[test]
 fn deleted_newest_digest_is_a_cut_chain_the_cli_misses() {
     let (manifest, run) = against_cli("deleted-newest-digest");
-    let cut: Vec<&Value> = run.report["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|i| i["status"] == "cut")
-        .collect();
+    let cut = run.items_where("status", "cut");
     assert_eq!(cut.len(), 1, "{}", run.shown());
     assert_eq!(cut[0]["region"], "us-east-1");
     assert_eq!(
@@ -314,30 +340,31 @@ fn digest_copied_to_a_middle_key_is_unexpected_though_the_cli_passes_it() {
     );
 }
 
+/// An intact chain (written with `options`) verified through a proxy that applies `faults`.
+fn verify_with_faults(options: &[&str], faults: Vec<Fault>) -> Verified {
+    let emulator = Emulator::shared();
+    let manifest = generate_chain(emulator, &unique_account_id(), options);
+    let proxy = FaultProxy::for_account(emulator, &chain_account(&manifest), faults);
+    let endpoint = proxy.endpoint();
+    verify(&manifest, &[], &[("AWS_ENDPOINT_URL", &endpoint)])
+}
+
 /// Fail closed: a denied `GetObject` on the log files leaves them invalid (naming the call),
 /// never valid; the digests still verify.
 #[test]
 fn denied_log_reads_are_never_valid() {
-    let emulator = Emulator::shared();
-    let manifest = generate_chain(emulator, &unique_account_id(), &[]);
-    let seeded = chain_account(&manifest);
-    let proxy = FaultProxy::for_account(
-        emulator,
-        &seeded,
+    let run = verify_with_faults(
+        &[],
         vec![Fault::deny("s3:GetObject").path_contains("/CloudTrail/")],
     );
-    let endpoint = proxy.endpoint();
-    let run = verify(&manifest, &[], &[("AWS_ENDPOINT_URL", &endpoint)]);
     assert_eq!(run.code, 1, "{}", run.shown());
     let summary = &run.report["summary"];
     assert_eq!(summary["log_files"]["valid"], 0, "{}", run.shown());
     assert_eq!(summary["log_files"]["invalid"], 28, "{}", run.shown());
     assert_eq!(summary["digests"]["valid"], 15, "{}", run.shown());
-    let reasons: Vec<&str> = run.report["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|i| i["kind"] == "log_file")
+    let reasons: Vec<&str> = run
+        .items_where("kind", "log_file")
+        .iter()
         .filter_map(|i| i["reason"].as_str())
         .collect();
     assert!(
@@ -349,16 +376,7 @@ fn denied_log_reads_are_never_valid() {
 /// Fail closed: without the public keys no digest is called valid.
 #[test]
 fn denied_public_keys_leave_every_chain_in_error() {
-    let emulator = Emulator::shared();
-    let manifest = generate_chain(emulator, &unique_account_id(), &[]);
-    let seeded = chain_account(&manifest);
-    let proxy = FaultProxy::for_account(
-        emulator,
-        &seeded,
-        vec![Fault::deny("cloudtrail:ListPublicKeys")],
-    );
-    let endpoint = proxy.endpoint();
-    let run = verify(&manifest, &[], &[("AWS_ENDPOINT_URL", &endpoint)]);
+    let run = verify_with_faults(&[], vec![Fault::deny("cloudtrail:ListPublicKeys")]);
     assert_eq!(run.code, 1, "{}", run.shown());
     let summary = &run.report["summary"];
     assert_eq!(summary["digests"]["valid"], 0, "{}", run.shown());
@@ -373,16 +391,7 @@ fn denied_public_keys_leave_every_chain_in_error() {
 /// Fail closed: a digest listing that is denied is an error, not an empty (valid) chain.
 #[test]
 fn denied_digest_listing_is_an_error_not_an_empty_chain() {
-    let emulator = Emulator::shared();
-    let manifest = generate_chain(emulator, &unique_account_id(), &[]);
-    let seeded = chain_account(&manifest);
-    let proxy = FaultProxy::for_account(
-        emulator,
-        &seeded,
-        vec![Fault::deny("s3:ListObjectsV2")],
-    );
-    let endpoint = proxy.endpoint();
-    let run = verify(&manifest, &[], &[("AWS_ENDPOINT_URL", &endpoint)]);
+    let run = verify_with_faults(&[], vec![Fault::deny("s3:ListObjectsV2")]);
     assert_eq!(run.code, 1, "{}", run.shown());
     assert_eq!(run.report["summary"]["errors"], 2, "{}", run.shown());
     assert_eq!(run.report["summary"]["digests"]["valid"], 0);
@@ -405,4 +414,137 @@ fn a_named_trail_is_verified_by_name_and_by_arn() {
         assert_eq!(run.code, 0, "{}", run.shown());
         assert_eq!(run.report["summary"]["digests"]["valid"], 15);
     }
+}
+
+/// A period before the chain began holds no digest: nothing is proven, so exit 2 — not a pass,
+/// and not a cut (CloudTrail's later deliveries say nothing about that period).
+#[test]
+fn a_period_without_digests_is_exit_two_not_a_pass() {
+    let manifest = generate_chain(Emulator::shared(), &unique_account_id(), &[]);
+    let run = verify_in(
+        &manifest,
+        ("2026-02-01T00:00:00Z", "2026-02-01T08:00:00Z"),
+        &[],
+        &[],
+    );
+    assert_eq!(run.code, 2, "{}", run.shown());
+    assert!(
+        run.stderr.contains("0 digest files in the period"),
+        "{}",
+        run.shown()
+    );
+}
+
+/// SSE-KMS log files (CloudTrail's encryption with the trail's key) are read through S3 like
+/// any other: they verify, and the objects really are stored with `aws:kms`.
+#[test]
+fn sse_kms_log_files_verify_transparently() {
+    let emulator = Emulator::shared();
+    let manifest = generate_chain(emulator, &unique_account_id(), &["--sse-kms"]);
+    let log = manifest["chains"][0]["digests"][0]["logs"][0]
+        .as_str()
+        .expect("a log file in the manifest");
+    let bucket = manifest_str(&manifest, "/bucket");
+    let head = aws_cli(
+        emulator,
+        &manifest,
+        &["s3api", "head-object", "--bucket", bucket, "--key", log],
+    );
+    let head = String::from_utf8_lossy(&head.stdout);
+    assert!(
+        head.contains("\"ServerSideEncryption\": \"aws:kms\""),
+        "{head}"
+    );
+    let run = verify(&manifest, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.shown());
+    assert_eq!(
+        run.report["summary"]["log_files"]["valid"],
+        28,
+        "{}",
+        run.shown()
+    );
+}
+
+/// Without `kms:Decrypt` S3 refuses the SSE-KMS object (403 AccessDenied naming KMS): each such
+/// log file is invalid with that reason — never valid, never silently skipped.
+#[test]
+fn sse_kms_log_files_without_decrypt_are_invalid_naming_kms() {
+    let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>\
+                <Message>User: arn:aws:sts::123456789012:assumed-role/audit/x is not authorized \
+                to perform: kms:Decrypt on the resource associated with this ciphertext because \
+                no identity-based policy allows the kms:Decrypt action</Message></Error>";
+    let fault =
+        Fault::answer("s3:GetObject", 403, "application/xml", body).path_contains("/CloudTrail/");
+    let run = verify_with_faults(&["--sse-kms"], vec![fault]);
+    assert_eq!(run.code, 1, "{}", run.shown());
+    assert_eq!(
+        run.report["summary"]["log_files"]["valid"],
+        0,
+        "{}",
+        run.shown()
+    );
+    let logs = run.items_where("kind", "log_file");
+    assert_eq!(logs.len(), 28, "{}", run.shown());
+    for item in logs {
+        assert_eq!(item["status"], "invalid");
+        let reason = item["reason"].as_str().unwrap_or_default();
+        assert!(reason.contains("kms:Decrypt"), "{reason}");
+    }
+}
+
+/// With `--org`, an organization trail's chains are verified for every account of the
+/// organization (here the management account, whose own activity the trail also logs).
+#[test]
+fn org_flag_verifies_the_organization_accounts_chains() {
+    let account = unique_account_id();
+    let manifest = generate_chain(
+        Emulator::shared(),
+        &account,
+        &["--org", "--member-account", &account],
+    );
+    let run = verify(&manifest, &["--org"], &[]);
+    assert_eq!(run.code, 0, "{}", run.shown());
+    assert_eq!(
+        run.report["summary"]["digests"]["valid"],
+        15,
+        "{}",
+        run.shown()
+    );
+    assert_eq!(
+        run.report["summary"]["log_files"]["valid"],
+        28,
+        "{}",
+        run.shown()
+    );
+}
+
+/// With `--org`, an account of the organization whose digest folder is gone is not skipped:
+/// CloudTrail delivered digests in the period, so its chains are cut. A member folder found in
+/// the bucket is verified too.
+#[test]
+fn org_flag_reports_a_vanished_account_folder_as_cut() {
+    let member = unique_account_id();
+    let manifest = generate_chain(
+        Emulator::shared(),
+        &unique_account_id(),
+        &["--org", "--member-account", &member],
+    );
+    let run = verify(&manifest, &["--org"], &[]);
+    assert_eq!(run.code, 1, "{}", run.shown());
+    let management = manifest_str(&manifest, "/account_id");
+    let cut = run.items_where("status", "cut");
+    assert_eq!(cut.len(), 2, "one per source region\n{}", run.shown());
+    assert!(
+        cut.iter().all(|c| c["account_id"] == management),
+        "{}",
+        run.shown()
+    );
+    let member_valid: u64 = run.report["chains"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["account_id"] == member.as_str())
+        .filter_map(|c| c["digests"]["valid"].as_u64())
+        .sum();
+    assert_eq!(member_valid, 15, "{}", run.shown());
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use time::{Date, Duration, OffsetDateTime};
-use tokio::sync::OnceCell;
+use tokio::sync::{OnceCell, Semaphore};
 use tokio::task::JoinSet;
 
 use super::super::ctx::{Ctx, join_all};
@@ -14,13 +14,15 @@ use super::plan::{TrailPlan, error_item};
 use super::reads;
 use crate::inventory::CollectError;
 use crate::verify::{
-    Chain, ChainInput, Counts, Item, ItemKind, ListedDigest, Period, PublicKeys, ReportItem,
-    Status, Window, key_time, verify_chain,
+    Chain, ChainAt, ChainInput, Item, ItemKind, LISTED_PAST_END, ListedDigest, Period, PublicKeys,
+    ReportItem, Status, Window, key_time, verify_chain,
 };
 
-/// How far past the window's end digests are listed: the digest delivered just after the end
-/// covers its last hour (the AWS CLI lists to end + 1 h).
-const LISTED_PAST_END: Duration = Duration::hours(1);
+/// Log files hashed at once, whatever `--concurrency` allows: each holds about 300 KiB (gunzip
+/// state, two 64 KiB hash buffers, chunks in flight), so memory stays near 10 MiB for this part
+/// however many files a window has. Beyond a few dozen, the bucket's throughput, not latency,
+/// bounds the speed.
+pub const HASHES_IN_FLIGHT: usize = 32;
 
 /// A region's keys, or why `ListPublicKeys` failed.
 type KeysRead = Result<Arc<PublicKeys>, CollectError>;
@@ -75,6 +77,9 @@ pub struct ChainJob {
     pub bucket_region: String,
     /// The shared public keys.
     pub keys: Arc<KeyCache>,
+    /// Log files hashed at once, across every chain (each holds its buffers; see
+    /// [`HASHES_IN_FLIGHT`]).
+    pub hashes: Arc<Semaphore>,
     /// The period.
     pub window: Period,
     /// A chain that must exist (a known account): an empty listing is verified (and may be
@@ -200,26 +205,25 @@ impl ChainJob {
         let mut reads = JoinSet::new();
         for entry in entries {
             let (ctx, region) = (self.reader.clone(), self.bucket_region.clone());
-            reads.spawn(async move { reads::verify_log_file(&ctx, &region, entry).await });
+            let hashes = Arc::clone(&self.hashes);
+            reads.spawn(async move {
+                // Closed never: `None` would only mean no limit.
+                let _hashing = hashes.acquire().await.ok();
+                reads::verify_log_file(&ctx, &region, entry).await
+            });
         }
         join_all(reads).await
     }
 
     fn chain(&self, prefix: &str, backfill: bool) -> Chain {
-        Chain {
-            account_id: self.account.clone(),
-            trail_arn: self.trail.arn.clone(),
-            region: self.region.clone(),
-            bucket: self.trail.bucket.clone(),
-            prefix: prefix.to_owned(),
-            backfill,
-            digests: Counts::default(),
-            log_files: Counts::default(),
-            gaps: 0,
-            unexpected: 0,
-            cut: false,
-            error: None,
-        }
+        let at = ChainAt {
+            account_id: &self.account,
+            trail_arn: &self.trail.arn,
+            region: &self.region,
+            bucket: &self.trail.bucket,
+            prefix,
+        };
+        Chain::at(at, backfill)
     }
 
     /// A chain that could not be verified: an error item naming the call, never "valid".
@@ -230,6 +234,7 @@ impl ChainJob {
         item.region = self.region.clone();
         item.bucket = self.trail.bucket.clone();
         item.key = prefix.to_owned();
+        item.backfill = backfill;
         (chain, vec![item])
     }
 }
@@ -313,20 +318,14 @@ mod tests {
             item(ItemKind::Gap, Status::Gap),
             item(ItemKind::Chain, Status::Cut),
         ];
-        let mut chain = Chain {
-            account_id: String::new(),
-            trail_arn: String::new(),
-            region: String::new(),
-            bucket: String::new(),
-            prefix: String::new(),
-            backfill: false,
-            digests: Counts::default(),
-            log_files: Counts::default(),
-            gaps: 0,
-            unexpected: 0,
-            cut: false,
-            error: None,
+        let at = ChainAt {
+            account_id: "",
+            trail_arn: "",
+            region: "",
+            bucket: "",
+            prefix: "",
         };
+        let mut chain = Chain::at(at, false);
         tally(&mut chain, &items);
         assert_eq!((chain.digests.valid, chain.digests.missing), (1, 1));
         assert_eq!((chain.unexpected, chain.log_files.invalid), (1, 1));

@@ -12,10 +12,14 @@
 mod chains;
 mod plan;
 mod reads;
+mod request;
+
+pub use request::{VerifyCollected, VerifyRequest};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::coordinator::{Session, collect_session};
@@ -23,27 +27,9 @@ use super::ctx::{Ctx, join_all};
 use super::error::CollectFailure;
 use super::options::CollectOptions;
 use crate::inventory::{AccountId, Timestamp};
-use crate::verify::{Chain, Period, ReportItem};
-use chains::{ChainJob, ChainResult, KeyCache};
+use crate::verify::{Chain, ChainAt, Period, ReportItem};
+use chains::{ChainJob, ChainResult, HASHES_IN_FLIGHT, KeyCache};
 use plan::{TrailPlan, error_item};
-
-/// What to verify.
-#[derive(Debug, Clone)]
-pub struct VerifyRequest {
-    /// The period.
-    pub window: Period,
-    /// `--trail` values (ARN or name); empty: every trail with log file validation enabled.
-    pub trails: Vec<String>,
-}
-
-/// Every chain verified and every item found (valid ones included).
-#[derive(Debug, Clone, Default)]
-pub struct VerifyCollected {
-    /// One per trail × account × source region (and backfill chain).
-    pub chains: Vec<Chain>,
-    /// Every item of every chain, and errors about trails or accounts that could not be read.
-    pub items: Vec<ReportItem>,
-}
 
 /// Finds the chains and verifies them. Fails (exit 2) when nothing can be verified.
 pub async fn verify_logs(
@@ -58,11 +44,17 @@ pub async fn verify_logs(
     let (inventory, session) = collect_session(&opts, &now).await?;
     let plan = plan::plan(&inventory, request)?;
     let session = Arc::new(session);
-    let keys = Arc::new(KeyCache::default());
+    let shared = Arc::new(Shared {
+        keys: Arc::new(KeyCache::default()),
+        hashes: Arc::new(Semaphore::new(
+            HASHES_IN_FLIGHT.min(opts.concurrency.max(1)),
+        )),
+        window: request.window,
+    });
     let mut trails = JoinSet::new();
     for trail in plan.trails {
-        let (session, keys) = (Arc::clone(&session), Arc::clone(&keys));
-        trails.spawn(verify_trail(Arc::new(trail), session, keys, request.window));
+        let (session, shared) = (Arc::clone(&session), Arc::clone(&shared));
+        trails.spawn(verify_trail(Arc::new(trail), session, shared));
     }
     let mut out = VerifyCollected {
         chains: Vec::new(),
@@ -92,13 +84,19 @@ pub fn verify_logs_blocking(
     runtime.block_on(verify_logs(opts, request))
 }
 
+/// What every chain of the run shares.
+struct Shared {
+    keys: Arc<KeyCache>,
+    hashes: Arc<Semaphore>,
+    window: Period,
+}
+
 /// Every chain of one trail: each account (known, or a folder found in the bucket) × each
 /// source region in scope.
 async fn verify_trail(
     trail: Arc<TrailPlan>,
     session: Arc<Session>,
-    keys: Arc<KeyCache>,
-    window: Period,
+    shared: Arc<Shared>,
 ) -> ChainResult {
     let keys_reader = reader(&session, &trail.seen_from).clone();
     // The bucket's owner reads it when it was scanned (a log-archive account); otherwise the
@@ -145,8 +143,9 @@ async fn verify_trail(
                 reader: reader.clone(),
                 keys_reader: keys_reader.clone(),
                 bucket_region: bucket_region.clone(),
-                keys: Arc::clone(&keys),
-                window,
+                keys: Arc::clone(&shared.keys),
+                hashes: Arc::clone(&shared.hashes),
+                window: shared.window,
                 must_exist: must_exist || !trail.discover_members,
             };
             jobs.spawn(job.run());
@@ -161,20 +160,17 @@ fn reader<'a>(session: &'a Session, account: &AccountId) -> &'a Ctx {
 
 /// A trail none of whose chains could be read.
 fn unverified_chain(trail: &TrailPlan) -> Chain {
-    Chain {
-        account_id: trail.seen_from.to_string(),
-        trail_arn: trail.arn.clone(),
-        region: trail.home_region.clone(),
-        bucket: trail.bucket.clone(),
-        prefix: trail.accounts_prefix(),
-        backfill: false,
-        digests: Default::default(),
-        log_files: Default::default(),
-        gaps: 0,
-        unexpected: 0,
-        cut: false,
-        error: Some("not verified".to_owned()),
-    }
+    let prefix = trail.accounts_prefix();
+    let at = ChainAt {
+        account_id: trail.seen_from.as_str(),
+        trail_arn: &trail.arn,
+        region: &trail.home_region,
+        bucket: &trail.bucket,
+        prefix: &prefix,
+    };
+    let mut chain = Chain::at(at, false);
+    chain.error = Some("not verified".to_owned());
+    chain
 }
 
 fn is_account_id(folder: &str) -> bool {

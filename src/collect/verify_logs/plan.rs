@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 use super::super::error::CollectFailure;
-use super::VerifyRequest;
+use super::request::VerifyRequest;
 use crate::inventory::{Account, AccountId, Collected, Inventory, Trail};
 use crate::verify::{ItemKind, ReportItem, Status};
 
@@ -293,5 +293,6 @@ pub fn error_item(account: &str, trail_arn: &str, reason: String) -> ReportItem 
         reason,
         start: None,
         end: None,
+        backfill: false,
     }
 }

@@ -41,8 +41,34 @@ pub async fn list_keys(
     bucket: &str,
     prefix: &str,
 ) -> Result<Vec<String>, CollectError> {
+    Ok(list(ctx, region, bucket, prefix, None).await?.0)
+}
+
+/// The folders directly under `prefix` (`ListObjectsV2` with delimiter `/`), as names.
+pub async fn list_folders(
+    ctx: &Ctx,
+    region: &str,
+    bucket: &str,
+    prefix: &str,
+) -> Result<Vec<String>, CollectError> {
+    let (_, folders) = list(ctx, region, bucket, prefix, Some("/")).await?;
+    Ok(folders
+        .iter()
+        .filter_map(|p| p.strip_prefix(prefix))
+        .map(|p| p.trim_end_matches('/').to_owned())
+        .collect())
+}
+
+/// `ListObjectsV2` of `prefix`, all pages: the keys, and the common prefixes under `delimiter`.
+async fn list(
+    ctx: &Ctx,
+    region: &str,
+    bucket: &str,
+    prefix: &str,
+    delimiter: Option<&str>,
+) -> Result<(Vec<String>, Vec<String>), CollectError> {
     let client = ctx.clients.s3(region);
-    let mut keys = Vec::new();
+    let (mut keys, mut prefixes) = (Vec::new(), Vec::new());
     let mut token: Option<String> = None;
     loop {
         let page = {
@@ -51,6 +77,7 @@ pub async fn list_keys(
                 .list_objects_v2()
                 .bucket(bucket)
                 .prefix(prefix)
+                .set_delimiter(delimiter.map(str::to_owned))
                 .set_continuation_token(token.take())
                 .send()
                 .await
@@ -62,46 +89,15 @@ pub async fn list_keys(
                 .filter_map(|o| o.key())
                 .map(str::to_owned),
         );
-        match page.next_continuation_token() {
-            Some(next) if page.is_truncated() == Some(true) => token = Some(next.to_owned()),
-            _ => return Ok(keys),
-        }
-    }
-}
-
-/// The folders directly under `prefix` (`ListObjectsV2` with delimiter `/`), as names.
-pub async fn list_folders(
-    ctx: &Ctx,
-    region: &str,
-    bucket: &str,
-    prefix: &str,
-) -> Result<Vec<String>, CollectError> {
-    let client = ctx.clients.s3(region);
-    let mut folders = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = {
-            let _permit = ctx.permit().await;
-            client
-                .list_objects_v2()
-                .bucket(bucket)
-                .prefix(prefix)
-                .delimiter("/")
-                .set_continuation_token(token.take())
-                .send()
-                .await
-                .map_err(|e| collect_error("s3:ListObjectsV2", &e))?
-        };
-        folders.extend(
+        prefixes.extend(
             page.common_prefixes()
                 .iter()
                 .filter_map(|p| p.prefix())
-                .filter_map(|p| p.strip_prefix(prefix))
-                .map(|p| p.trim_end_matches('/').to_owned()),
+                .map(str::to_owned),
         );
         match page.next_continuation_token() {
             Some(next) if page.is_truncated() == Some(true) => token = Some(next.to_owned()),
-            _ => return Ok(folders),
+            _ => return Ok((keys, prefixes)),
         }
     }
 }

@@ -1,20 +1,32 @@
 //! Renderers of a `verify-logs` report ([`Verification`]): the same formats as `scan`'s
-//! report, from one model, deterministic (times come from the report).
+//! report, from one model, deterministic (times come from the report, never from a clock).
+
+mod json;
+mod junit;
+mod markdown;
+mod sarif;
+mod text;
+mod view;
 
 use std::io::{self, Write};
 
 use super::format::{Format, RenderOptions};
 use crate::verify::Verification;
 
+pub use json::verification_json_schema;
+
 /// Renders the verification report in one format.
 pub fn render_verification(
     format: Format,
     report: &Verification,
-    _options: &RenderOptions,
+    options: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    // Interim: every format writes the JSON model until the renderers land (issue 18 item 4).
-    let _ = format;
-    serde_json::to_writer_pretty(&mut *out, report)?;
-    writeln!(out)
+    match format {
+        Format::Text => text::render(report, options, out),
+        Format::Json => json::render(report, out),
+        Format::Sarif => sarif::render(report, options, out),
+        Format::Junit => junit::render(report, out),
+        Format::Markdown => markdown::render(report, out),
+    }
 }

@@ -158,7 +158,6 @@ pub fn lines(bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
-
 /// The chain's account as a seeded one: its credentials (from the manifest) for running
 /// trailguard against it.
 pub fn chain_account(manifest: &Value) -> Seeded {
@@ -166,8 +165,7 @@ pub fn chain_account(manifest: &Value) -> Seeded {
         account_id: manifest_str(manifest, "/account_id").to_owned(),
         credentials: Credentials {
             access_key_id: manifest_str(manifest, "/credentials/access_key_id").to_owned(),
-            secret_access_key: manifest_str(manifest, "/credentials/secret_access_key")
-                .to_owned(),
+            secret_access_key: manifest_str(manifest, "/credentials/secret_access_key").to_owned(),
             session_token: manifest
                 .pointer("/credentials/session_token")
                 .and_then(Value::as_str)

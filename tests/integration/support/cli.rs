@@ -1,5 +1,6 @@
 //! Running the built binary offline, from the repository root, without colour.
 
+use std::net::TcpListener;
 use std::process::{Command, Output};
 
 /// `trailguard ARGS…`, run to completion.
@@ -57,4 +58,14 @@ pub fn transcript(o: &Output, masks: &[(&str, &str)]) -> String {
         text = text.replace(from, to);
     }
     text
+}
+
+/// A loopback endpoint nothing listens on (the port is free when asked): a call to it fails at
+/// once, and never leaves the machine.
+pub fn closed_endpoint() -> String {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port");
+    format!("http://127.0.0.1:{port}")
 }

@@ -9,6 +9,7 @@ pub mod fixtures;
 pub mod paths;
 pub mod report_fixture;
 pub mod schema;
+pub mod verification_fixture;
 
 pub use chains::*;
 pub use emulator::*;

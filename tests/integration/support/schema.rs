@@ -56,3 +56,22 @@ pub fn assert_valid(validator: &jsonschema::Validator, doc: &Value, what: &str) 
 pub fn parse(text: &str) -> Value {
     serde_json::from_str(text).expect("output is JSON")
 }
+
+/// The committed schema file `file` is `generated` (pretty JSON and a newline). With
+/// `TRAILGUARD_WRITE_SCHEMA` set it is rewritten instead; `test` names the test to re-run.
+pub fn assert_committed_schema(file: &str, generated: &serde_json::Value, test: &str) {
+    let path = super::repo_root().join(file);
+    let mut text = serde_json::to_string_pretty(generated).expect("serialises");
+    text.push('\n');
+    if std::env::var_os("TRAILGUARD_WRITE_SCHEMA").is_some() {
+        std::fs::write(&path, &text).expect("writes the schema");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == text,
+        "{file} is stale: the report types changed. Regenerate it with\n    \
+         TRAILGUARD_WRITE_SCHEMA=1 cargo test --test integration {test}\n\
+         and review the diff (a removed or renamed field is a breaking change: bump the schema major)."
+    );
+}
