@@ -141,18 +141,18 @@ impl ChainJob {
         keys: Vec<String>,
         backfill: bool,
     ) -> (Chain, Vec<ReportItem>) {
-        let public_keys = match self
-            .keys
-            .get(&self.keys_reader, &self.region, self.window)
-            .await
-        {
+        // The keys and the digests are independent reads: one round, not two.
+        let (public_keys, listed) = tokio::join!(
+            self.keys.get(&self.keys_reader, &self.region, self.window),
+            self.read_digests(keys)
+        );
+        let public_keys = match public_keys {
             Ok(k) => k,
             Err(err) => {
                 let why = format!("the digests cannot be verified without the keys ({err})");
                 return self.failed(prefix, backfill, why);
             }
         };
-        let listed = self.read_digests(keys).await;
         let latest = if backfill {
             None
         } else {
@@ -169,7 +169,10 @@ impl ChainJob {
             keys: &public_keys,
             latest_delivery: latest,
         };
-        let outcome = match verify_chain(&input) {
+        let verified = verify_chain(&input);
+        // The digests' bytes are not needed any more: free them before the long part.
+        drop(listed);
+        let outcome = match verified {
             Ok(outcome) => outcome,
             Err(err) => return self.failed(prefix, backfill, err.to_string()),
         };
