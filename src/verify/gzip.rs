@@ -17,7 +17,7 @@ use flate2::bufread::GzDecoder;
 
 /// Bytes read from the source at a time, and the size of the inflated-output buffer: the whole
 /// memory a streamed hash uses, whatever the size of the file.
-pub const CHUNK: usize = 64 * 1024;
+pub const CHUNK: usize = 16 * 1024;
 
 /// Why a gzip object could not be inflated.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
