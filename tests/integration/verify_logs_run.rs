@@ -548,3 +548,23 @@ fn org_flag_reports_a_vanished_account_folder_as_cut() {
         .sum();
     assert_eq!(member_valid, 15, "{}", run.shown());
 }
+
+/// Fail closed: a bucket that cannot be located is one error for the trail (counted once),
+/// never an empty, passing chain.
+#[test]
+fn an_unlocatable_bucket_is_one_error_not_a_pass() {
+    let run = verify_with_faults(
+        &[],
+        vec![
+            Fault::deny("s3:HeadBucket"),
+            Fault::deny("s3:GetBucketLocation"),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.shown());
+    assert_eq!(run.report["summary"]["errors"], 1, "{}", run.shown());
+    assert_eq!(run.report["summary"]["digests"]["valid"], 0);
+    let errors = run.items_where("status", "error");
+    assert_eq!(errors.len(), 1, "{}", run.shown());
+    let reason = errors[0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("s3:HeadBucket"), "{reason}");
+}

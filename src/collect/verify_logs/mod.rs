@@ -109,9 +109,12 @@ async fn verify_trail(
         .unwrap_or(&keys_reader)
         .clone();
     let failed = |why: String| {
+        let chain = unverified_chain(&trail, &why);
         let mut item = error_item(trail.seen_from.as_str(), &trail.arn, why);
+        // The item belongs to the chain it stands for, so it is counted and shown once.
+        item.region = chain.region.clone();
         item.bucket = trail.bucket.clone();
-        vec![(unverified_chain(&trail), vec![item])]
+        vec![(chain, vec![item])]
     };
     let bucket_region = match reads::bucket_region(&reader, &trail.bucket).await {
         Ok(region) => region,
@@ -162,7 +165,7 @@ fn reader<'a>(session: &'a Session, account: &AccountId) -> &'a Ctx {
 }
 
 /// A trail none of whose chains could be read.
-fn unverified_chain(trail: &TrailPlan) -> Chain {
+fn unverified_chain(trail: &TrailPlan, why: &str) -> Chain {
     let prefix = trail.accounts_prefix();
     let at = ChainAt {
         account_id: trail.seen_from.as_str(),
@@ -172,7 +175,7 @@ fn unverified_chain(trail: &TrailPlan) -> Chain {
         prefix: &prefix,
     };
     let mut chain = Chain::at(at, false);
-    chain.error = Some("not verified".to_owned());
+    chain.error = Some(why.to_owned());
     chain
 }
 
