@@ -8,7 +8,9 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use trailguard::report::{Format, RenderOptions};
-use trailguard::verify::{Chain, Counts, Item, ItemKind, Period, ReportItem, Status, Verification};
+use trailguard::verify::{
+    Chain, ChainAt, Counts, Item, ItemKind, Period, ReportItem, Status, Verification,
+};
 
 /// `2026-03-01T04:00:00Z` as a time.
 pub fn at(text: &str) -> OffsetDateTime {
@@ -16,20 +18,15 @@ pub fn at(text: &str) -> OffsetDateTime {
 }
 
 fn chain(account: &str, trail: &str, region: &str, bucket: &str, prefix: &str) -> Chain {
-    Chain {
-        account_id: account.into(),
-        trail_arn: format!("arn:aws:cloudtrail:us-east-1:{account}:trail/{trail}"),
-        region: region.into(),
-        bucket: bucket.into(),
-        prefix: prefix.into(),
-        backfill: false,
-        digests: Counts::default(),
-        log_files: Counts::default(),
-        gaps: 0,
-        unexpected: 0,
-        cut: false,
-        error: None,
-    }
+    let trail_arn = format!("arn:aws:cloudtrail:us-east-1:{account}:trail/{trail}");
+    let at = ChainAt {
+        account_id: account,
+        trail_arn: &trail_arn,
+        region,
+        bucket,
+        prefix,
+    };
+    Chain::at(at, false)
 }
 
 fn counts(valid: u64, invalid: u64, missing: u64) -> Counts {
