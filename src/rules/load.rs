@@ -98,11 +98,17 @@ fn load_with(
     let library = shared::library(builtin_defs, user_defs, &mut notes, &mut problems);
     let mut builtin_rules = Vec::new();
     if builtin {
-        for file in builtin_files(false) {
-            if let Some(rule) = parse_rule_with(&file, true, builtin_cases, &library, &mut problems)
-            {
-                builtin_rules.push(rule);
-            }
+        // The pack's files are independent of each other: parsed on every core, since a scan
+        // sends its first call only once they are (problems are sorted below).
+        let files: Vec<Arc<SourceFile>> = builtin_files(false).collect();
+        let parsed = crate::parallel::map(&files, |file| {
+            let mut found = Vec::new();
+            let rule = parse_rule_with(file, true, builtin_cases, &library, &mut found);
+            (rule, found)
+        });
+        for (rule, found) in parsed {
+            builtin_rules.extend(rule);
+            problems.extend(found);
         }
     }
     let user_rules: Vec<Rule> = user_files

@@ -1,6 +1,8 @@
 //! Raw YAML → [`Condition`], checking every path against the subject's type and every operator
 //! against the type of the field it tests. Problems are collected, never returned early.
 
+use std::borrow::Cow;
+
 use super::condition::{Condition, IfEmpty, Leaf, LeafSubject, Op, Quantified, Quantifier, Used};
 use super::context::Ctx;
 use super::events::EventSets;
@@ -268,7 +270,7 @@ fn parse_quantifier(
         );
         return None;
     };
-    let condition = element_type(here, in_node, path, ctx).and_then(|e| parse(where_node, &e, ctx));
+    let condition = element_type(here, in_node, path, ctx).and_then(|e| parse(where_node, e, ctx));
     if !ok {
         return None;
     }
@@ -379,12 +381,12 @@ fn at_least(node: Option<&Node>, ctx: &mut Ctx<'_>, ok: &mut bool) -> u32 {
 }
 
 /// The type of the elements of the list at `path` (`in:`), which must be objects.
-fn element_type(
-    here: &FieldType,
+fn element_type<'t>(
+    here: &'t FieldType,
     in_node: &Node,
     path: &str,
     ctx: &mut Ctx<'_>,
-) -> Option<FieldType> {
+) -> Option<&'t FieldType> {
     let t = match fields::lookup(here, path) {
         Ok(t) => t,
         Err(e) => {
@@ -393,7 +395,7 @@ fn element_type(
         }
     };
     match &t.kind {
-        Kind::List(item) if matches!(item.kind, Kind::Object(_)) => Some(item.as_ref().clone()),
+        Kind::List(item) if matches!(item.kind, Kind::Object(_)) => Some(item.as_ref()),
         Kind::List(item) => {
             ctx.report(
                 ProblemKind::OperatorType,
@@ -448,7 +450,7 @@ fn parse_leaf(
     here: &FieldType,
     ctx: &mut Ctx<'_>,
 ) -> Option<Condition> {
-    let mut subject: Option<(LeafSubject, FieldType)> = None;
+    let mut subject: Option<(LeafSubject, Cow<'_, FieldType>)> = None;
     let mut ops: Vec<(Op, &Key, &Node)> = Vec::new();
     let mut ok = true;
     for (key, value) in entries {
@@ -511,11 +513,11 @@ fn parse_leaf(
 }
 
 /// `path:` of a leaf and the type of the field it names.
-fn leaf_path(
+fn leaf_path<'t>(
     value: &Node,
-    here: &FieldType,
+    here: &'t FieldType,
     ctx: &mut Ctx<'_>,
-) -> Option<(LeafSubject, FieldType)> {
+) -> Option<(LeafSubject, Cow<'t, FieldType>)> {
     let Some(path) = value.as_str() else {
         ctx.report(
             ProblemKind::InvalidValue,
@@ -525,7 +527,7 @@ fn leaf_path(
         return None;
     };
     match fields::lookup(here, path) {
-        Ok(t) => Some((LeafSubject::Path(path.to_owned()), t.clone())),
+        Ok(t) => Some((LeafSubject::Path(path.to_owned()), Cow::Borrowed(t))),
         Err(e) => {
             ctx.report_path_error(value, path, &e);
             None
@@ -534,7 +536,7 @@ fn leaf_path(
 }
 
 /// `param:` of a leaf (a declared parameter, now used) and the type of its value.
-fn leaf_param(value: &Node, ctx: &mut Ctx<'_>) -> Option<(LeafSubject, FieldType)> {
+fn leaf_param(value: &Node, ctx: &mut Ctx<'_>) -> Option<(LeafSubject, Cow<'static, FieldType>)> {
     let Some(name) = value.as_str() else {
         ctx.report(
             ProblemKind::InvalidValue,
@@ -558,7 +560,7 @@ fn leaf_param(value: &Node, ctx: &mut Ctx<'_>) -> Option<(LeafSubject, FieldType
         ctx.report(ProblemKind::BadParameter, value.pos, format!("a `duration` parameter cannot be tested directly; use it in `{{now_minus: {{param: {name}}}}}`"));
         return None;
     };
-    Some((LeafSubject::Param(name.to_owned()), field))
+    Some((LeafSubject::Param(name.to_owned()), Cow::Owned(field)))
 }
 
 /// A key of a leaf that is neither `path`, `param` nor an operator.
