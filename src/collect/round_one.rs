@@ -69,6 +69,12 @@ pub async fn prepare(target: Target) -> Result<Prepared, (AccountId, CollectErro
     // goes out with round one instead of waiting for the enabled regions.
     let round = async {
         let discovery = Discovery::start(&ctx);
+        // Discovery leads the account's longest chain (ListTrails → DescribeTrails in a
+        // trail's home region → the bucket's region → its configuration); the rest of round
+        // one has a round trip to spare. When many roles are assumed in one burst, yielding
+        // here lets every spawned discovery send its calls before the accounts' other calls
+        // queue ahead of them (about a third of a round trip at 20 accounts).
+        tokio::task::yield_now().await;
         let (regions, owned, organization) =
             tokio::join!(regions, buckets::owned_bucket_names(&ctx), organization);
         (regions, owned, organization, discovery)
