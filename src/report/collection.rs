@@ -24,31 +24,42 @@ pub fn collection_errors(inventory: &Inventory) -> Vec<CollectionError> {
             });
         }
     }
-    for account in &inventory.accounts {
-        let Ok(value) = serde_json::to_value(account) else {
-            continue;
-        };
-        walk(account.account_id.as_str(), &value, String::new(), &mut out);
-    }
+    // Each account's JSON form is built and walked on its own: spread over the cores.
+    let per_account = crate::parallel::map(&inventory.accounts, |account| {
+        let mut found = Vec::new();
+        if let Ok(value) = serde_json::to_value(account) {
+            let mut path = String::new();
+            walk(account.account_id.as_str(), &value, &mut path, &mut found);
+        }
+        found
+    });
+    out.extend(per_account.into_iter().flatten());
     out.sort_by(|a, b| (&a.account_id, &a.path).cmp(&(&b.account_id, &b.path)));
     out
 }
 
-fn walk(account: &str, value: &serde_json::Value, path: String, out: &mut Vec<CollectionError>) {
+/// Walks `value`, whose path is `path` (extended and restored in place, so a path is only
+/// copied for an error found).
+fn walk(
+    account: &str,
+    value: &serde_json::Value,
+    path: &mut String,
+    out: &mut Vec<CollectionError>,
+) {
+    use serde::Deserialize;
     use serde_json::Value;
     match value {
         Value::Object(map) => {
             if map.len() == 1
                 && let Some(error) = map.get("error")
-                && let Ok(e) =
-                    serde_json::from_value::<crate::inventory::CollectError>(error.clone())
+                && let Ok(e) = crate::inventory::CollectError::deserialize(error)
             {
                 if e.kind == crate::inventory::ErrorKind::Skipped {
                     return;
                 }
                 out.push(CollectionError {
                     account_id: account.to_owned(),
-                    path,
+                    path: path.clone(),
                     operation: e.operation,
                     kind: e.kind,
                     code: e.code,
@@ -57,21 +68,29 @@ fn walk(account: &str, value: &serde_json::Value, path: String, out: &mut Vec<Co
                 return;
             }
             for (key, child) in map {
-                let child_path = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                walk(account, child, child_path, out);
+                let len = path.len();
+                if len > 0 {
+                    path.push('.');
+                }
+                path.push_str(key);
+                walk(account, child, path, out);
+                path.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                let name = ["arn", "key_id", "name", "region"]
+                let len = path.len();
+                path.push('[');
+                match ["arn", "key_id", "name", "region"]
                     .iter()
                     .find_map(|k| item.get(*k).and_then(Value::as_str))
-                    .map_or_else(|| i.to_string(), str::to_owned);
-                walk(account, item, format!("{path}[{name}]"), out);
+                {
+                    Some(name) => path.push_str(name),
+                    None => path.push_str(&i.to_string()),
+                }
+                path.push(']');
+                walk(account, item, path, out);
+                path.truncate(len);
             }
         }
         _ => {}
