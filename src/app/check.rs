@@ -21,5 +21,7 @@ pub fn run(ui: &Ui, check: &Check) -> Result<ExitStatus, Error> {
             now,
         });
     }
-    pipeline::evaluate_and_report(ui, &plan, &sources, Mode::Offline, &check.outputs)
+    let status = pipeline::evaluate_and_report(ui, &plan, &sources, Mode::Offline, &check.outputs);
+    super::leave_to_exit((plan, sources));
+    status
 }

@@ -152,6 +152,7 @@ pub fn evaluate_and_report(
         // The text report ends with the gate line; otherwise say it on stderr.
         eprintln!("{}", decision.reason);
     }
+    super::leave_to_exit(report);
     Ok(ExitStatus::from(&decision))
 }
 

@@ -20,5 +20,7 @@ pub fn run(ui: &Ui, scan: &Scan) -> Result<ExitStatus, Error> {
         file: None,
         now,
     }];
-    pipeline::evaluate_and_report(ui, &plan, &sources, Mode::Live, &scan.outputs)
+    let status = pipeline::evaluate_and_report(ui, &plan, &sources, Mode::Live, &scan.outputs);
+    super::leave_to_exit((plan, sources));
+    status
 }

