@@ -57,20 +57,25 @@ pub(super) fn judge_pattern(pattern: &str, events: &EventsOperand) -> Result<(),
 ///
 /// An event set is keyed by its address, so a memo must not outlive the rules it judged: it
 /// lives inside one evaluation, which borrows its rule set throughout.
+///
+/// Keyed by event set, then by pattern, so a lookup borrows the pattern instead of copying it.
 #[derive(Debug, Default)]
-pub struct PatternMemo(Mutex<HashMap<(String, usize), Result<(), Shortfall>>>);
+pub struct PatternMemo(Mutex<HashMap<usize, HashMap<String, Result<(), Shortfall>>>>);
 
 impl PatternMemo {
     /// [`judge_pattern`], remembered.
     pub(super) fn judge(&self, pattern: &str, events: &EventsOperand) -> Result<(), Shortfall> {
-        let key = (pattern.to_owned(), std::ptr::from_ref(events) as usize);
+        let set = std::ptr::from_ref(events) as usize;
         let lock = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(known) = lock().get(&key) {
+        if let Some(known) = lock().get(&set).and_then(|judged| judged.get(pattern)) {
             return known.clone();
         }
         // Judged outside the lock: two threads may both judge a new pair, to the same answer.
         let answer = judge_pattern(pattern, events);
-        lock().insert(key, answer.clone());
+        lock()
+            .entry(set)
+            .or_default()
+            .insert(pattern.to_owned(), answer.clone());
         answer
     }
 }

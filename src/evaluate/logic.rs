@@ -161,7 +161,7 @@ struct Alternative {
 
 impl Alternative {
     fn of(item: &Condition, subject: &Value, env: &Env<'_>, prefix: &str) -> Alternative {
-        let mut evidence = Vec::new();
+        let mut evidence = Vec::with_capacity(4);
         let (truth, progress) = scored(item, subject, env, prefix, &mut evidence);
         let says = evidence
             .iter()
@@ -198,7 +198,7 @@ fn eval_all(
     prefix: &str,
     evidence: &mut Vec<Evidence>,
 ) -> (Truth, Progress) {
-    let mut own = Vec::new();
+    let mut own = Vec::with_capacity(items.len());
     let mut results = Vec::with_capacity(items.len());
     for item in items {
         let result = scored(item, subject, env, prefix, &mut own);
@@ -270,7 +270,13 @@ fn join(prefix: &str, path: &str) -> String {
     if prefix.is_empty() {
         path.to_owned()
     } else {
-        format!("{prefix}.{path}")
+        // Built by hand: `format!` costs several times more, and every leaf of every
+        // subject comes here.
+        let mut joined = String::with_capacity(prefix.len() + 1 + path.len());
+        joined.push_str(prefix);
+        joined.push('.');
+        joined.push_str(path);
+        joined
     }
 }
 
@@ -408,8 +414,12 @@ impl Tally {
         };
         for (i, element) in items.iter().enumerate() {
             let id = identity(element, i);
-            let element_prefix = format!("{full}[{id}]");
-            let mut own = Vec::new();
+            let mut element_prefix = String::with_capacity(full.len() + id.len() + 2);
+            element_prefix.push_str(full);
+            element_prefix.push('[');
+            element_prefix.push_str(&id);
+            element_prefix.push(']');
+            let mut own = Vec::with_capacity(8);
             let (truth, progress) = scored(&q.condition, element, env, &element_prefix, &mut own);
             match truth {
                 Truth::True => tally.matched.push(id),
