@@ -22,6 +22,6 @@ pub fn run(ui: &Ui, check: &Check) -> Result<ExitStatus, Error> {
         });
     }
     let status = pipeline::evaluate_and_report(ui, &plan, &sources, Mode::Offline, &check.outputs);
-    super::leave_to_exit((plan, sources));
+    pipeline::leave_to_exit((plan, sources));
     status
 }

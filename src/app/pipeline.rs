@@ -152,7 +152,7 @@ pub fn evaluate_and_report(
         // The text report ends with the gate line; otherwise say it on stderr.
         eprintln!("{}", decision.reason);
     }
-    super::leave_to_exit(report);
+    leave_to_exit(report);
     Ok(ExitStatus::from(&decision))
 }
 
@@ -279,4 +279,11 @@ fn merge(sources: &[Source]) -> Option<Cow<'_, Inventory>> {
     }
     merged.normalize();
     Some(Cow::Owned(merged))
+}
+
+/// Leaves a large value (an inventory, its findings, their report) for the process's exit to
+/// reclaim: `scan` and `check` end right after, and freeing tens of thousands of small
+/// allocations one by one took ~10 ms of a 20-account scan's wall time.
+pub(super) fn leave_to_exit<T>(value: T) {
+    std::mem::forget(value);
 }

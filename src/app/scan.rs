@@ -21,6 +21,6 @@ pub fn run(ui: &Ui, scan: &Scan) -> Result<ExitStatus, Error> {
         now,
     }];
     let status = pipeline::evaluate_and_report(ui, &plan, &sources, Mode::Live, &scan.outputs);
-    super::leave_to_exit((plan, sources));
+    pipeline::leave_to_exit((plan, sources));
     status
 }
