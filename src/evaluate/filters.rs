@@ -60,7 +60,10 @@ pub(super) fn judge_pattern(pattern: &str, events: &EventsOperand) -> Result<(),
 ///
 /// Keyed by event set, then by pattern, so a lookup borrows the pattern instead of copying it.
 #[derive(Debug, Default)]
-pub struct PatternMemo(Mutex<HashMap<usize, HashMap<String, Result<(), Shortfall>>>>);
+pub struct PatternMemo(Mutex<HashMap<usize, Judged>>);
+
+/// The patterns judged against one event set, by pattern text.
+type Judged = HashMap<String, Result<(), Shortfall>>;
 
 impl PatternMemo {
     /// [`judge_pattern`], remembered.
