@@ -34,6 +34,17 @@ impl Verified {
         )
     }
 
+    /// Asserts the summary's count of valid `kind` (`digests` or `log_files`), showing the
+    /// whole run when it differs.
+    fn assert_valid(&self, kind: &str, expected: u64) {
+        assert_eq!(
+            self.report["summary"][kind]["valid"],
+            expected,
+            "{}",
+            self.shown()
+        );
+    }
+
     /// (kind, status, s3 uri) of every item.
     fn items(&self) -> BTreeSet<(String, String, String)> {
         self.report["items"]
@@ -359,9 +370,9 @@ fn denied_log_reads_are_never_valid() {
     );
     assert_eq!(run.code, 1, "{}", run.shown());
     let summary = &run.report["summary"];
-    assert_eq!(summary["log_files"]["valid"], 0, "{}", run.shown());
+    run.assert_valid("log_files", 0);
     assert_eq!(summary["log_files"]["invalid"], 28, "{}", run.shown());
-    assert_eq!(summary["digests"]["valid"], 15, "{}", run.shown());
+    run.assert_valid("digests", 15);
     let reasons: Vec<&str> = run
         .items_where("kind", "log_file")
         .iter()
@@ -379,8 +390,8 @@ fn denied_public_keys_leave_every_chain_in_error() {
     let run = verify_with_faults(&[], vec![Fault::deny("cloudtrail:ListPublicKeys")]);
     assert_eq!(run.code, 1, "{}", run.shown());
     let summary = &run.report["summary"];
-    assert_eq!(summary["digests"]["valid"], 0, "{}", run.shown());
-    assert_eq!(summary["log_files"]["valid"], 0, "{}", run.shown());
+    run.assert_valid("digests", 0);
+    run.assert_valid("log_files", 0);
     assert_eq!(summary["errors"], 2, "{}", run.shown());
     for chain in run.report["chains"].as_array().into_iter().flatten() {
         let error = chain["error"].as_str().unwrap_or_default();
@@ -394,7 +405,7 @@ fn denied_digest_listing_is_an_error_not_an_empty_chain() {
     let run = verify_with_faults(&[], vec![Fault::deny("s3:ListObjectsV2")]);
     assert_eq!(run.code, 1, "{}", run.shown());
     assert_eq!(run.report["summary"]["errors"], 2, "{}", run.shown());
-    assert_eq!(run.report["summary"]["digests"]["valid"], 0);
+    run.assert_valid("digests", 0);
 }
 
 #[test]
@@ -412,7 +423,7 @@ fn a_named_trail_is_verified_by_name_and_by_arn() {
     for trail in ["chain-trail", arn] {
         let run = verify(&manifest, &["--trail", trail], &[]);
         assert_eq!(run.code, 0, "{}", run.shown());
-        assert_eq!(run.report["summary"]["digests"]["valid"], 15);
+        run.assert_valid("digests", 15);
     }
 }
 
@@ -457,12 +468,7 @@ fn sse_kms_log_files_verify_transparently() {
     );
     let run = verify(&manifest, &[], &[]);
     assert_eq!(run.code, 0, "{}", run.shown());
-    assert_eq!(
-        run.report["summary"]["log_files"]["valid"],
-        28,
-        "{}",
-        run.shown()
-    );
+    run.assert_valid("log_files", 28);
 }
 
 /// Without `kms:Decrypt` S3 refuses the SSE-KMS object (403 AccessDenied naming KMS): each such
@@ -477,12 +483,7 @@ fn sse_kms_log_files_without_decrypt_are_invalid_naming_kms() {
         Fault::answer("s3:GetObject", 403, "application/xml", body).path_contains("/CloudTrail/");
     let run = verify_with_faults(&["--sse-kms"], vec![fault]);
     assert_eq!(run.code, 1, "{}", run.shown());
-    assert_eq!(
-        run.report["summary"]["log_files"]["valid"],
-        0,
-        "{}",
-        run.shown()
-    );
+    run.assert_valid("log_files", 0);
     let logs = run.items_where("kind", "log_file");
     assert_eq!(logs.len(), 28, "{}", run.shown());
     for item in logs {
@@ -504,18 +505,8 @@ fn org_flag_verifies_the_organization_accounts_chains() {
     );
     let run = verify(&manifest, &["--org"], &[]);
     assert_eq!(run.code, 0, "{}", run.shown());
-    assert_eq!(
-        run.report["summary"]["digests"]["valid"],
-        15,
-        "{}",
-        run.shown()
-    );
-    assert_eq!(
-        run.report["summary"]["log_files"]["valid"],
-        28,
-        "{}",
-        run.shown()
-    );
+    run.assert_valid("digests", 15);
+    run.assert_valid("log_files", 28);
 }
 
 /// With `--org`, an account of the organization whose digest folder is gone is not skipped:
@@ -562,7 +553,7 @@ fn an_unlocatable_bucket_is_one_error_not_a_pass() {
     );
     assert_eq!(run.code, 1, "{}", run.shown());
     assert_eq!(run.report["summary"]["errors"], 1, "{}", run.shown());
-    assert_eq!(run.report["summary"]["digests"]["valid"], 0);
+    run.assert_valid("digests", 0);
     let errors = run.items_where("status", "error");
     assert_eq!(errors.len(), 1, "{}", run.shown());
     let reason = errors[0]["reason"].as_str().unwrap_or_default();
